@@ -1,0 +1,79 @@
+// The cluster inventory (cluster.yaml) as it is after loading and validation.
+import type { Settings } from './settings.js'
+
+/** A partial Settings tree, as written in profiles and per-node overrides. Lists may use `key+:` to append. */
+export type SettingsPatch = { [K in keyof Settings]?: Record<string, unknown> }
+
+export interface NfsExport {
+  /** Mounted at /vfroot/<name>. */
+  name: string
+  /** Path on the NFS server. */
+  path: string
+  options?: string[]
+}
+
+export interface StorageConfig {
+  /** 'local' creates /vfroot/local; 'nfs' mounts every export. */
+  type: 'local' | 'nfs'
+  server?: string
+  exports?: NfsExport[]
+}
+
+export interface Mirrors {
+  apt?: string
+  docker_apt?: string
+  pypi?: string
+  /** Registry host (host[:port]) that mirrors the images to pre-pull. */
+  registry?: string
+  /** Docker Hub pull-through mirrors (daemon.json registry-mirrors). */
+  docker_hub?: string[]
+  proxy?: string
+  no_proxy?: string[]
+}
+
+export interface PasswordSource {
+  /** A crypt hash ($6$...). */
+  hash?: string
+  /** Name of an environment variable holding the plaintext, hashed at render time. */
+  env?: string
+  /** Path of a file holding the plaintext (relative to the inventory), hashed at render time. */
+  file?: string
+}
+
+export interface NodeEntry {
+  hostname: string
+  /** Address with prefix, e.g. 10.20.30.20/24. */
+  ip: string
+  roles: string[]
+  mac?: string
+  /** Free-text comment for the /etc/hosts line. */
+  comment?: string
+  /** Subiquity storage match for the install disk, e.g. {size: largest} or {serial: ...}. */
+  disk?: Record<string, string>
+  /** Network interface name; default matches the MAC, else the first ethernet. */
+  interface?: string
+  overrides?: SettingsPatch
+}
+
+export interface Inventory {
+  cluster: {
+    name: string
+    domain: string
+    /** Backend.AI release line, e.g. "24.09". */
+    release: string
+    locale: string
+    keyboard: string
+    timezone: string
+  }
+  network: {
+    subnet: string
+    gateway: string
+    dns: string[]
+    search: string[]
+  }
+  storage: StorageConfig
+  mirrors: Mirrors
+  ssh: { authorized_keys: string[]; allow_password: boolean }
+  password?: PasswordSource
+  nodes: NodeEntry[]
+}

@@ -1,0 +1,102 @@
+// The settings a profile carries, one section per provisioning step. Profiles (profiles/*.yaml) and per-node
+// `overrides:` in the inventory have this shape; after `extends` resolution every field is present.
+
+export interface UserSettings {
+  enabled: boolean
+  name: string
+  uid: number
+  gid: number
+  groups: string[]
+  shell: string
+  home: string
+  gecos: string
+}
+
+export interface DockerSettings {
+  enabled: boolean
+  packages: string[]
+  /** Written to /etc/docker/daemon.json when any field is set. */
+  data_root: string | null
+  log_max_size: string | null
+  log_max_file: number | null
+}
+
+export interface LimitEntry {
+  domain: string
+  type: 'soft' | 'hard' | '-'
+  item: string
+  value: number | string
+}
+
+export interface LimitsSettings {
+  enabled: boolean
+  entries: LimitEntry[]
+}
+
+export interface SysctlSettings {
+  enabled: boolean
+  values: Record<string, string | number>
+}
+
+export interface PythonSettings {
+  enabled: boolean
+  method: 'static' | 'pyenv'
+  /** 'auto' takes the version from the Backend.AI release line. */
+  version: string
+  /** python-build-standalone release (YYYYMMDD); 'auto' follows version. */
+  release: string
+  /** Pinned sha256 per architecture; when absent the release's SHA256SUMS is used. */
+  sha256: Record<string, string>
+  base_url: string
+}
+
+export interface ServicesSettings {
+  /** One venv per service at <home>/<service>/.venv. */
+  venvs: string[]
+}
+
+export interface HostsSettings {
+  enabled: boolean
+}
+
+export interface StorageSettings {
+  enabled: boolean
+  /** Mount options for NFS exports. */
+  nfs_options: string[]
+}
+
+export interface NvidiaSettings {
+  enabled: boolean
+  driver: { method: 'package' | 'ubuntu-drivers'; package: string }
+  cuda: { enabled: boolean; package: string }
+  container_toolkit: { enabled: boolean }
+  reboot: boolean
+}
+
+export interface ImagesSettings {
+  enabled: boolean
+  pull: string[]
+  parallel: number
+  retries: number
+}
+
+export interface PackagesSettings {
+  /** Extra apt packages installed on the node. */
+  install: string[]
+}
+
+export interface Settings {
+  user: UserSettings
+  limits: LimitsSettings
+  sysctl: SysctlSettings
+  hosts: HostsSettings
+  storage: StorageSettings
+  packages: PackagesSettings
+  docker: DockerSettings
+  python: PythonSettings
+  services: ServicesSettings
+  nvidia: NvidiaSettings
+  images: ImagesSettings
+}
+
+export type SectionName = keyof Settings
