@@ -61,6 +61,8 @@ export interface HostsSettings {
 
 export interface StorageSettings {
   enabled: boolean
+  /** Use /vfroot/local on this node whatever the inventory's shared storage says (single-node installs). */
+  local: boolean
   /** Mount options for NFS exports. */
   nfs_options: string[]
 }
