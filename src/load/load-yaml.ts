@@ -66,6 +66,8 @@ export function loadYamlText(file: string, input: string): LoadResult {
   const diagnostics: Diagnostic[] = []
   const builder = new TreeBuilder(text, events, lines, at, diagnostics)
   const root = builder.documents()
+  // js-yaml's object maps cannot hold complex keys: there is no value to build.
+  if (diagnostics.some((d) => d.code === 'YAML_COMPLEX_KEY')) return { diagnostics }
 
   let value: unknown = null
   try {

@@ -40,6 +40,16 @@ export interface PasswordSource {
   file?: string
 }
 
+/** Subiquity storage match for the install disk (autoinstall `storage.layout.match`). */
+export interface DiskMatch {
+  size?: 'largest'
+  /** Globs * and ? allowed. */
+  serial?: string
+  model?: string
+  /** Device path, e.g. /dev/nvme0n1. */
+  path?: string
+}
+
 export interface NodeEntry {
   hostname: string
   /** Address with prefix, e.g. 10.20.30.20/24. */
@@ -48,8 +58,8 @@ export interface NodeEntry {
   mac?: string
   /** Free-text comment for the /etc/hosts line. */
   comment?: string
-  /** Subiquity storage match for the install disk, e.g. {size: largest} or {serial: ...}. */
-  disk?: Record<string, string>
+  /** Install disk match; default: the largest disk. */
+  disk?: DiskMatch
   /** Network interface name; default matches the MAC, else the first ethernet. */
   interface?: string
   overrides?: SettingsPatch

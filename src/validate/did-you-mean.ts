@@ -1,17 +1,19 @@
 // "did you mean ...?" for misspelt keys and enum values: the closest candidate by edit distance, if it is close.
 
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost 1. */
 export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  )
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!
-    prev[0] = i
     for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
-      diag = up
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1)
+      d[i]![j] = v
     }
   }
-  return prev[b.length]!
+  return d[a.length]![b.length]!
 }
 
 /** The candidate within distance max(1, len/3) of `word` (case-insensitive), the closest first; undefined if none. */
