@@ -82,3 +82,16 @@ export function diagnosticsToJson(diags: readonly Diagnostic[]): DiagnosticRepor
   const errors = diags.filter((d) => d.severity === 'error').length
   return { ok: errors === 0, errors, warnings: diags.length - errors, diagnostics: sortDiagnostics(diags) }
 }
+
+/**
+ * The whole report, sorted, one diagnostic per line; with `lineText` (the text of a file's line), each is followed by
+ * its source line and a caret.
+ */
+export function formatDiagnostics(
+  diags: readonly Diagnostic[],
+  lineText?: (file: string, line: number) => string | undefined,
+): string {
+  return sortDiagnostics(diags)
+    .map((d) => (lineText ? formatDiagnosticWithExcerpt(d, lineText(d.file, d.line)) : formatDiagnostic(d)))
+    .join('\n')
+}

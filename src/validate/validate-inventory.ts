@@ -27,7 +27,9 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 export function validateInventory(doc: SourceDoc, knownRoles: ReadonlySet<string>, opts: InventoryCheckOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [...validateInventorySchema(doc), ...checkFields(doc, INVENTORY_RULES)]
-  const inv = isRecord(doc.value) ? doc.value : {}
+  // Not a mapping at all (empty file, a list): the schema's one error says it; anything more would be noise.
+  if (!isRecord(doc.value)) return sortDiagnostics(out)
+  const inv = doc.value
   const nodes = Array.isArray(inv.nodes) ? inv.nodes : []
   checkDuplicates(doc, nodes, out)
   checkAddresses(doc, inv, nodes, out)

@@ -57,6 +57,8 @@ const long63 = 'a'.repeat(63)
 
 const cases: Case[] = [
   { name: 'valid', text: inv(), expect: [] },
+  { name: 'empty file', text: '# nothing yet\n', expect: [['SCHEMA_TYPE', '(root)', 1, 1, M.schemaType('a mapping', 'nothing (an empty value)')]] },
+  { name: 'a list instead of a mapping', text: '- a\n', expect: [['SCHEMA_TYPE', '(root)', 1, 1, M.schemaType('a mapping', 'a list')]] },
   // host names
   { name: 'host name with a dot', text: inv({ 14: '  - hostname: n1.example' }), expect: [['BAD_HOSTNAME', 'nodes[0].hostname', 14, 15, M.hostnameDot]] },
   { name: 'host name of 64 characters', text: inv({ 14: `  - hostname: a${long63}` }), expect: [['BAD_HOSTNAME', 'nodes[0].hostname', 14, 15, M.hostnameTooLong]] },
