@@ -5,10 +5,6 @@ import { KNOWN_RELEASES_HINT as KNOWN_RELEASES } from '../model/releases.js'
 
 const q = JSON.stringify
 
-function list(values: readonly string[]): string {
-  return values.map((v) => q(v)).join(', ')
-}
-
 function suggestion(s: string | undefined): string {
   return s === undefined ? '' : ` (did you mean ${q(s)}?)`
 }
@@ -166,5 +162,3 @@ export const M = {
   venvsWithoutUser: 'services.venvs is not empty but user.enabled is false (the venvs live in its home)',
   onNodes: (message: string, nodes: readonly string[]) => `${message} (nodes: ${nodes.join(', ')})`,
 } as const
-
-export { list as quoteList }
