@@ -15,7 +15,8 @@ import type { Diagnostic, PathSegment } from '../validate/diagnostic.js'
 import { formatPath } from '../validate/diagnostic.js'
 import { M } from '../validate/messages.js'
 import { LineIndex } from './line-index.js'
-import { createSourceDoc, type PosNode, type SourceDoc } from './source-doc.js'
+import { createSourceDoc } from './create-source-doc.js'
+import type { PosNode, SourceDoc } from './source-doc.js'
 
 // Event type ids (js-yaml EVENT_ID).
 const DOCUMENT = 1

@@ -40,16 +40,6 @@ export interface PasswordSource {
   file?: string
 }
 
-/** Subiquity storage match for the install disk (autoinstall `storage.layout.match`). */
-export interface DiskMatch {
-  size?: 'largest'
-  /** Globs * and ? allowed. */
-  serial?: string
-  model?: string
-  /** Device path, e.g. /dev/nvme0n1. */
-  path?: string
-}
-
 export interface NodeEntry {
   hostname: string
   /** Address with prefix, e.g. 10.20.30.20/24. */
@@ -58,8 +48,11 @@ export interface NodeEntry {
   mac?: string
   /** Free-text comment for the /etc/hosts line. */
   comment?: string
-  /** Install disk match; default: the largest disk. */
-  disk?: DiskMatch
+  /**
+   * Subiquity storage match for the install disk (autoinstall storage.layout.match). The schema allows the keys
+   * size (only "largest"), serial, model (globs * and ?) and path (a /dev path, globs allowed).
+   */
+  disk?: Record<string, string>
   /** Network interface name; default matches the MAC, else the first ethernet. */
   interface?: string
   overrides?: SettingsPatch

@@ -223,10 +223,10 @@ export const FIELD_RULES = {
     charsText: `${WORD}, "/"`,
     check: when(noProxyOk, 'BAD_NO_PROXY', M.badNoProxy),
   },
+  // The type and base64 fields are checked by their grammar; the comment after them is free text (renderers quote
+  // the whole line), like any OpenSSH key comment.
   sshKey: {
     what: 'SSH key',
-    chars: safe(' +/=@:,()'),
-    charsText: `${WORD}, space, "+", "/", "=", "@", ":", ",", "(", ")"`,
     check: (v) => {
       const p = sshKeyProblem(v)
       return p === undefined ? undefined : { code: 'BAD_SSH_KEY', message: p }

@@ -17,7 +17,8 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 
 /** Why `line` is not a usable public key, or undefined. */
 export function sshKeyProblem(line: string): string | undefined {
-  const fields = line.trim().split(/ +/)
+  if (line !== line.trim()) return M.sshKeyFormat
+  const fields = line.split(/ +/)
   if (fields.length < 2) return M.sshKeyFormat
   const [type, data] = fields as [string, string]
   if (type === 'ssh-dss') return M.sshKeyDsa

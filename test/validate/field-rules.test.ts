@@ -97,7 +97,7 @@ const formats: [FieldKind, string[], [string, string][]][] = [
   ['noProxy', ['localhost', '.example.com', '10.0.0.0/8', '10.0.0.1'], [['.', M.badNoProxy], ['a..b', M.badNoProxy]]],
   [
     'sshKey',
-    [KEY, `${KEY} user@host (work)`, `ecdsa-sha2-nistp256 ${sshBlob('ecdsa-sha2-nistp256', [0, 0, 0, 8, 110, 105, 115, 116, 112, 50, 53, 54])}`],
+    [KEY, `${KEY} user@host (work)`, `${KEY} o'brien "$(id)" \`x\` ; # {{y}} é`, `ecdsa-sha2-nistp256 ${sshBlob('ecdsa-sha2-nistp256', [0, 0, 0, 8, 110, 105, 115, 116, 112, 50, 53, 54])}`],
     [
       ['ssh-dss AAAAB3NzaC1kc3M=', M.sshKeyDsa],
       ['ssh-foo AAAA', M.sshKeyType('ssh-foo')],
@@ -105,6 +105,8 @@ const formats: [FieldKind, string[], [string, string][]][] = [
       ['ssh-ed25519 AAAA', M.sshKeyData('ssh-ed25519')],
       [`ssh-ed25519 ${sshBlob('ssh-ed25519', [1, 2, 3])}`, M.sshKeyData('ssh-ed25519')],
       ['ssh-rsa AAA', M.sshKeyData('ssh-rsa')],
+      [`from="10.0.0.1" ${KEY}`, M.sshKeyType('from="10.0.0.1"')],
+      [` ${KEY}`, M.sshKeyFormat],
     ],
   ],
   [
@@ -132,6 +134,11 @@ for (const [kind, good, badValues] of formats) {
     }
   })
 }
+
+test('an SSH key comment is free text, but not a second line', () => {
+  assert.equal(checkField('sshKey', `${KEY} a\nssh-ed25519 AAAA`), { code: 'UNSAFE_CHARS', message: M.controlChars('U+000A (line feed)', 'SSH key') })
+  assert.equal(checkField('sshKey', `${KEY}\tx`), { code: 'UNSAFE_CHARS', message: M.controlChars('U+0009 (tab)', 'SSH key') })
+})
 
 test('describeChar', () => {
   assert.is(describeChar('$'), '"$"')
