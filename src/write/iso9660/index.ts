@@ -8,6 +8,7 @@
 //   tree.ts, layout.ts, image-writer.ts  input tree, sector layout, streaming writer
 
 import { readFile } from 'node:fs/promises'
+import { SECTOR_SIZE } from './constants.js'
 import { resolveEpoch } from './epoch.js'
 import { IsoWriteError } from './errors.js'
 import { writeImageFile } from './image-writer.js'
@@ -76,7 +77,7 @@ export async function isoToBuffer(opts: IsoImageOptions): Promise<Buffer> {
     if (f.size === 0) continue
     const data = f.node.source.kind === 'data' ? f.node.source.data : await readFile(f.node.source.path)
     if (data.length !== f.size) throw new IsoWriteError('SOURCE_CHANGED', 'a source file changed size')
-    data.copy(image, f.extent * 2048)
+    data.copy(image, f.extent * SECTOR_SIZE)
   }
   return image
 }
