@@ -1,0 +1,69 @@
+// Full render through the real CLI (`node bin/run.js render`): every text artifact, both seed ISOs per node and
+// manifest.json, for synthetic inventories of several sizes.
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { binRun, workDir } from '../lib/paths.js'
+import { runRounds, type Series } from '../lib/rounds.js'
+import { runTimed } from '../lib/timed-run.js'
+import { syntheticInventory } from '../lib/synthetic-inventory.js'
+
+export interface RenderFigures {
+  nodes: number
+  series: Series
+  nodesPerSecond: number
+  files: number
+  bytes: number
+  isos: number
+}
+
+export function inventoryFile(nodes: number): string {
+  const dir = join(workDir, 'inventories')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `cluster-${nodes}.yaml`)
+  writeFileSync(file, syntheticInventory(nodes))
+  return file
+}
+
+interface ManifestFile {
+  path: string
+  size: number
+}
+
+function readManifest(outDir: string): ManifestFile[] {
+  const path = join(outDir, 'manifest.json')
+  if (!existsSync(path)) throw new Error(`render wrote no ${path}`)
+  return (JSON.parse(readFileSync(path, 'utf8')) as { files: ManifestFile[] }).files
+}
+
+export function benchRender(nodes: number, runs: number, log: (line: string) => void): RenderFigures {
+  const inventory = inventoryFile(nodes)
+  const outDir = join(workDir, `render-${nodes}`)
+  log(`render, ${nodes} nodes (${inventory})`)
+  const series = runRounds(
+    [
+      {
+        name: `render ${nodes}`,
+        prepare: () => rmSync(outDir, { recursive: true, force: true }),
+        run: () => runTimed(process.execPath, [binRun, 'render', '-c', inventory, '-o', outDir]),
+        check: () => {
+          const files = readManifest(outDir)
+          const isos = files.filter((f) => f.path.endsWith('.iso')).length
+          if (files.length === 0) throw new Error(`render of ${nodes} nodes listed no files`)
+          if (isos !== 0 && isos !== 2 * nodes) throw new Error(`render of ${nodes} nodes wrote ${isos} ISOs, expected ${2 * nodes}`)
+        },
+      },
+    ],
+    runs,
+    1,
+    log,
+  ).get(`render ${nodes}`)!
+  const files = readManifest(outDir)
+  return {
+    nodes,
+    series,
+    nodesPerSecond: nodes / (series.wallMs.median / 1000),
+    files: files.length,
+    bytes: files.reduce((n, f) => n + f.size, 0),
+    isos: files.filter((f) => f.path.endsWith('.iso')).length,
+  }
+}

@@ -1,0 +1,86 @@
+// The printed tables and the JSON record of a run.
+import type { Figures, Goal } from './goals.js'
+import type { Series } from './rounds.js'
+import type { Spread } from './stats.js'
+import { OURS } from '../cases/iso-throughput.js'
+import { NODE_FLOOR } from '../cases/startup.js'
+
+type Print = (line: string) => void
+
+const s3 = (ms: number): string => (ms / 1000).toFixed(3)
+const secs = (w: Spread): string => `${s3(w.median)} (${s3(w.min)}-${s3(w.max)})`
+const mib = (kib: Spread): string => `${Math.round(kib.median / 1024)} (${Math.round(kib.min / 1024)}-${Math.round(kib.max / 1024)})`
+const ms1 = (w: Spread): string => `${w.median.toFixed(1)} (${w.min.toFixed(1)}-${w.max.toFixed(1)})`
+
+function table(print: Print, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`
+  print(line(header))
+  for (const r of rows) print(line(r))
+}
+
+export function printFigures(f: Figures, goals: Goal[], print: Print): void {
+  print('')
+  if (f.render) {
+    print('Full render: node bin/run.js render (all text artifacts, 2 seed ISOs per node, manifest.json)')
+    table(
+      print,
+      ['nodes', 'wall s median (min-max)', 'nodes/s', 'peak RSS MiB (min-max)', 'files', 'MiB out'],
+      f.render.map((r) => [String(r.nodes), secs(r.series.wallMs), r.nodesPerSecond.toFixed(0), mib(r.series.maxRssKiB), String(r.files), (r.bytes / 2 ** 20).toFixed(1)]),
+    )
+    print('')
+  }
+  if (f.seedIsos) {
+    const s = f.seedIsos
+    print(`Seed ISOs for ${s.nodes} nodes (cloud-init/ folders, one ISO per node)`)
+    table(print, ['tool', 'wall s median (min-max)', 'ms per ISO', 'peak RSS MiB'], [
+      ['bai-seed writer (one process)', secs(s.ours.wallMs), s.oursMsPerIso.toFixed(2), mib(s.ours.maxRssKiB)],
+      ['cloud-localds loop (bash)', secs(s.cloudLocalds.wallMs), s.cloudLocaldsMsPerIso.toFixed(2), mib(s.cloudLocalds.maxRssKiB)],
+    ])
+    print(`  bai-seed is ${s.speedup.toFixed(1)}x faster`)
+    print('')
+  }
+  if (f.isoThroughput) {
+    const t = f.isoThroughput
+    const ours = t.series[OURS]!.wallMs.median
+    print(`ISO writer on a ${(t.payloadBytes / 2 ** 30).toFixed(0)} GiB payload (3 large files, 512 small ones)`)
+    table(
+      print,
+      ['tool', 'wall s median (min-max)', 'MiB/s', 'peak RSS MiB (min-max)', 'time / ours'],
+      Object.entries(t.series).map(([name, s]: [string, Series & { mibPerSecond: number }]) => [
+        name,
+        secs(s.wallMs),
+        s.mibPerSecond.toFixed(0),
+        mib(s.maxRssKiB),
+        (s.wallMs.median / ours).toFixed(2),
+      ]),
+    )
+    print(`  ours vs xorriso ${t.vsXorriso.toFixed(2)}x, vs genisoimage ${t.vsGenisoimage.toFixed(2)}x, ${(t.ofCp * 100).toFixed(0)}% of cp's speed`)
+    print('')
+  }
+  if (f.startup) {
+    const st = f.startup
+    print('Start-up (wall ms)')
+    table(
+      print,
+      ['command', 'ms median (min-max)', `x ${NODE_FLOOR}`],
+      Object.entries(st.wallMs).map(([name, w]) => [name, ms1(w), name === NODE_FLOOR ? '1.00' : st.ratios[name]!.toFixed(2)]),
+    )
+    print('')
+  }
+  print('Goals')
+  for (const g of goals) print(`  ${g.status.padEnd(4)}  ${g.goal}: ${g.measured}`)
+}
+
+/** Numbers rounded for the record (0.1 ms, 2 decimals for ratios); raw per-run samples kept as short arrays. */
+export function toJson(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (key, v: unknown) => {
+      if (key === 'samples' && Array.isArray(v)) {
+        return (v as Array<{ wallMs: number; maxRssKiB: number }>).map((s) => ({ wallMs: Math.round(s.wallMs * 10) / 10, maxRssKiB: s.maxRssKiB }))
+      }
+      if (typeof v === 'number' && !Number.isInteger(v)) return Math.round(v * 100) / 100
+      return v
+    }),
+  )
+}

@@ -1,0 +1,85 @@
+// `npm run bench`: render speed, seed ISOs against cloud-localds, ISO writer throughput against xorriso, genisoimage
+// and cp, and start-up against `node -e 0`. Prints every figure (median and min-max), the goals with PASS/MISS, and
+// writes bench/results.json. See bench/README.md.
+//   --only render,seed,iso,startup   run some sections (results go to bench/work/results.partial.json)
+//   --runs N (5)  --big-runs N (3, the 1 GiB runs)  --startup-runs N (20)  --sizes 10,100,1000
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { parseArgs } from 'node:util'
+import { benchRender, type RenderFigures } from './cases/render.js'
+import { benchSeedIsos } from './cases/seed-isos.js'
+import { benchIsoThroughput } from './cases/iso-throughput.js'
+import { benchStartup } from './cases/startup.js'
+import { checkGoals, type Figures } from './lib/goals.js'
+import { describeMachine, loadAverage } from './lib/machine.js'
+import { repoRoot, resultsFile, workDir } from './lib/paths.js'
+import { missingTools, toolVersion } from './lib/tools.js'
+import { printFigures, toJson } from './lib/report.js'
+
+const SECTIONS = ['render', 'seed', 'iso', 'startup'] as const
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    runs: { type: 'string', default: '5' },
+    'big-runs': { type: 'string', default: '3' },
+    'startup-runs': { type: 'string', default: '20' },
+    sizes: { type: 'string', default: '10,100,1000' },
+  },
+})
+
+function count(name: string, text: string): number {
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${text}`)
+  return n
+}
+
+const only = values.only ? values.only.split(',') : [...SECTIONS]
+for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section ${s} (known: ${SECTIONS.join(', ')})`)
+const runs = count('runs', values.runs!)
+const bigRuns = count('big-runs', values['big-runs']!)
+const startupRuns = count('startup-runs', values['startup-runs']!)
+const sizes = values.sizes!.split(',').map((s) => count('sizes', s))
+
+const missing = missingTools()
+if (missing.length > 0) {
+  process.stderr.write(`bench needs: ${missing.join(', ')}\n`)
+  process.exit(1)
+}
+
+mkdirSync(workDir, { recursive: true })
+const log = (line: string): void => void process.stderr.write(`${line}\n`)
+const machine = describeMachine(workDir)
+const loadAtStart = loadAverage()
+const started = new Date()
+log(`bench on ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; load ${loadAtStart.join(' ')}`)
+
+const figures: Figures = { cores: machine.cores }
+if (only.includes('render')) figures.render = sizes.map((n): RenderFigures => benchRender(n, runs, log))
+if (only.includes('seed')) figures.seedIsos = benchSeedIsos(100, runs, log)
+if (only.includes('iso')) figures.isoThroughput = benchIsoThroughput(bigRuns, log)
+if (only.includes('startup')) figures.startup = benchStartup(startupRuns, log)
+
+const goals = checkGoals(figures)
+const loadAtEnd = loadAverage()
+printFigures(figures, goals, (line) => void process.stdout.write(`${line}\n`))
+process.stdout.write(`\nload average at start ${loadAtStart.join(' ')}, at end ${loadAtEnd.join(' ')}\n`)
+
+const complete = only.length === SECTIONS.length
+const target = complete ? resultsFile : join(workDir, 'results.partial.json')
+const record = toJson({
+  date: started.toISOString(),
+  durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
+  machine,
+  loadAverage: { start: loadAtStart, end: loadAtEnd },
+  tools: {
+    xorriso: toolVersion('xorriso', '-version'),
+    genisoimage: toolVersion('genisoimage'),
+    cp: toolVersion('cp'),
+  },
+  settings: { runs, bigRuns, startupRuns, sizes },
+  figures,
+  goals,
+})
+writeFileSync(target, JSON.stringify(record, null, 2) + '\n')
+process.stdout.write(`results written to ${relative(repoRoot, target)}\n`)
