@@ -1,6 +1,6 @@
 // A source folder with what seed images must carry (cloud-init files) and what stresses the name mappings:
 // long names, Unicode up to astral-plane emoji, folders 12 levels deep, 2000 files in one folder, empty files and
-// folders, level 1 and Joliet collisions, and a binary file larger than the writer's 4 MiB chunks.
+// folders, level 1 and Joliet collisions, and a binary file larger than the writer's 1 MiB chunks.
 import { chmod, lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 

@@ -136,6 +136,24 @@ test('bsdtar -xf: extraction equals the source folder byte for byte', async () =
   assert.equal(await compareTrees(src, out), [])
 })
 
+test('Rock Ridge names beyond one sector: chained CE areas read by xorriso and bsdtar', async () => {
+  // Longer than NAME_MAX, so only possible through entries; isoinfo (cdrkit) crashes on such names.
+  const huge = 'h'.repeat(3000) + '.txt'
+  const many = Array.from({ length: 30 }, (_, i) => `wide/${String(i).padStart(2, '0')}-${'w'.repeat(220)}`)
+  const img = join(work, 'long-names.iso')
+  await writeIso({
+    entries: [{ type: 'file', path: huge, content: 'h' }, ...many.map((path) => ({ type: 'file' as const, path, content: path }))],
+    outFile: img,
+  })
+  const expected = ['/' + huge, '/wide', ...many.map((p) => '/' + p)].sort()
+  // libisofs reads the whole name but shows names over 255 bytes cut, with a digest of the rest appended.
+  const listed = parseXorrisoListing(toolText('xorriso', ['-indev', img, '-find', '/', '-exec', 'lsdl'])).map((e) => e.path)
+  assert.equal(listed.filter((p) => !p.startsWith('/hhh')).sort(), expected.filter((p) => !p.startsWith('/hhh')))
+  assert.is(listed.filter((p) => p.startsWith('/' + 'h'.repeat(200))).length, 1)
+  const tar = toolText('bsdtar', ['-tf', img]).split('\n').filter((p) => p !== '' && p !== './' && p !== '.')
+  assert.equal(tar.map((p) => '/' + p.replace(/^\.\//, '').replace(/\/$/, '')).sort(), expected)
+})
+
 test('blkid: LABEL="cidata" TYPE="iso9660"', () => {
   const out = toolText('blkid', ['-c', '/dev/null', iso])
   assert.match(out, /LABEL="cidata"/)
