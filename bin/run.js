@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core'
+// #oclif is @oclif/core bundled into one file (scripts/bundle-oclif.mjs), for a fast start.
+import { execute } from '#oclif'
 
 await execute({ dir: import.meta.url })

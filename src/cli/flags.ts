@@ -1,5 +1,5 @@
 // Flags shared by every command that reads the cluster: -c inventory, -o output folder, --profiles, --node.
-import { Flags } from '@oclif/core'
+import { Flags } from '#oclif'
 
 export const inventoryFlag = Flags.string({ char: 'c', description: 'cluster inventory file', default: 'cluster.yaml' })
 export const outputFlag = Flags.string({ char: 'o', description: 'output folder', default: 'out' })

@@ -1,4 +1,4 @@
-import { Command, Flags } from '@oclif/core'
+import { Command, Flags } from '#oclif'
 import { existsSync, writeFileSync } from 'node:fs'
 
 export default class Init extends Command {

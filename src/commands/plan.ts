@@ -1,4 +1,4 @@
-import { Command } from '@oclif/core'
+import { Command } from '#oclif'
 import { inventoryFlag, profilesFlag, nodeFlag, jsonFlag } from '../cli/flags.js'
 import { EXIT_INVALID, printDiagnostics } from '../cli/report.js'
 

@@ -1,4 +1,4 @@
-import { Command, Flags } from '@oclif/core'
+import { Command, Flags } from '#oclif'
 import { inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
 import { EXIT_INVALID, printDiagnostics } from '../cli/report.js'
 

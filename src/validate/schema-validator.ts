@@ -1,30 +1,24 @@
-// JSON Schema validation of a loaded file (ajv, compiled once per schema), with each ajv error turned into a
-// diagnostic at the exact YAML position: unknown keys point at the key, missing keys at the parent, anything else at
-// the offending value.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+// JSON Schema validation of a loaded file (ajv; validators generated at build time or compiled once per process),
+// with each ajv error turned into a diagnostic at the exact YAML position: unknown keys point at the key, missing
+// keys at the parent, anything else at the offending value.
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { SourceDoc } from '../load/source-doc.js'
 import { closest } from './did-you-mean.js'
 import type { Diagnostic, PathSegment } from './diagnostic.js'
 import { diagnosticAt } from './diagnostic-at.js'
 import { M } from './messages.js'
-import { INVENTORY_SCHEMA_FILE, PROFILE_SCHEMA_FILE, readSchema, type JsonSchema } from './schema-files.js'
+import { INVENTORY_SCHEMA_FILE, PROFILE_SCHEMA_FILE, type JsonSchema } from './schema-files.js'
+import { compileValidator, generatedValidator } from './schema-compiler.js'
 
-let ajv: Ajv | undefined
 const compiled = new Map<string, ValidateFunction>()
 
+// Validators generated at build time when they match the schema files, else compiled now (schema-compiler.ts).
 function validator(name: string): ValidateFunction {
-  const hit = compiled.get(name)
-  if (hit) return hit
-  if (!ajv) {
-    ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true })
-    // The inventory's per-node overrides $ref the settings definitions inside the profile schema, by file name, so the
-    // same reference works for editors (relative to the schema file) and for ajv (by this key).
-    ajv.addSchema(readSchema(PROFILE_SCHEMA_FILE), PROFILE_SCHEMA_FILE)
-    ajv.addSchema(readSchema(INVENTORY_SCHEMA_FILE), INVENTORY_SCHEMA_FILE)
+  let fn = compiled.get(name)
+  if (!fn) {
+    fn = generatedValidator(name) ?? compileValidator(name)
+    compiled.set(name, fn)
   }
-  const fn = ajv.getSchema(name)
-  if (!fn) throw new Error(`bai-seed: schema ${name} did not compile`)
-  compiled.set(name, fn)
   return fn
 }
 

@@ -1,4 +1,4 @@
-import { Args, Command } from '@oclif/core'
+import { Args, Command } from '#oclif'
 import { profilesFlag, jsonFlag } from '../../cli/flags.js'
 import { EXIT_INVALID, printDiagnostics } from '../../cli/report.js'
 
