@@ -47,11 +47,14 @@ export const BUNDLE_MANIFEST = 'manifest.json'
 
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
-/** The mode written into the archive, from the mode on disk: only "private" and "executable" are kept. */
+/**
+ * The mode written into the archive, from the mode on disk: only "executable" and "private" are kept, private
+ * meaning not readable by others (a 0640 file becomes 0600: never looser than on disk).
+ */
 export function archiveMode(diskMode: number, type: 'file' | 'directory'): number {
   if (type === 'directory') return 0o755
   const exec = (diskMode & 0o100) !== 0
-  const private_ = (diskMode & 0o077) === 0
+  const private_ = (diskMode & 0o004) === 0
   return private_ ? (exec ? 0o700 : 0o600) : exec ? 0o755 : 0o644
 }
 
