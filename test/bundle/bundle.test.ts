@@ -10,6 +10,8 @@ import { spawnSync } from 'node:child_process'
 import { binRun, exampleInventory, fixtures, tempDir } from '../helpers/repo.js'
 import { requireTool, run } from '../helpers/tools.js'
 import { runCli } from '../helpers/run-cli.js'
+import { writeBundle } from '../../src/write/bundle.js'
+import { writeFileSync } from 'node:fs'
 
 const EPOCH = 1700000000
 const PASSWORD_ENV = { BAI_TEST_PASSWORD: 'correct horse battery staple' }
@@ -154,6 +156,24 @@ test('zip: no extra fields in any header, UTC DOS times, Unix modes; unzip -t an
   assert.match(z.stdout, /^-rw-------\s.* 20231114\.221320 bai-all\/autoinstall\/user-data$/m)
   assert.match(z.stdout, /^-rwx------\s.* 20231114\.221320 bai-all\/provision\.sh$/m)
   assert.match(z.stdout, /^drwxr-xr-x\s.* 20231114\.221320 bai-all\/$/m)
+})
+
+test('seed ISOs in a node folder are streamed into both formats whole', async () => {
+  const dir = tempDir('iso-bundle')
+  mkdirSync(join(dir, 'bai-x', 'autoinstall'), { recursive: true })
+  const iso = Buffer.alloc(5 * 1024 * 1024 + 3)
+  for (let i = 0; i < iso.length; i += 4096) iso[i] = (i / 4096) & 0xff
+  writeFileSync(join(dir, 'bai-x', 'autoinstall.iso'), iso)
+  writeFileSync(join(dir, 'bai-x', 'autoinstall', 'user-data'), '#cloud-config\n', { mode: 0o600 })
+  for (const format of ['tar.gz', 'zip'] as const) {
+    const { path, entries } = await writeBundle({ dir, hostnames: ['bai-x'], format, epoch: EPOCH })
+    assert.equal(entries.map((e) => e.name), ['bai-x/', 'bai-x/autoinstall/', 'bai-x/autoinstall/user-data', 'bai-x/autoinstall.iso'])
+    const dest = join(tempDir('iso-x'), 'x')
+    mkdirSync(dest)
+    assert.is(run('bsdtar', ['-xf', path, '-C', dest]).status, 0)
+    assert.ok(readFileSync(join(dest, 'bai-x', 'autoinstall.iso')).equals(iso), format)
+    assert.is(mtree(path).get('bai-x/autoinstall/user-data')!.mode, '600')
+  }
 })
 
 test('bundle CLI: bad format and invalid input exit 2 and write no bundle', () => {
