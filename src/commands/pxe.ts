@@ -17,7 +17,7 @@ export default class Pxe extends Command {
     output: outputFlag,
     profiles: profilesFlag,
     node: nodeFlag,
-    'http-base': Flags.string({ description: 'URL at which the output folder is served (ends in /)', required: true }),
+    'http-base': Flags.string({ description: 'URL at which the output folder is served, e.g. http://10.20.30.5:8080/', required: true }),
     'iso-url': Flags.string({ description: 'URL of the Ubuntu 20.04 live-server ISO [default: <http-base>/ubuntu-20.04.6-live-server-amd64.iso]' }),
     'boot-base': Flags.string({ description: 'URL iPXE loads --kernel and --initrd from [default: <http-base>]' }),
     kernel: Flags.string({ description: 'kernel path, relative to the TFTP root (GRUB, PXELINUX) and to --boot-base (iPXE)', default: 'casper/vmlinuz' }),
