@@ -103,7 +103,8 @@ test('missing --http-base, no MAC at all, a shared MAC, a node named pxe: exit 2
   const shared = inventoryWith((t) => t.replace('52:54:00:20:30:22', '52:54:00:20:30:20'))
   const r2 = runCli(['pxe', '-c', shared, '-o', out, '--http-base', BASE])
   assert.is(r2.status, 2)
-  assert.match(r2.stderr, /error: bai-a02: MAC address 52:54:00:20:30:20 is also the MAC of bai-a01/)
+  // The inventory validator catches it first, with its position.
+  assert.match(r2.stderr, /cluster\.yaml:\d+:\d+: error\[DUPLICATE_MAC\] nodes\[2\]\.mac: /)
   const named = inventoryWith((t) => t.replace('hostname: bai-a02', 'hostname: pxe'))
   const r3 = runCli(['pxe', '-c', named, '-o', out, '--http-base', BASE])
   assert.is(r3.status, 2)
