@@ -108,7 +108,7 @@ test('missing --http-base, no MAC at all, a shared MAC, a node named pxe: exit 2
   const named = inventoryWith((t) => t.replace('hostname: bai-a02', 'hostname: pxe'))
   const r3 = runCli(['pxe', '-c', named, '-o', out, '--http-base', BASE])
   assert.is(r3.status, 2)
-  assert.match(r3.stderr, /error: pxe: the node folder would be the PXE folder/)
+  assert.match(r3.stderr, /error\[RESERVED_HOSTNAME\] nodes\[2\]\.hostname: "pxe" is reserved/)
   assert.not.ok(existsSync(join(out, 'pxe')))
 })
 
