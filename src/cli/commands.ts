@@ -1,17 +1,23 @@
 // Every command, by id: oclif's "explicit" command discovery reads this map instead of scanning src/commands and
 // importing each file at start-up. A new command file is added here too (test/cli/commands.test.ts checks).
+import Bundle from '../commands/bundle.js'
 import Init from '../commands/init.js'
 import Plan from '../commands/plan.js'
 import Profiles from '../commands/profiles/index.js'
 import ProfilesShow from '../commands/profiles/show.js'
+import Pxe from '../commands/pxe.js'
 import Render from '../commands/render.js'
+import Serve from '../commands/serve.js'
 import Validate from '../commands/validate.js'
 
 export const COMMANDS = {
+  bundle: Bundle,
   init: Init,
   plan: Plan,
   profiles: Profiles,
   'profiles:show': ProfilesShow,
+  pxe: Pxe,
   render: Render,
+  serve: Serve,
   validate: Validate,
 }
