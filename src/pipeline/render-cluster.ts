@@ -6,7 +6,7 @@ import type { NodePlan } from '../model/plan.js'
 import { loadCluster, hasErrors, type ClusterInput } from './load-cluster.js'
 import { planCluster } from './plan-cluster.js'
 import { renderNode } from '../render/render-node.js'
-import { writeOutput, type StageHook } from '../write/output-dir.js'
+import { writeOutput, type NodeOutput, type StageHook } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 
 export interface RenderRequest extends ClusterInput {
@@ -28,6 +28,9 @@ export interface RenderResult {
 /** The smallest user-data limit among common clouds (EC2 takes 16 KiB). NoCloud seeds and most others take more. */
 export const SMALL_USER_DATA_LIMIT = 16384
 
+/** From this many nodes on, files are written and hashed in a worker thread while the next nodes are rendered. */
+export const PARALLEL_WRITE_NODES = 16
+
 /** load -> plan, shared by render, plan and the media commands. */
 export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[] } {
   const cluster = loadCluster(request)
@@ -40,18 +43,26 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   const epoch = sourceDateEpoch(request.env)
   const { plans, diagnostics } = planFromInput(request)
   if (hasErrors(diagnostics)) return { diagnostics, plans: [], notes: [] }
-  const nodes = plans.map((plan) => ({ hostname: plan.hostname, artifacts: renderNode(plan) }))
-  const notes: string[] = []
-  const largest = Math.max(...nodes.map((n) => Buffer.byteLength(n.artifacts.find((a) => a.path === 'cloud-init/user-data')!.content)))
-  if (largest > SMALL_USER_DATA_LIMIT) {
-    notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +
-      'but EC2 accepts at most 16 KiB; gzip it there (cloud-init reads gzip-compressed user-data)')
+  let largest = 0
+  // Rendered one node at a time as the writer takes them, so only one node's texts are held at once.
+  function* renderedNodes(): Generator<NodeOutput> {
+    for (const plan of plans) {
+      const artifacts = renderNode(plan)
+      largest = Math.max(largest, Buffer.byteLength(artifacts.find((a) => a.path === 'cloud-init/user-data')!.content))
+      yield { hostname: plan.hostname, artifacts }
+    }
   }
   const hooks: StageHook[] = []
   if (request.isos) {
     const { seedIsoHook } = await import('../write/seed-iso.js')
     hooks.push(seedIsoHook(epoch))
   }
-  const manifest = await writeOutput(nodes, { dir: request.outDir, epoch, hooks })
+  const parallel = plans.length >= PARALLEL_WRITE_NODES
+  const manifest = await writeOutput(renderedNodes(), { dir: request.outDir, epoch, hooks, parallel })
+  const notes: string[] = []
+  if (largest > SMALL_USER_DATA_LIMIT) {
+    notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +
+      'but EC2 accepts at most 16 KiB; gzip it there (cloud-init reads gzip-compressed user-data)')
+  }
   return { diagnostics, plans, manifest, notes }
 }

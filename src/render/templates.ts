@@ -14,9 +14,17 @@ hb.registerHelper('q', (value: unknown) => {
   }
   return shellQuote(value)
 })
+// Frozen lists are shared by every node (the /etc/hosts block), so their quoted form is kept; others may change.
+const quotedFrozenLists = new WeakMap<readonly unknown[], string>()
 hb.registerHelper('qlist', (values: unknown) => {
   if (!Array.isArray(values)) throw new TypeError('qlist: expects a list')
-  return shellQuoteList(values as (string | number)[])
+  if (!Object.isFrozen(values)) return shellQuoteList(values as (string | number)[])
+  let quoted = quotedFrozenLists.get(values)
+  if (quoted === undefined) {
+    quoted = shellQuoteList(values as (string | number)[])
+    quotedFrozenLists.set(values, quoted)
+  }
+  return quoted
 })
 // Text inside a shell comment: anything printable; a line break would end the comment and start code, so refuse it.
 hb.registerHelper('comment', (value: unknown) => {

@@ -1,9 +1,12 @@
 // YAML outputs are built as objects and dumped here, with js-yaml, in one fixed style: block collections, no
 // anchors, long lines kept whole (scripts inside write_files stay readable as literal blocks).
 import { dump } from 'js-yaml'
+import { dumpWithLiteralBlocks } from './yaml-literal-blocks.js'
+
+const dumpPlain = (value: unknown): string => dump(value, { noRefs: true, lineWidth: -1, flowLevel: -1 })
 
 export function dumpYaml(value: unknown): string {
-  return dump(value, { noRefs: true, lineWidth: -1, flowLevel: -1 })
+  return dumpWithLiteralBlocks(value, dumpPlain)
 }
 
 /** A cloud-config document: the required first line, a note that it is generated, then the YAML. */

@@ -2,9 +2,11 @@
 // that identical inputs give an identical manifest.
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { readdir, stat, writeFile, rename } from 'node:fs/promises'
+import { readdirSync } from 'node:fs'
+import { stat, writeFile, rename } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { BAI_SEED_VERSION } from '../version.js'
+import { modeString } from './output-file.js'
 
 export const MANIFEST_NAME = 'manifest.json'
 
@@ -30,7 +32,8 @@ export async function sha256File(path: string): Promise<string> {
 /** Files under `dir`, sorted, skipping dot-entries (staging folders) and the manifest itself. */
 export async function listFiles(dir: string, root = dir): Promise<string[]> {
   const out: string[] = []
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  // Synchronous: a large output has thousands of folders, and each await costs a thread-pool round trip.
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   for (const e of entries) {
     if (e.name.startsWith('.')) continue
     const full = join(dir, e.name)
@@ -40,22 +43,32 @@ export async function listFiles(dir: string, root = dir): Promise<string[]> {
   return out
 }
 
-export async function buildManifest(dir: string): Promise<Manifest> {
+/**
+ * The manifest of everything in `dir`. Files in `written` (by manifest path) were just written by this process
+ * and are taken as they are; all others are read and hashed.
+ */
+export async function buildManifest(dir: string, written?: ReadonlyMap<string, ManifestEntry>): Promise<Manifest> {
   const files: ManifestEntry[] = []
   for (const full of await listFiles(dir)) {
+    const path = relative(dir, full).split(sep).join('/')
+    const known = written?.get(path)
+    if (known) {
+      files.push(known)
+      continue
+    }
     const st = await stat(full)
     files.push({
-      path: relative(dir, full).split(sep).join('/'),
+      path,
       size: st.size,
-      mode: (st.mode & 0o777).toString(8).padStart(4, '0'),
+      mode: modeString(st.mode),
       sha256: await sha256File(full),
     })
   }
   return { format: 1, generator: `bai-seed ${BAI_SEED_VERSION}`, files }
 }
 
-export async function writeManifest(dir: string): Promise<Manifest> {
-  const manifest = await buildManifest(dir)
+export async function writeManifest(dir: string, written?: ReadonlyMap<string, ManifestEntry>): Promise<Manifest> {
+  const manifest = await buildManifest(dir, written)
   const tmp = join(dir, `.${MANIFEST_NAME}.tmp`)
   await writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o644 })
   await rename(tmp, join(dir, MANIFEST_NAME))

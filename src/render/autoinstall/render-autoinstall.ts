@@ -6,7 +6,8 @@ import { buildCloudConfig } from '../cloud-config/render-cloud-config.js'
 import { buildNetplan } from '../cloud-config/render-network-config.js'
 import { shellQuote } from '../script/shell-quote.js'
 
-export function buildAutoinstall(plan: NodePlan): Record<string, unknown> {
+/** `script`: provision.sh as already rendered for this plan, if the caller has it. */
+export function buildAutoinstall(plan: NodePlan, script?: string): Record<string, unknown> {
   const ai: Record<string, unknown> = {
     version: 1,
     locale: plan.locale,
@@ -30,6 +31,6 @@ export function buildAutoinstall(plan: NodePlan): Record<string, unknown> {
     // A record of what installed this machine, for the operator; the real work happens at first boot.
     ['sh', '-c', `mkdir -p /target/var/lib/bai-seed && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > /target/var/lib/bai-seed/installed`],
   ]
-  ai['user-data'] = buildCloudConfig(plan, { apt: false })
+  ai['user-data'] = buildCloudConfig(plan, { apt: false, script })
   return { autoinstall: ai }
 }

@@ -9,6 +9,8 @@ import { shellQuote } from '../script/shell-quote.js'
 export interface CloudConfigOptions {
   /** Include the apt mirror/proxy settings (cloud images; the installer configures apt itself for autoinstall). */
   apt: boolean
+  /** provision.sh as already rendered for this plan (renderNode renders it once for its three files). */
+  script?: string
 }
 
 export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): Record<string, unknown> {
@@ -44,7 +46,7 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
     doc.apt = apt
   }
   doc.write_files = [
-    { path: SCRIPT_PATH, owner: 'root:root', permissions: '0700', content: renderScript(plan) },
+    { path: SCRIPT_PATH, owner: 'root:root', permissions: '0700', content: options.script ?? renderScript(plan) },
     { path: UNIT_PATH, owner: 'root:root', permissions: '0644', content: renderUnit() },
   ]
   doc.runcmd = [
