@@ -1,10 +1,11 @@
 // `npm run bench`: render speed, seed ISOs against cloud-localds, ISO writer throughput against xorriso, genisoimage
 // and cp, and start-up against `node -e 0`. Prints every figure (median and min-max), the goals with PASS/MISS, and
 // writes bench/results.json. See bench/README.md.
-//   --only render,seed,iso,startup   run some sections (results go to bench/work/results.partial.json)
+//   --only startup,iso,seed,render   run some sections (results go to bench/work/results.partial.json)
 //   --runs N (5)  --big-runs N (3, the 1 GiB runs)  --startup-runs N (20)  --sizes 10,100,1000
+//   --scratch DIR  where the runs write (default bench/work/out), e.g. /dev/shm to leave the disk out
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { benchRender, type RenderFigures } from './cases/render.js'
 import { benchSeedIsos } from './cases/seed-isos.js'
@@ -15,8 +16,10 @@ import { describeMachine, loadAverage } from './lib/machine.js'
 import { repoRoot, resultsFile, workDir } from './lib/paths.js'
 import { missingTools, toolVersion } from './lib/tools.js'
 import { printFigures, toJson } from './lib/report.js'
+import { removeScratch, scratchRoot, setScratchRoot } from './lib/scratch.js'
 
-const SECTIONS = ['render', 'seed', 'iso', 'startup'] as const
+// Renders last: they create the most files, and their clean-up would slow what followed (see cases/render.ts).
+const SECTIONS = ['startup', 'iso', 'seed', 'render'] as const
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     'big-runs': { type: 'string', default: '3' },
     'startup-runs': { type: 'string', default: '20' },
     sizes: { type: 'string', default: '10,100,1000' },
+    scratch: { type: 'string' },
   },
 })
 
@@ -48,21 +52,32 @@ if (missing.length > 0) {
 }
 
 mkdirSync(workDir, { recursive: true })
+if (values.scratch) setScratchRoot(resolve(values.scratch))
+removeScratch()
+mkdirSync(scratchRoot(), { recursive: true })
 const log = (line: string): void => void process.stderr.write(`${line}\n`)
-const machine = describeMachine(workDir)
+const machine = describeMachine(scratchRoot())
 const loadAtStart = loadAverage()
 const started = new Date()
 log(`bench on ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; load ${loadAtStart.join(' ')}`)
 
 const figures: Figures = { cores: machine.cores }
-if (only.includes('render')) figures.render = sizes.map((n): RenderFigures => benchRender(n, runs, log))
-if (only.includes('seed')) figures.seedIsos = benchSeedIsos(100, runs, log)
-if (only.includes('iso')) figures.isoThroughput = benchIsoThroughput(bigRuns, log)
-if (only.includes('startup')) figures.startup = benchStartup(startupRuns, log)
+try {
+  if (only.includes('startup')) figures.startup = benchStartup(startupRuns, log)
+  if (only.includes('iso')) figures.isoThroughput = benchIsoThroughput(bigRuns, log)
+  if (only.includes('seed')) figures.seedIsos = benchSeedIsos(100, runs, log)
+  if (only.includes('render')) figures.render = sizes.map((n): RenderFigures => benchRender(n, runs, log))
+} finally {
+  removeScratch()
+}
 
 const goals = checkGoals(figures)
 const loadAtEnd = loadAverage()
-printFigures(figures, goals, (line) => void process.stdout.write(`${line}\n`))
+const out = (line: string): void => void process.stdout.write(`${line}\n`)
+const d = machine.disk
+out(`Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.kernel}`)
+out(`Disk: ${d.device} ${d.fsType}${d.ext4Journal === false ? ' without journal' : ''}${d.rotational === false ? ', not rotational' : ''} (${scratchRoot()})`)
+printFigures(figures, goals, out)
 process.stdout.write(`\nload average at start ${loadAtStart.join(' ')}, at end ${loadAtEnd.join(' ')}\n`)
 
 const complete = only.length === SECTIONS.length
@@ -77,7 +92,7 @@ const record = toJson({
     genisoimage: toolVersion('genisoimage'),
     cp: toolVersion('cp'),
   },
-  settings: { runs, bigRuns, startupRuns, sizes },
+  settings: { runs, bigRuns, startupRuns, sizes, scratch: scratchRoot().startsWith(repoRoot) ? relative(repoRoot, scratchRoot()) : scratchRoot() },
   figures,
   goals,
 })

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { benchBin, workDir } from '../lib/paths.js'
+import { outputDir } from '../lib/scratch.js'
 import { ensurePayload, PAYLOAD_BYTES } from '../lib/payload.js'
 import { runRounds, type Contestant, type Series } from '../lib/rounds.js'
 import { runTimed } from '../lib/timed-run.js'
@@ -33,7 +34,7 @@ export function benchIsoThroughput(runs: number, log: (line: string) => void): I
   const payload = join(workDir, 'payload')
   log(`ISO throughput, 1 GiB payload (${payload})`)
   if (ensurePayload(payload)) log('  made the payload folder')
-  const out = join(workDir, 'iso-out')
+  const out = outputDir('iso-out')
   const image = join(out, 'image.iso')
   const copy = join(out, 'copy')
   const fresh = () => {

@@ -1,8 +1,11 @@
 // Full render through the real CLI (`node bin/run.js render`): every text artifact, both seed ISOs per node and
-// manifest.json, for synthetic inventories of several sizes.
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+// manifest.json, for synthetic inventories of several sizes. Each run renders into a new folder, and the folders
+// are removed only when the whole benchmark is over: on ext4 without a journal, files created soon after many
+// were deleted cost far more (see lib/machine.ts), and a run should not pay for the clean-up of the one before.
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { binRun, workDir } from '../lib/paths.js'
+import { outputDir } from '../lib/scratch.js'
 import { runRounds, type Series } from '../lib/rounds.js'
 import { runTimed } from '../lib/timed-run.js'
 import { syntheticInventory } from '../lib/synthetic-inventory.js'
@@ -37,13 +40,16 @@ function readManifest(outDir: string): ManifestFile[] {
 
 export function benchRender(nodes: number, runs: number, log: (line: string) => void): RenderFigures {
   const inventory = inventoryFile(nodes)
-  const outDir = join(workDir, `render-${nodes}`)
+  let run = 0
+  let outDir = ''
   log(`render, ${nodes} nodes (${inventory})`)
   const series = runRounds(
     [
       {
         name: `render ${nodes}`,
-        prepare: () => rmSync(outDir, { recursive: true, force: true }),
+        prepare: () => {
+          outDir = outputDir(`render-${nodes}-${run++}`)
+        },
         run: () => runTimed(process.execPath, [binRun, 'render', '-c', inventory, '-o', outDir]),
         check: () => {
           const files = readManifest(outDir)

@@ -1,8 +1,8 @@
 // NoCloud seed ISOs for 100 rendered nodes from their cloud-init/ folders: our writer (one process, as in render)
 // against a shell loop of cloud-localds, one call per node, on the same files.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
-import { benchBin, binRun, workDir } from '../lib/paths.js'
+import { mkdirSync, readdirSync } from 'node:fs'
+import { benchBin, binRun } from '../lib/paths.js'
+import { outputDir } from '../lib/scratch.js'
 import { runRounds, type Series } from '../lib/rounds.js'
 import { runTimed } from '../lib/timed-run.js'
 import { inventoryFile } from './render.js'
@@ -23,37 +23,37 @@ for node in "$1"/*/; do
   cloud-localds -N "$node/cloud-init/network-config" "$2/$name.iso" "$node/cloud-init/user-data" "$node/cloud-init/meta-data"
 done`
 
-function countIsos(dir: string, expected: number): () => void {
-  return () => {
-    const n = readdirSync(dir).filter((f) => f.endsWith('.iso')).length
-    if (n !== expected) throw new Error(`${dir}: ${n} ISOs, expected ${expected}`)
-  }
+function countIsos(dir: string, expected: number): void {
+  const n = readdirSync(dir).filter((f) => f.endsWith('.iso')).length
+  if (n !== expected) throw new Error(`${dir}: ${n} ISOs, expected ${expected}`)
 }
 
 export function benchSeedIsos(nodes: number, runs: number, log: (line: string) => void): SeedIsoFigures {
-  const rendered = join(workDir, `seed-src-${nodes}`)
-  rmSync(rendered, { recursive: true, force: true })
+  const rendered = outputDir(`seed-src-${nodes}`)
   runTimed(process.execPath, [binRun, 'render', '-c', inventoryFile(nodes), '-o', rendered, '--no-iso'])
-  const oursDir = join(workDir, 'seed-ours')
-  const loopDir = join(workDir, 'seed-cloud-localds')
-  const reset = (dir: string) => () => rmSync(dir, { recursive: true, force: true })
+  // A new folder per run, removed at the end of the benchmark (see render.ts on why).
+  let run = 0
+  let oursDir = ''
+  let loopDir = ''
   log(`seed ISOs, ${nodes} nodes (cloud-init/ folders of ${rendered})`)
   const results = runRounds(
     [
       {
         name: 'bai-seed writer',
-        prepare: reset(oursDir),
+        prepare: () => {
+          oursDir = outputDir(`seed-ours-${run}`)
+        },
         run: () => runTimed(process.execPath, [benchBin('seed-isos'), rendered, oursDir]),
-        check: countIsos(oursDir, nodes),
+        check: () => countIsos(oursDir, nodes),
       },
       {
         name: 'cloud-localds loop',
         prepare: () => {
-          reset(loopDir)()
+          loopDir = outputDir(`seed-cloud-localds-${run++}`)
           mkdirSync(loopDir)
         },
         run: () => runTimed('bash', ['-c', LOOP, 'loop', rendered, loopDir]),
-        check: countIsos(loopDir, nodes),
+        check: () => countIsos(loopDir, nodes),
       },
     ],
     runs,

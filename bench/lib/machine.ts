@@ -10,7 +10,7 @@ export interface Machine {
   memoryGiB: number
   node: string
   kernel: string
-  disk: { device: string; fsType: string; rotational: boolean | null }
+  disk: { device: string; fsType: string; rotational: boolean | null; ext4Journal: boolean | null }
 }
 
 function disk(path: string): Machine['disk'] {
@@ -19,7 +19,11 @@ function disk(path: string): Machine['disk'] {
   // /dev/vda -> /sys/block/vda; a partition (vda1) reports through its parent.
   const name = basename(device).replace(/p?\d+$/, '')
   const flag = [`/sys/block/${basename(device)}/queue/rotational`, `/sys/block/${name}/queue/rotational`].find((f) => existsSync(f))
-  return { device, fsType, rotational: flag ? readFileSync(flag, 'utf8').trim() === '1' : null }
+  // Without a journal, ext4 skips inodes freed in the last 60-360 s when it creates files (fs/ext4/ialloc.c,
+  // recently_deleted), so creating many files soon after deleting many is much slower: worth knowing.
+  const journalTask = `/sys/fs/ext4/${basename(device)}/journal_task`
+  const ext4Journal = fsType === 'ext4' && existsSync(journalTask) ? readFileSync(journalTask, 'utf8').trim() !== '<none>' : null
+  return { device, fsType, rotational: flag ? readFileSync(flag, 'utf8').trim() === '1' : null, ext4Journal }
 }
 
 export function describeMachine(workPath: string): Machine {

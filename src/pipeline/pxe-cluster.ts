@@ -45,7 +45,6 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
   const manifest = await writeOutput([{ hostname: PXE_DIR, artifacts: rendered.files }], {
     dir: request.outDir,
     epoch: sourceDateEpoch(request.env),
-    hooks: [],
   })
   return { diagnostics, errors: [], warnings, booted: rendered.booted, manifest }
 }

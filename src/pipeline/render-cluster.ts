@@ -6,7 +6,7 @@ import type { NodePlan } from '../model/plan.js'
 import { loadCluster, hasErrors, type ClusterInput } from './load-cluster.js'
 import { planCluster } from './plan-cluster.js'
 import { renderNode } from '../render/render-node.js'
-import { writeOutput, type NodeOutput, type StageHook } from '../write/output-dir.js'
+import { writeOutput, type NodeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 
 export interface RenderRequest extends ClusterInput {
@@ -52,13 +52,8 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
       yield { hostname: plan.hostname, artifacts }
     }
   }
-  const hooks: StageHook[] = []
-  if (request.isos) {
-    const { seedIsoHook } = await import('../write/seed-iso.js')
-    hooks.push(seedIsoHook(epoch))
-  }
   const parallel = plans.length >= PARALLEL_WRITE_NODES
-  const manifest = await writeOutput(renderedNodes(), { dir: request.outDir, epoch, hooks, parallel })
+  const manifest = await writeOutput(renderedNodes(), { dir: request.outDir, epoch, seedIsos: request.isos, parallel })
   const notes: string[] = []
   if (largest > SMALL_USER_DATA_LIMIT) {
     notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +

@@ -4,52 +4,33 @@
 // iterable, so a large cluster's files need not all be in memory at once.
 import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Artifact } from '../render/render-node.js'
 import { writeManifest, type Manifest, type ManifestEntry } from './manifest.js'
 import { directSink, workerSink } from './file-sink.js'
-import type { OutputFile } from './output-file.js'
+import type { NodeOutput } from './node-files.js'
 
-export interface NodeOutput {
-  hostname: string
-  artifacts: Artifact[]
-}
-
-/** A file made from a node's artifacts, to be written into the node's folder with them. */
-export interface ExtraFile {
-  /** Path inside the node's folder, '/'-separated. */
-  path: string
-  data: Uint8Array
-  mode: number
-}
-
-/** Extra files made from a node's rendered artifacts (the seed ISOs). */
-export type StageHook = (node: NodeOutput) => Promise<ExtraFile[]>
+export type { NodeOutput } from './node-files.js'
 
 export interface WriteOptions {
   dir: string
   epoch: number
-  hooks: StageHook[]
-  /** Write and hash in a worker thread while the next nodes are rendered (large clusters). */
+  /** Also write autoinstall.iso and cloud-init.iso into each node folder. */
+  seedIsos?: boolean
+  /** Make and write the files in a worker thread while the next nodes are rendered (large clusters). */
   parallel?: boolean
-}
-
-function nodeFiles(stagedNodeDir: string, hostname: string, files: ExtraFile[]): OutputFile[] {
-  return files.map((f) => ({ path: join(stagedNodeDir, ...f.path.split('/')), manifestPath: `${hostname}/${f.path}`, data: f.data, mode: f.mode }))
 }
 
 export async function writeOutput(nodes: Iterable<NodeOutput>, options: WriteOptions): Promise<Manifest> {
   mkdirSync(options.dir, { recursive: true })
   const staging = mkdtempSync(join(options.dir, '.staging-'))
-  const sink = options.parallel ? workerSink(options.epoch) : directSink(options.epoch)
+  const settings = { stagingDir: staging, epoch: options.epoch, seedIsos: options.seedIsos ?? false }
+  const sink = options.parallel ? workerSink(settings) : directSink(settings)
   const hostnames: string[] = []
   try {
     for (const node of nodes) {
       hostnames.push(node.hostname)
-      const files: ExtraFile[] = node.artifacts.map((a) => ({ path: a.path, data: Buffer.from(a.content, 'utf8'), mode: a.mode }))
-      for (const hook of options.hooks) files.push(...(await hook(node)))
-      await sink.write(nodeFiles(join(staging, node.hostname), node.hostname, files))
+      await sink.write(node)
     }
-    // The files written now are in the manifest as written; anything else in the folder is read and hashed.
+    // The files written now go into the manifest as written; anything else in the folder is read and hashed.
     const written = new Map<string, ManifestEntry>((await sink.finish()).map((e) => [e.path, e]))
     const old = join(staging, '.old')
     mkdirSync(old)

@@ -1,18 +1,23 @@
-// The worker side of file-sink.ts: writes and hashes the batches of files it is sent, answering each with the
-// manifest entries or the error.
+// The writer thread of file-sink.ts: turns each node it is sent into files (UTF-8 texts, seed ISOs), writes and
+// hashes them, and answers with the manifest entries or the error. Nodes are handled one after the other.
 import { parentPort, workerData } from 'node:worker_threads'
-import { writeOutputFiles, type OutputFile } from './output-file.js'
-import type { WriteBatch, WriteReply } from './file-sink.js'
+import { nodeFiles } from './node-files.js'
+import { writeOutputFiles } from './output-file.js'
+import type { SinkSettings, WriteRequest, WriteReply } from './file-sink.js'
 
-const { epoch } = workerData as { epoch: number }
+const settings = workerData as SinkSettings
+let queue: Promise<void> = Promise.resolve()
 
-parentPort!.on('message', (batch: WriteBatch) => {
-  let reply: WriteReply
+async function handle(request: WriteRequest): Promise<WriteReply> {
   try {
-    reply = { id: batch.id, entries: writeOutputFiles(batch.files as OutputFile[], epoch) }
+    const files = await nodeFiles(request.node, settings.stagingDir, settings)
+    return { id: request.id, entries: writeOutputFiles(files, settings.epoch) }
   } catch (e) {
     const err = e as NodeJS.ErrnoException
-    reply = { id: batch.id, error: { message: err.message, code: err.code, stack: err.stack } }
+    return { id: request.id, error: { message: err.message, code: err.code, stack: err.stack } }
   }
-  parentPort!.postMessage(reply)
+}
+
+parentPort!.on('message', (request: WriteRequest) => {
+  queue = queue.then(async () => parentPort!.postMessage(await handle(request)))
 })

@@ -1,0 +1,27 @@
+// Every file of one node's output folder, as bytes: its rendered artifacts (UTF-8) and, when asked, its two seed
+// ISOs. Pure, so that it can run on the main thread or in the writer thread (file-sink.ts).
+import { join } from 'node:path'
+import type { Artifact } from '../render/render-node.js'
+import type { OutputFile } from './output-file.js'
+
+export interface NodeOutput {
+  hostname: string
+  artifacts: Artifact[]
+}
+
+export interface NodeFileOptions {
+  epoch: number
+  seedIsos: boolean
+}
+
+/** The files of `node` to be written under `parentDir/<hostname>/`. */
+export async function nodeFiles(node: NodeOutput, parentDir: string, options: NodeFileOptions): Promise<OutputFile[]> {
+  const files = node.artifacts.map((a) => ({ path: a.path, data: Buffer.from(a.content, 'utf8') as Uint8Array, mode: a.mode }))
+  if (options.seedIsos) {
+    // The ISO writer is loaded only by renders that make images.
+    const { seedIsoFiles } = await import('./seed-iso.js')
+    files.push(...(await seedIsoFiles(node, options.epoch, new Map(files.map((f) => [f.path, f.data])))))
+  }
+  const nodeDir = join(parentDir, node.hostname)
+  return files.map((f) => ({ path: join(nodeDir, ...f.path.split('/')), manifestPath: `${node.hostname}/${f.path}`, data: f.data, mode: f.mode }))
+}
