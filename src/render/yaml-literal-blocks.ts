@@ -8,23 +8,26 @@
 import { randomBytes } from 'node:crypto'
 
 /** Shorter strings are left to js-yaml: the saving would not pay for the swap. */
-export const MIN_SWAP_LENGTH = 1024
+export const MIN_SWAP_LENGTH = 64
 
 // Printable ASCII, line feeds, and printable non-ASCII other than what js-yaml quotes (C1 controls and NBSP,
-// U+2028/2029, the BOM, U+FFFE/FFFF) or lets through only as pairs (astral characters): anything else (tabs, CR,
-// control characters) goes the slow way.
-const LITERAL_SAFE = /^[\x20-\x7e\n\u00a1-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/
+// U+2028/2029, the BOM, U+FFFE/FFFF) or lets through only as pairs (astral characters): a string with any other
+// character (tabs, CR, control characters) goes the slow way.
+const NOT_LITERAL_SAFE = /[^\x20-\x7e\n\u00a1-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]/
 // A line starting with a document marker is refused in some positions; leave such strings to js-yaml.
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=$|[ \t\n\r])/m
 
-// The same script goes into both user-data documents of a node: its verdict is kept for the next call.
-let last: { text: string; verdict: boolean } | undefined
+// The same script goes into both user-data documents of a node, with the unit file in between: the last few
+// verdicts are kept.
+const recent: Array<{ text: string; verdict: boolean }> = []
 
 export function takesLiteralFastPath(s: string): boolean {
   if (s.length < MIN_SWAP_LENGTH) return false
-  if (last?.text === s) return last.verdict
-  const verdict = s.includes('\n') && /\S/.test(s) && LITERAL_SAFE.test(s) && !DOCUMENT_MARKER.test(s)
-  last = { text: s, verdict }
+  const hit = recent.find((r) => r.text === s)
+  if (hit) return hit.verdict
+  const verdict = s.includes('\n') && /\S/.test(s) && !NOT_LITERAL_SAFE.test(s) && !DOCUMENT_MARKER.test(s)
+  recent.unshift({ text: s, verdict })
+  if (recent.length > 4) recent.pop()
   return verdict
 }
 
