@@ -3,18 +3,24 @@
 // "imports"). Loading oclif's ~200 module files one by one took most of the start-up time; one file loads in a
 // fraction of it. TypeScript and the TS loaders oclif looks for in development are left out: in production it
 // never loads them, and in development they resolve from node_modules.
-// Run by `npm run build` and by npm's `prepare` (after `npm ci`).
+// Run by `npm run build`; bin/run.js says so when the bundle is missing.
 import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
-// Only the names the CLI imports are exported; test/cli/commands.test.ts checks that every one it imports is there.
-const EXPORTS = ['Args', 'Command', 'Flags', 'execute']
+// Only the names the CLI imports are exported, each from its own module rather than oclif's index (which loads
+// and runs more, e.g. a Node version check with semver); test/cli/commands.test.ts checks every name is there.
+const ENTRY = [
+  "export * as Args from '@oclif/core/args'",
+  "export { Command } from '@oclif/core/command'",
+  "export * as Flags from '@oclif/core/flags'",
+  "export { execute } from '@oclif/core/execute'",
+].join('\n')
 
 await build({
-  stdin: { contents: `export { ${EXPORTS.join(', ')} } from '@oclif/core'\n`, resolveDir: root, loader: 'js' },
+  stdin: { contents: `${ENTRY}\n`, resolveDir: root, loader: 'js' },
   outfile: join(root, 'dist', 'vendor', 'oclif-core.js'),
   bundle: true,
   platform: 'node',
@@ -24,5 +30,7 @@ await build({
   // oclif is CommonJS: its require() calls of Node built-ins and of the external packages need a real require.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 })

@@ -44,7 +44,8 @@ test('package.json points oclif at the explicit list and #oclif at the bundle', 
 })
 
 test('sources import oclif only through #oclif, and the bundle exports every name they use', async () => {
-  const used = new Set<string>()
+  // bin/run.js loads the bundle dynamically and calls its execute().
+  const used = new Set<string>(['execute'])
   for (const file of [...tsFiles(srcDir), join(repoRoot, 'bin', 'run.js')]) {
     const text = readFileSync(file, 'utf8')
     assert.not.match(text, /from '@oclif\/core'/, `${relative(repoRoot, file)} imports '@oclif/core' directly`)
@@ -52,7 +53,7 @@ test('sources import oclif only through #oclif, and the bundle exports every nam
       for (const name of m[1]!.split(',')) used.add(name.trim().replace(/^type\s+/, ''))
     }
   }
-  assert.ok(used.has('execute') && used.has('Command'))
+  assert.ok(used.has('Command') && used.has('Flags'))
   const bundle = (await import(pathToFileURL(join(repoRoot, 'dist', 'vendor', 'oclif-core.js')).href)) as Record<string, unknown>
   for (const name of used) assert.ok(bundle[name] !== undefined, `dist/vendor/oclif-core.js exports ${name}`)
 })
