@@ -17,15 +17,15 @@ const NOT_LITERAL_SAFE = /[^\x20-\x7e\n\u00a1-\u2027\u202a-\ud7ff\ue000-\ufefe\u
 // A line starting with a document marker is refused in some positions; leave such strings to js-yaml.
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=$|[ \t\n\r])/m
 
-// The same script goes into both user-data documents of a node, with the unit file in between: the last few
-// verdicts are kept.
+// The same script goes into both user-data documents of a node, with the unit file in between: the verdicts on
+// the last few multi-line strings are kept.
 const recent: Array<{ text: string; verdict: boolean }> = []
 
 export function takesLiteralFastPath(s: string): boolean {
-  if (s.length < MIN_SWAP_LENGTH) return false
+  if (s.length < MIN_SWAP_LENGTH || !s.includes('\n')) return false
   const hit = recent.find((r) => r.text === s)
   if (hit) return hit.verdict
-  const verdict = s.includes('\n') && /\S/.test(s) && !NOT_LITERAL_SAFE.test(s) && !DOCUMENT_MARKER.test(s)
+  const verdict = /\S/.test(s) && !NOT_LITERAL_SAFE.test(s) && !DOCUMENT_MARKER.test(s)
   recent.unshift({ text: s, verdict })
   if (recent.length > 4) recent.pop()
   return verdict
