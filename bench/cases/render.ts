@@ -3,6 +3,7 @@
 // are removed only when the whole benchmark is over: on ext4 without a journal, files created soon after many
 // were deleted cost far more (see lib/machine.ts), and a run should not pay for the clean-up of the one before.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { binRun, workDir } from '../lib/paths.js'
 import { outputDir } from '../lib/scratch.js'
@@ -49,6 +50,8 @@ export function benchRender(nodes: number, runs: number, log: (line: string) => 
         name: `render ${nodes}`,
         prepare: () => {
           outDir = outputDir(`render-${nodes}-${run++}`)
+          // The previous run's output is still being written back to disk: let that finish first (untimed).
+          spawnSync('sync')
         },
         run: () => runTimed(process.execPath, [binRun, 'render', '-c', inventory, '-o', outDir]),
         check: () => {

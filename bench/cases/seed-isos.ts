@@ -1,5 +1,6 @@
 // NoCloud seed ISOs for 100 rendered nodes from their cloud-init/ folders: our writer (one process, as in render)
 // against a shell loop of cloud-localds, one call per node, on the same files.
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync } from 'node:fs'
 import { benchBin, binRun } from '../lib/paths.js'
 import { outputDir } from '../lib/scratch.js'
@@ -42,6 +43,7 @@ export function benchSeedIsos(nodes: number, runs: number, log: (line: string) =
         name: 'bai-seed writer',
         prepare: () => {
           oursDir = outputDir(`seed-ours-${run}`)
+          spawnSync('sync')
         },
         run: () => runTimed(process.execPath, [benchBin('seed-isos'), rendered, oursDir]),
         check: () => countIsos(oursDir, nodes),
@@ -51,6 +53,7 @@ export function benchSeedIsos(nodes: number, runs: number, log: (line: string) =
         prepare: () => {
           loopDir = outputDir(`seed-cloud-localds-${run++}`)
           mkdirSync(loopDir)
+          spawnSync('sync')
         },
         run: () => runTimed('bash', ['-c', LOOP, 'loop', rendered, loopDir]),
         check: () => countIsos(loopDir, nodes),
