@@ -33,10 +33,11 @@ datasource_list: [NoCloud, None]
 ssh_genkeytypes: [ed25519]
 CFG
 
-# Like Ubuntu's cloud images, have en_US.UTF-8 ready: cloud-init's locale module sets it by default, and Debian's
-# locale-gen ignores the locale cloud-init passes, so update-locale would fail on a fresh guest.
+# Have en_US.UTF-8 generated and set: cloud-init's locale module sets it by default, and Debian's locale-gen ignores
+# the locale cloud-init passes, so update-locale would fail; set already, the module skips its 12 s locale-gen too.
 sed -i 's/^# *\(en_US.UTF-8 UTF-8\)/\1/' "$target/etc/locale.gen"
 chroot "$target" locale-gen >/dev/null
+printf 'LANG=en_US.UTF-8\n' >"$target/etc/default/locale"
 
 # debootstrap does not run the preset that enables cloud-init's units.
 chroot "$target" systemctl enable cloud-init-local.service cloud-init.service cloud-config.service cloud-final.service
