@@ -1,0 +1,62 @@
+// The plan: pure data, one ordered list of steps per node. It is the single source of truth that every renderer
+// (autoinstall, cloud-config, provision script) turns into files.
+
+export interface Step {
+  /** Stable id, also the state key in /var/lib/bai-seed/status.json, e.g. 'sysctl'. */
+  id: string
+  title: string
+  /** Needs the network (downloads, apt). Steps without network run first. */
+  network: boolean
+  /** Can run against a scratch root folder (`provision.sh --root DIR`): only writes files. */
+  rootable: boolean
+  /** Template partial that holds the step's shell function body. */
+  partial: string
+  /** Values the step's template uses; every one is shell-quoted by the template. */
+  vars: Record<string, unknown>
+  /** Dotted settings paths this step reads (for `bai-seed plan`, which shows where each came from). */
+  settings: string[]
+}
+
+export interface UserPlan {
+  name: string
+  uid: number
+  gid: number
+  groups: string[]
+  home: string
+  shell: string
+  gecos: string
+  /** SHA-512 crypt hash, or null for a locked password. */
+  passwordHash: string | null
+  authorizedKeys: string[]
+  /** Give passwordless sudo when the password is locked (otherwise sudo group membership is unusable). */
+  sudoNopasswd: boolean
+}
+
+export interface AddressPlan {
+  ip: string
+  prefix: number
+  gateway: string
+  dns: string[]
+  search: string[]
+  mac: string | null
+  interface: string | null
+}
+
+export interface NodePlan {
+  hostname: string
+  fqdn: string
+  cluster: string
+  release: string
+  locale: string
+  keyboard: string
+  timezone: string
+  address: AddressPlan
+  user: UserPlan
+  sshAllowPassword: boolean
+  aptMirror: string | null
+  proxy: string | null
+  noProxy: string[]
+  disk: Record<string, string>
+  powerOffWhenDone: boolean
+  steps: Step[]
+}

@@ -1,0 +1,58 @@
+// load -> validate -> resolve: reads the inventory and the profiles, checks them, and resolves every node's settings.
+// Every problem found along the way is collected; the caller decides (exit code 2, nothing written).
+import { resolve as resolvePath, join } from 'node:path'
+import type { Inventory } from '../model/inventory.js'
+import type { ResolvedNode } from '../model/resolved.js'
+import type { Diagnostic } from '../validate/diagnostic.js'
+import type { SourceDoc } from '../load/source-doc.js'
+import { loadYamlFile } from '../load/source-doc.js'
+import { loadProfileSet, type ProfileSet } from '../resolve/profile-set.js'
+import { resolveNode } from '../resolve/resolve-node.js'
+import { packageRoot } from '../package-root.js'
+import { checkInventory, checkProfile, checkResolved } from './validators.js'
+
+export interface ClusterInput {
+  inventoryFile: string
+  /** User profile folders, applied over the shipped profiles in this order. */
+  profileDirs: string[]
+}
+
+export interface LoadedCluster {
+  inventory?: Inventory
+  inventoryDoc?: SourceDoc
+  profiles: ProfileSet
+  nodes: ResolvedNode[]
+  diagnostics: Diagnostic[]
+}
+
+export function shippedProfilesDir(): string {
+  return join(packageRoot(), 'profiles')
+}
+
+export function loadProfiles(profileDirs: string[], diagnostics: Diagnostic[]): ProfileSet {
+  return loadProfileSet([shippedProfilesDir(), ...profileDirs.map((d) => resolvePath(d))], diagnostics, checkProfile)
+}
+
+export function loadCluster(input: ClusterInput): LoadedCluster {
+  const diagnostics: Diagnostic[] = []
+  const profiles = loadProfiles(input.profileDirs, diagnostics)
+  const loaded = loadYamlFile(input.inventoryFile)
+  diagnostics.push(...loaded.diagnostics)
+  const doc = loaded.doc
+  if (!doc) return { profiles, nodes: [], diagnostics }
+  const found = checkInventory(doc, new Set(profiles.byName.keys()))
+  diagnostics.push(...found)
+  if (hasErrors(diagnostics)) return { profiles, nodes: [], diagnostics, inventoryDoc: doc }
+  const inventory = doc.value as Inventory
+  const nodes: ResolvedNode[] = []
+  inventory.nodes.forEach((_, i) => {
+    const node = resolveNode(inventory, doc, i, profiles, diagnostics)
+    if (node) nodes.push(node)
+  })
+  if (!hasErrors(diagnostics)) diagnostics.push(...checkResolved(nodes, inventory, doc, profiles))
+  return { inventory, inventoryDoc: doc, profiles, nodes, diagnostics }
+}
+
+export function hasErrors(diagnostics: Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error')
+}

@@ -1,0 +1,69 @@
+// Turns a resolved node into its plan: the node-wide facts the renderers need, and the ordered steps that apply.
+import type { Inventory } from '../model/inventory.js'
+import type { NodePlan } from '../model/plan.js'
+import type { ResolvedNode } from '../model/resolved.js'
+import type { PlanContext } from './step-def.js'
+import { STEP_ORDER } from './step-order.js'
+import { passwordHash } from './password.js'
+
+export interface PlanOptions {
+  /** Power the machine off when a provisioning run ends (image builds, tests). */
+  powerOffWhenDone: boolean
+  /** Plaintext password read at render time (never written anywhere), or null. */
+  plaintextPassword: string | null
+}
+
+export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options: PlanOptions): NodePlan {
+  const { node, settings } = resolved
+  const [ip, prefix] = node.ip.split('/') as [string, string]
+  const u = settings.user
+  const hash = passwordHash(inventory.password, options.plaintextPassword, inventory.cluster.name, node.hostname, u.name)
+  const domain = inventory.cluster.domain
+  const plan: Omit<NodePlan, 'steps'> = {
+    hostname: node.hostname,
+    fqdn: domain ? `${node.hostname}.${domain}` : node.hostname,
+    cluster: inventory.cluster.name,
+    release: inventory.cluster.release,
+    locale: inventory.cluster.locale,
+    keyboard: inventory.cluster.keyboard,
+    timezone: inventory.cluster.timezone,
+    address: {
+      ip,
+      prefix: Number(prefix),
+      gateway: inventory.network.gateway,
+      dns: inventory.network.dns,
+      search: inventory.network.search,
+      mac: node.mac ? node.mac.toLowerCase() : null,
+      interface: node.interface ?? null,
+    },
+    user: {
+      name: u.name,
+      uid: u.uid,
+      gid: u.gid,
+      groups: u.groups,
+      home: u.home,
+      shell: u.shell,
+      gecos: u.gecos,
+      passwordHash: hash,
+      authorizedKeys: inventory.ssh.authorized_keys,
+      sudoNopasswd: hash === null,
+    },
+    sshAllowPassword: inventory.ssh.allow_password,
+    aptMirror: inventory.mirrors.apt ?? null,
+    proxy: inventory.mirrors.proxy ?? null,
+    noProxy: inventory.mirrors.no_proxy ?? ['localhost', '127.0.0.1'],
+    disk: node.disk ?? { size: 'largest' },
+    powerOffWhenDone: options.powerOffWhenDone,
+  }
+  const ctx: PlanContext = { inventory, resolved, settings, node, plan }
+  const steps = STEP_ORDER.filter((def) => def.applies(ctx)).map((def) => ({
+    id: def.id,
+    title: def.title,
+    network: def.network,
+    rootable: def.rootable,
+    partial: `steps/${def.id}`,
+    vars: def.vars(ctx),
+    settings: def.settings,
+  }))
+  return { ...plan, steps }
+}

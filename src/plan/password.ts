@@ -1,0 +1,62 @@
+// The service account's password: locked (default), a crypt hash from the inventory, or a plaintext read from an
+// environment variable or a file and hashed here with SHA-512 crypt. The salt is derived from cluster, node and user
+// so that re-rendering gives the same bytes; the plaintext itself never reaches any output.
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { encrypt } from 'unixcrypt'
+import type { PasswordSource } from '../model/inventory.js'
+
+const CRYPT_ALPHABET = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+export class PasswordSourceError extends Error {}
+
+/** 16 salt characters from sha256(cluster, node, user): stable per account, different across nodes. */
+export function derivedSalt(cluster: string, node: string, user: string): string {
+  const digest = createHash('sha256').update(`bai-seed\0${cluster}\0${node}\0${user}`).digest()
+  let salt = ''
+  for (let i = 0; i < 16; i++) salt += CRYPT_ALPHABET[digest[i]! & 63]
+  return salt
+}
+
+export function sha512Crypt(plaintext: string, salt: string): string {
+  return encrypt(plaintext, `$6$${salt}`)
+}
+
+/** Reads the plaintext from its source (env or file); returns null when the source is a hash or absent. */
+export function readPlaintext(source: PasswordSource | undefined, inventoryFile: string, env: NodeJS.ProcessEnv): string | null {
+  if (!source || source.hash) return null
+  if (source.env) {
+    const value = env[source.env]
+    if (value === undefined || value === '') {
+      throw new PasswordSourceError(`password.env: environment variable ${source.env} is not set or empty`)
+    }
+    return value
+  }
+  if (source.file) {
+    const path = resolve(dirname(inventoryFile), source.file)
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch {
+      throw new PasswordSourceError(`password.file: cannot read ${path}`)
+    }
+    // One trailing newline is the file's line end, not part of the password.
+    const value = text.replace(/\r?\n$/, '')
+    if (value === '') throw new PasswordSourceError(`password.file: ${path} is empty`)
+    return value
+  }
+  return null
+}
+
+export function passwordHash(
+  source: PasswordSource | undefined,
+  plaintext: string | null,
+  cluster: string,
+  node: string,
+  user: string,
+): string | null {
+  if (source?.hash) return source.hash
+  if (plaintext === null) return null
+  return sha512Crypt(plaintext, derivedSalt(cluster, node, user))
+}

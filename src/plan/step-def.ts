@@ -1,0 +1,25 @@
+// What one provisioning step declares: its metadata, when it applies, and the data its template needs.
+import type { Inventory, NodeEntry } from '../model/inventory.js'
+import type { ResolvedNode } from '../model/resolved.js'
+import type { Settings } from '../model/settings.js'
+import type { NodePlan } from '../model/plan.js'
+
+export interface PlanContext {
+  inventory: Inventory
+  resolved: ResolvedNode
+  settings: Settings
+  node: NodeEntry
+  /** Everything in the node plan except `steps`. */
+  plan: Omit<NodePlan, 'steps'>
+}
+
+export interface StepDef {
+  id: string
+  title: string
+  network: boolean
+  rootable: boolean
+  /** Settings sections the step reads, for provenance in `bai-seed plan`. */
+  settings: string[]
+  applies(ctx: PlanContext): boolean
+  vars(ctx: PlanContext): Record<string, unknown>
+}

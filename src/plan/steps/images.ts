@@ -1,0 +1,18 @@
+// Page section "컨테이너 이미지 가져오기": pre-pull the role's images with bounded parallelism and retries,
+// optionally through a registry mirror (pulled from the mirror, then tagged with the original name).
+import type { StepDef } from '../step-def.js'
+
+export const imagesStep: StepDef = {
+  id: 'images',
+  title: 'Pre-pull container images',
+  network: true,
+  rootable: false,
+  settings: ['images'],
+  applies: (ctx) => ctx.settings.images.enabled && ctx.settings.images.pull.length > 0 && ctx.settings.docker.enabled,
+  vars: (ctx) => ({
+    images: [...new Set(ctx.settings.images.pull)],
+    parallel: ctx.settings.images.parallel,
+    retries: ctx.settings.images.retries,
+    mirror: ctx.inventory.mirrors.registry ?? '',
+  }),
+}

@@ -1,0 +1,54 @@
+// Page section "가속기 설정하기", corrected by the reference: nvidia-docker2 is obsolete. Driver (pinned package or
+// ubuntu-drivers) then one reboot, CUDA from NVIDIA's repository, NVIDIA Container Toolkit with the `nvidia` runtime
+// registered in Docker, then a health check.
+import type { StepDef } from '../step-def.js'
+
+const on = (ctx: Parameters<StepDef['applies']>[0]): boolean => ctx.settings.nvidia.enabled
+
+export const nvidiaDriverStep: StepDef = {
+  id: 'nvidia-driver',
+  title: 'Install the NVIDIA driver',
+  network: true,
+  rootable: false,
+  settings: ['nvidia'],
+  applies: on,
+  vars: (ctx) => ({
+    method: ctx.settings.nvidia.driver.method,
+    package: ctx.settings.nvidia.driver.package,
+    reboot: ctx.settings.nvidia.reboot,
+  }),
+}
+
+export const nvidiaCudaStep: StepDef = {
+  id: 'nvidia-cuda',
+  title: 'Install CUDA from NVIDIA\'s repository',
+  network: true,
+  rootable: false,
+  settings: ['nvidia'],
+  applies: (ctx) => on(ctx) && ctx.settings.nvidia.cuda.enabled,
+  vars: (ctx) => ({ package: ctx.settings.nvidia.cuda.package }),
+}
+
+export const nvidiaToolkitStep: StepDef = {
+  id: 'nvidia-toolkit',
+  title: 'Install NVIDIA Container Toolkit and register the nvidia runtime',
+  network: true,
+  rootable: false,
+  settings: ['nvidia', 'docker'],
+  applies: (ctx) => on(ctx) && ctx.settings.nvidia.container_toolkit.enabled,
+  vars: () => ({}),
+}
+
+export const nvidiaCheckStep: StepDef = {
+  id: 'nvidia-check',
+  title: 'Check the GPU stack (nvidia-smi, Docker nvidia runtime)',
+  // Needs no download itself, but checks what the network steps before it installed.
+  network: true,
+  rootable: false,
+  settings: ['nvidia'],
+  applies: on,
+  vars: (ctx) => ({
+    docker: ctx.settings.docker.enabled && ctx.settings.nvidia.container_toolkit.enabled,
+    cuda: ctx.settings.nvidia.cuda.enabled,
+  }),
+}

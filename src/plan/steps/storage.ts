@@ -1,0 +1,46 @@
+// Page section "공유 스토리지 마운트하기": /vfroot/<name> mount points and their /etc/fstab lines, or /vfroot/local.
+// The mounts themselves need the network and happen in the `mounts` step.
+import type { StepDef } from '../step-def.js'
+
+export const FSTAB_BEGIN = '# BEGIN bai-seed shared storage'
+export const FSTAB_END = '# END bai-seed shared storage'
+
+export function usesNfs(ctx: Parameters<StepDef['applies']>[0]): boolean {
+  return ctx.inventory.storage.type === 'nfs' && !ctx.settings.storage.local
+}
+
+export const storageStep: StepDef = {
+  id: 'storage',
+  title: 'Prepare /vfroot and the shared storage entries',
+  network: false,
+  rootable: true,
+  settings: ['storage'],
+  applies: (ctx) => ctx.settings.storage.enabled,
+  vars: (ctx) => {
+    const { uid, gid } = ctx.settings.user
+    if (!usesNfs(ctx)) {
+      return { nfs: false, dirs: ['/vfroot/local'], uid, gid, begin: FSTAB_BEGIN, end: FSTAB_END, lines: [] }
+    }
+    const storage = ctx.inventory.storage
+    const exports = storage.exports ?? []
+    const lines = exports.map((e) => {
+      const options = (e.options ?? ctx.settings.storage.nfs_options).join(',')
+      return `${storage.server}:${e.path} /vfroot/${e.name} nfs ${options} 0 0`
+    })
+    return { nfs: true, dirs: exports.map((e) => `/vfroot/${e.name}`), uid, gid, begin: FSTAB_BEGIN, end: FSTAB_END, lines }
+  },
+}
+
+export const mountsStep: StepDef = {
+  id: 'mounts',
+  title: 'Mount the shared storage',
+  network: true,
+  rootable: false,
+  settings: ['storage'],
+  applies: (ctx) => ctx.settings.storage.enabled && usesNfs(ctx),
+  vars: (ctx) => ({
+    dirs: (ctx.inventory.storage.exports ?? []).map((e) => `/vfroot/${e.name}`),
+    uid: ctx.settings.user.uid,
+    gid: ctx.settings.user.gid,
+  }),
+}

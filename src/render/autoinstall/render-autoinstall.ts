@@ -1,0 +1,35 @@
+// Ubuntu 20.04 autoinstall user-data (subiquity, focal era): everything under `autoinstall:` with `version: 1`.
+// No `identity`: it cannot set uid 1100 and focal's subiquity lets it overwrite user-data users; the account is made
+// by the first-boot cloud-config under `user-data`, which also sets the hostname.
+import type { NodePlan } from '../../model/plan.js'
+import { buildCloudConfig } from '../cloud-config/render-cloud-config.js'
+import { buildNetplan } from '../cloud-config/render-network-config.js'
+import { shellQuote } from '../script/shell-quote.js'
+
+export function buildAutoinstall(plan: NodePlan): Record<string, unknown> {
+  const ai: Record<string, unknown> = {
+    version: 1,
+    locale: plan.locale,
+    keyboard: { layout: plan.keyboard },
+    // The doubled `network: network:` form: the 20.04 GA installer needs it, later ones accept it.
+    network: { network: buildNetplan(plan) },
+    storage: { layout: { name: 'lvm', match: plan.disk } },
+    ssh: {
+      'install-server': true,
+      'authorized-keys': plan.user.authorizedKeys,
+      'allow-pw': plan.sshAllowPassword,
+    },
+  }
+  if (plan.proxy) ai.proxy = plan.proxy
+  const apt: Record<string, unknown> = { geoip: !plan.aptMirror }
+  if (plan.aptMirror) apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
+  ai.apt = apt
+  // Installed from the installer's own apt access, so the first boot finds them even before the network is up.
+  ai.packages = ['curl', 'ca-certificates', 'gnupg']
+  ai['late-commands'] = [
+    // A record of what installed this machine, for the operator; the real work happens at first boot.
+    ['sh', '-c', `mkdir -p /target/var/lib/bai-seed && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > /target/var/lib/bai-seed/installed`],
+  ]
+  ai['user-data'] = buildCloudConfig(plan, { apt: false })
+  return { autoinstall: ai }
+}

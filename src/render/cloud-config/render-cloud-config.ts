@@ -1,0 +1,57 @@
+// The first-boot cloud-config of a node (cloud-init user-data for cloud images and VMs; the same document goes
+// under autoinstall.user-data for bare-metal installs). It creates the service account natively, installs the
+// provisioning script and bai-seed.service, and starts the unit; the script does every step of the plan.
+import type { NodePlan } from '../../model/plan.js'
+import { renderScript } from '../script/render-script.js'
+import { renderUnit, SCRIPT_PATH, UNIT_PATH } from '../script/unit.js'
+import { shellQuote } from '../script/shell-quote.js'
+
+export interface CloudConfigOptions {
+  /** Include the apt mirror/proxy settings (cloud images; the installer configures apt itself for autoinstall). */
+  apt: boolean
+}
+
+export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): Record<string, unknown> {
+  const u = plan.user
+  const userEntry: Record<string, unknown> = {
+    name: u.name,
+    uid: u.uid,
+    // cloud-init cannot set a gid: bootcmd creates the group with the right gid first, and useradd joins it.
+    primary_group: u.name,
+    groups: u.groups,
+    shell: u.shell,
+    homedir: u.home,
+    gecos: u.gecos,
+    lock_passwd: u.passwordHash === null,
+  }
+  if (u.passwordHash) userEntry.hashed_passwd = u.passwordHash
+  if (u.sudoNopasswd) userEntry.sudo = 'ALL=(ALL) NOPASSWD:ALL'
+  if (u.authorizedKeys.length) userEntry.ssh_authorized_keys = u.authorizedKeys
+  const doc: Record<string, unknown> = {
+    hostname: plan.hostname,
+    fqdn: plan.fqdn,
+    // The script writes the cluster's block into /etc/hosts; cloud-init must not rewrite the file.
+    manage_etc_hosts: false,
+    timezone: plan.timezone,
+    bootcmd: [['sh', '-c', `getent group ${shellQuote(u.name)} >/dev/null || groupadd --gid ${shellQuote(u.gid)} ${shellQuote(u.name)}`]],
+    users: [userEntry],
+    ssh_pwauth: plan.sshAllowPassword,
+  }
+  if (options.apt && (plan.aptMirror || plan.proxy)) {
+    const apt: Record<string, unknown> = {}
+    if (plan.aptMirror) apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
+    if (plan.proxy) apt.proxy = plan.proxy
+    doc.apt = apt
+  }
+  doc.write_files = [
+    { path: SCRIPT_PATH, owner: 'root:root', permissions: '0700', content: renderScript(plan) },
+    { path: UNIT_PATH, owner: 'root:root', permissions: '0644', content: renderUnit() },
+  ]
+  doc.runcmd = [
+    ['systemctl', 'daemon-reload'],
+    ['systemctl', 'enable', 'bai-seed.service'],
+    // --no-block: the unit is ordered after cloud-final, which is running this very command.
+    ['systemctl', 'start', '--no-block', 'bai-seed.service'],
+  ]
+  return doc
+}

@@ -1,0 +1,20 @@
+// provision.sh: the whole plan as one standalone bash script (golden images, manual runs, and what cloud-init and
+// autoinstall install on first boot).
+import type { NodePlan } from '../../model/plan.js'
+import { renderTemplate } from '../templates.js'
+import { renderUnit } from './unit.js'
+import { BAI_SEED_VERSION } from '../../version.js'
+
+export function renderScript(plan: NodePlan): string {
+  return renderTemplate('script/provision.sh.hbs', {
+    version: BAI_SEED_VERSION,
+    hostname: plan.hostname,
+    fqdn: plan.fqdn,
+    cluster: plan.cluster,
+    powerOff: plan.powerOffWhenDone ? '1' : '0',
+    proxy: plan.proxy ?? '',
+    noProxy: plan.noProxy.join(','),
+    unitText: renderUnit(),
+    steps: plan.steps.map((s) => ({ ...s, fn: s.id.replace(/-/g, '_') })),
+  })
+}
