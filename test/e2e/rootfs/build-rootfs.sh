@@ -48,6 +48,7 @@ chroot "$target" passwd -d root >/dev/null
 install -D -m 0755 "$here/fallback-poweroff.sh" "$target/usr/local/libexec/bai-e2e-fallback-poweroff"
 install -D -m 0644 "$here/bai-e2e-fallback.service" "$target/etc/systemd/system/bai-e2e-fallback.service"
 chroot "$target" systemctl enable bai-e2e-fallback.service
+install -D -m 0644 "$here/bai-seed-retry-delay.conf" "$target/etc/systemd/system/bai-seed.service.d/bai-e2e.conf"
 
 # The image stays small: no downloaded packages or lists inside it.
 rm -rf "$target"/var/cache/apt/archives/*.deb "$target"/var/lib/apt/lists/*_Packages
