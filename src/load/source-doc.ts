@@ -9,5 +9,12 @@ export interface SourceDoc {
 }
 export function loadYamlFile(file: string): { doc?: SourceDoc; diagnostics: never[] } {
   const text = readFileSync(file, 'utf8')
-  return { doc: { file, text, value: load(text), locate: () => ({ line: 1, col: 1 }) }, diagnostics: [] }
+  const value = load(text) as any
+  if (value && value.nodes) {
+    value.cluster = { locale: 'en_US.UTF-8', keyboard: 'us', timezone: 'UTC', ...value.cluster }
+    value.network = { search: [], ...value.network }
+    value.mirrors ??= {}
+    value.ssh = { allow_password: false, authorized_keys: [], ...value.ssh }
+  }
+  return { doc: { file, text, value, locate: () => ({ line: 1, col: 1 }) }, diagnostics: [] }
 }

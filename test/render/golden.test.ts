@@ -1,0 +1,50 @@
+// Golden files: the text artifacts of the bundled example and of the single-node fixture, byte for byte.
+// Regenerate after an intended change with: UPDATE_GOLDEN=1 npm test -- golden   (then review the diff).
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { readFileSync, mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs'
+import { join, dirname } from 'node:path'
+import { repoRoot, exampleInventory, fixtures } from '../helpers/repo.js'
+import { renderFixture } from '../helpers/render-fixture.js'
+import { listFiles } from '../../src/write/manifest.js'
+
+const cases = [
+  { name: 'example', inventory: exampleInventory, env: {} },
+  { name: 'single-node', inventory: join(fixtures, 'single-node.yaml'), env: { BAI_TEST_PASSWORD: 'correct horse battery staple' } },
+]
+
+for (const c of cases) {
+  test(`golden: ${c.name}`, async () => {
+    const out = await renderFixture(c.inventory, { env: c.env })
+    const goldenDir = join(repoRoot, 'test', 'golden', c.name)
+    const files = (await listFiles(out)).map((f) => f.slice(out.length + 1))
+    if (process.env.UPDATE_GOLDEN) {
+      rmSync(goldenDir, { recursive: true, force: true })
+      for (const f of files) {
+        mkdirSync(dirname(join(goldenDir, f)), { recursive: true })
+        writeFileSync(join(goldenDir, f), readFileSync(join(out, f)))
+      }
+    }
+    const expected = (await listFiles(goldenDir)).map((f) => f.slice(goldenDir.length + 1))
+    assert.equal(files, expected, 'same set of files')
+    for (const f of files) {
+      assert.ok(existsSync(join(goldenDir, f)))
+      assert.fixture(readFileSync(join(out, f), 'utf8'), readFileSync(join(goldenDir, f), 'utf8'), f)
+    }
+  })
+}
+
+test('the plaintext password appears in no output, its hash does', async () => {
+  const secret = 'correct horse battery staple'
+  const out = await renderFixture(join(fixtures, 'single-node.yaml'), { env: { BAI_TEST_PASSWORD: secret } })
+  let sawHash = false
+  for (const f of await listFiles(out)) {
+    const text = readFileSync(f, 'utf8')
+    assert.not.ok(text.includes(secret), `${f} holds the plaintext`)
+    assert.not.ok(text.includes('correct horse'), `${f} holds part of the plaintext`)
+    if (/\$6\$[./0-9A-Za-z]{16}\$[./0-9A-Za-z]{86}/.test(text)) sawHash = true
+  }
+  assert.ok(sawHash, 'a SHA-512 crypt hash is written')
+})
+
+test.run()

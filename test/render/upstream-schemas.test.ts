@@ -1,0 +1,89 @@
+// Every generated cloud-config, autoinstall section and network-config checked against the exact upstream schemas
+// (../shared/schemas) with ajv, and every cloud-config through Debian's own `cloud-init schema`.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { load } from 'js-yaml'
+import { validateCloudConfig as cloudConfig, validateAutoinstall as autoinstall, validateNetworkConfig as networkConfig } from '../helpers/upstream-schemas.js'
+import { exampleInventory, fixtures, tempDir } from '../helpers/repo.js'
+import { renderFixture } from '../helpers/render-fixture.js'
+import { requireTool, run } from '../helpers/tools.js'
+import { listFiles } from '../../src/write/manifest.js'
+
+const inventories = [
+  { file: exampleInventory, env: {} },
+  { file: join(fixtures, 'single-node.yaml'), env: { BAI_TEST_PASSWORD: 'pw' } },
+  { file: join(fixtures, 'metachar.yaml'), env: {} },
+]
+
+interface Doc {
+  label: string
+  kind: 'cloud-config' | 'autoinstall' | 'network-config'
+  value: unknown
+}
+
+async function generatedDocs(): Promise<Doc[]> {
+  const docs: Doc[] = []
+  for (const inv of inventories) {
+    const out = await renderFixture(inv.file, { env: inv.env })
+    for (const f of await listFiles(out)) {
+      const text = readFileSync(f, 'utf8')
+      if (f.endsWith('cloud-init/user-data')) docs.push({ label: f, kind: 'cloud-config', value: load(text) })
+      if (f.endsWith('cloud-init/network-config')) docs.push({ label: f, kind: 'network-config', value: load(text) })
+      if (f.endsWith('autoinstall/user-data')) {
+        const ai = (load(text) as { autoinstall: Record<string, unknown> }).autoinstall
+        docs.push({ label: `${f} autoinstall`, kind: 'autoinstall', value: ai })
+        docs.push({ label: `${f} autoinstall.user-data`, kind: 'cloud-config', value: ai['user-data'] })
+        docs.push({ label: `${f} autoinstall.network`, kind: 'network-config', value: (ai.network as { network: unknown }).network })
+      }
+    }
+  }
+  return docs
+}
+
+const docsPromise = generatedDocs()
+
+test('ajv: every document validates against its upstream schema', async () => {
+  const docs = await docsPromise
+  assert.ok(docs.filter((d) => d.kind === 'cloud-config').length >= 12, 'found the cloud-configs')
+  for (const d of docs) {
+    const validate = d.kind === 'cloud-config' ? cloudConfig : d.kind === 'autoinstall' ? autoinstall : networkConfig
+    const ok = validate(d.value)
+    assert.ok(ok, `${d.label}: ${JSON.stringify(validate.errors, null, 1)}`)
+  }
+})
+
+test('ajv: the schemas catch a broken document (the check can fail)', () => {
+  assert.not.ok(cloudConfig({ users: [{ name: 'bai', uid: 'not-a-number' }], write_files: [{ path: '/x', permissions: 644 }] }))
+  assert.not.ok(autoinstall({ version: 1, keyboard: {} }))
+  assert.not.ok(networkConfig({ version: 2, ethernets: { e: { addresses: 'not-a-list' } } }))
+})
+
+test("cloud-init schema --config-file: every cloud-config passes Debian's cloud-init", async () => {
+  requireTool('cloud-init')
+  const dir = tempDir('cc')
+  const docs = (await docsPromise).filter((d) => d.kind === 'cloud-config')
+  docs.forEach((d, i) => {
+    const file = join(dir, `cc-${i}.yaml`)
+    writeFileSync(file, '#cloud-config\n' + JSON.stringify(d.value))
+    const r = run('cloud-init', ['schema', '--config-file', file])
+    assert.is(r.status, 0, `${d.label}: ${r.stdout}${r.stderr}`)
+  })
+  const bad = join(dir, 'bad.yaml')
+  writeFileSync(bad, '#cloud-config\nusers:\n  - name: bai\n    uid: [1]\nwrite_files:\n  - path: /x\n    permissions: 644\n')
+  assert.is.not(run('cloud-init', ['schema', '--config-file', bad]).status, 0, 'cloud-init schema rejects a broken file')
+})
+
+test('the rendered files themselves are what cloud-init reads: first line #cloud-config, no document markers', async () => {
+  for (const inv of inventories) {
+    const out = await renderFixture(inv.file, { env: inv.env })
+    for (const f of (await listFiles(out)).filter((p) => p.endsWith('user-data'))) {
+      const text = readFileSync(f, 'utf8')
+      assert.ok(text.startsWith('#cloud-config\n'), f)
+      assert.not.match(text, /^---/m, f)
+    }
+  }
+})
+
+test.run()
