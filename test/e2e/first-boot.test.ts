@@ -53,6 +53,12 @@ function hostsBlock(hosts: string): string[] {
   return lines.slice(b + 1, e)
 }
 
+test('the guest rootfs is built, or reused from the cache', () => {
+  const rootfs = ensureGuestRootfs()
+  assert.match(rootfs.kernel, /\/boot\/vmlinuz-/)
+  assert.match(rootfs.initrd, /\/boot\/initrd\.img-/)
+})
+
 test('bai-seed render writes the node seed, with the NoCloud seed ISO', () => {
   const started = Date.now()
   rendered = renderE2eSeed(join(e2eWorkDir('product'), 'render'))

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { e2eCacheDir, e2eSourceDir } from './e2e-paths.js'
+import { recordTiming } from './e2e-timings.js'
 
 export interface GuestRootfs {
   /** The root filesystem tree, the source of every disk image (mkfs.ext4 -d). */
@@ -75,5 +76,7 @@ export function ensureGuestRootfs(): GuestRootfs {
   }
   renameSync(building, dir)
   writeFileSync(doneMark, `${new Date().toISOString()}\n`)
-  return { dir, key, built: true, seconds: (Date.now() - started) / 1000, ...findBootFiles(dir) }
+  const seconds = (Date.now() - started) / 1000
+  recordTiming(`rootfs build (${key})`, seconds)
+  return { dir, key, built: true, seconds, ...findBootFiles(dir) }
 }
