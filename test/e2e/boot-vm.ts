@@ -15,7 +15,7 @@ export interface BootOptions {
   timeoutSeconds?: number
   /**
    * Seconds of idle systemd (no jobs) after cloud-init ends before the guest's fallback unit powers it off and leaves
-   * /var/lib/bai-e2e/fallback.log. 0 disables it. Default 60.
+   * /var/lib/bai-e2e/fallback.log. 0 disables it. Default 30.
    */
   fallbackGraceSeconds?: number
 }
@@ -48,7 +48,7 @@ export function qemuArgs(opts: BootOptions): string[] {
     'systemd.firstboot=off',
     // qemu's pc machine has a floppy controller with no disk; probing it costs seconds of I/O errors.
     'modprobe.blacklist=floppy',
-    `bai_e2e.grace=${opts.fallbackGraceSeconds ?? 60}`,
+    `bai_e2e.grace=${opts.fallbackGraceSeconds ?? 30}`,
   ]
   const args = [
     ...(kvm ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max']),
