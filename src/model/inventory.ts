@@ -48,7 +48,10 @@ export interface NodeEntry {
   mac?: string
   /** Free-text comment for the /etc/hosts line. */
   comment?: string
-  /** Subiquity storage match for the install disk, e.g. {size: largest} or {serial: ...}. */
+  /**
+   * Subiquity storage match for the install disk (autoinstall storage.layout.match). The schema allows the keys
+   * size (only "largest"), serial, model (globs * and ?) and path (a /dev path, globs allowed).
+   */
   disk?: Record<string, string>
   /** Network interface name; default matches the MAC, else the first ethernet. */
   interface?: string

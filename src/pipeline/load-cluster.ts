@@ -5,7 +5,8 @@ import type { Inventory } from '../model/inventory.js'
 import type { ResolvedNode } from '../model/resolved.js'
 import type { Diagnostic } from '../validate/diagnostic.js'
 import type { SourceDoc } from '../load/source-doc.js'
-import { loadYamlFile } from '../load/source-doc.js'
+import { loadYamlFile } from '../load/load-yaml.js'
+import { inventoryFromDoc } from '../load/inventory-from-doc.js'
 import { loadProfileSet, type ProfileSet } from '../resolve/profile-set.js'
 import { resolveNode } from '../resolve/resolve-node.js'
 import { packageRoot } from '../package-root.js'
@@ -43,7 +44,7 @@ export function loadCluster(input: ClusterInput): LoadedCluster {
   const found = checkInventory(doc, new Set(profiles.byName.keys()))
   diagnostics.push(...found)
   if (hasErrors(diagnostics)) return { profiles, nodes: [], diagnostics, inventoryDoc: doc }
-  const inventory = doc.value as Inventory
+  const inventory = inventoryFromDoc(doc)
   const nodes: ResolvedNode[] = []
   inventory.nodes.forEach((_, i) => {
     const node = resolveNode(inventory, doc, i, profiles, diagnostics)

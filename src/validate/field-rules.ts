@@ -1,0 +1,381 @@
+// The shell/YAML safety policy and the format of every string value, as one table of field kinds.
+//
+// Two layers per kind:
+// 1. characters: every character outside the kind's safe set is UNSAFE_CHARS. The sets hold letters, digits, "._-"
+//    and only the punctuation the kind needs; never quotes, "$", backticks, ";", "&", "|", "<>", "()", "{}", "[]",
+//    "#", "\", "!", "*"/"?" (except disk globs), whitespace (except where a kind needs a space) or non-ASCII. Free-text
+//    kinds (comments, descriptions, gecos) may hold any printable character, because the renderers quote them, but
+//    never control characters or line breaks.
+// 2. format: the kind's grammar (RFC 1123 host names, Docker image references, Debian package names, ...), with its
+//    own code.
+import { releaseLine } from '../model/releases.js'
+import { cryptHashProblem } from './crypt-hash.js'
+import type { Severity } from './diagnostic.js'
+import { imageRefProblem } from './image-ref.js'
+import { networkOf, formatIPv4, parseCidr, parseIPv4 } from './ipv4.js'
+import { M } from './messages.js'
+import { sshKeyProblem } from './ssh-key.js'
+
+export interface Problem {
+  code: string
+  message: string
+  severity?: Severity
+}
+
+export interface FieldRule {
+  /** What the value is, for messages: "host name". */
+  what: string
+  /** One allowed character; undefined for free text (anything printable). */
+  chars?: RegExp
+  /** The allowed characters in words, for the UNSAFE_CHARS message. */
+  charsText?: string
+  /** Characters refused in free text besides control characters. */
+  textForbidden?: RegExp
+  /** The format check, run when every character is allowed. */
+  check?: (v: string) => Problem | undefined
+}
+
+const WORD = 'letters, digits, ".", "_", "-"'
+const safe = (extra: string) => new RegExp(`^[A-Za-z0-9._\\-${extra}]$`)
+const base = safe('')
+
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
+
+function when(ok: (v: string) => boolean, code: string, message: string): (v: string) => Problem | undefined {
+  return (v) => (ok(v) ? undefined : { code, message })
+}
+
+export function isDomain(v: string): boolean {
+  return v.length <= 253 && v.split('.').every((l) => LABEL.test(l))
+}
+
+function hostnameCheck(v: string): Problem | undefined {
+  if (v.includes('.')) return { code: 'BAD_HOSTNAME', message: M.hostnameDot }
+  if (v.length > 63) return { code: 'BAD_HOSTNAME', message: M.hostnameTooLong }
+  if (!LABEL.test(v)) return { code: 'BAD_HOSTNAME', message: M.hostnameLabel }
+  return undefined
+}
+
+function subnetCheck(v: string): Problem | undefined {
+  const c = parseCidr(v)
+  if (!c) return { code: 'BAD_SUBNET', message: M.badSubnet }
+  const net = networkOf(c)
+  if (net !== c.addr) return { code: 'BAD_SUBNET', message: M.subnetHostBits(`${formatIPv4(net)}/${c.prefix}`) }
+  return undefined
+}
+
+function absPathOk(v: string): boolean {
+  if (!v.startsWith('/')) return false
+  if (v === '/') return true
+  const parts = v.slice(1).replace(/\/$/, '').split('/')
+  return parts.every((p) => p !== '' && p !== '.' && p !== '..' && /^[A-Za-z0-9._+-]+$/.test(p))
+}
+
+function urlCheck(v: string): Problem | undefined {
+  let u: URL
+  try {
+    u = new URL(v)
+  } catch {
+    return { code: 'BAD_URL', message: M.badUrl }
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { code: 'BAD_URL', message: M.badUrlScheme }
+  if (!/^https?:\/\/[^/]/.test(v) || u.hostname === '') return { code: 'BAD_URL', message: M.badUrl }
+  return undefined
+}
+
+function registryOk(v: string): boolean {
+  const [host, port, ...rest] = v.split(':')
+  if (rest.length > 0 || host === undefined) return false
+  if (parseIPv4(host) === undefined && !isDomain(host)) return false
+  return port === undefined || (/^[1-9][0-9]{0,4}$/.test(port) && Number(port) <= 65535)
+}
+
+function noProxyOk(v: string): boolean {
+  if (parseIPv4(v) !== undefined || parseCidr(v) !== undefined) return true
+  const d = v.startsWith('.') ? v.slice(1) : v
+  return d !== '' && isDomain(d)
+}
+
+function sysctlValueOk(v: string): boolean {
+  return /^-?[0-9]+( +-?[0-9]+)*$/.test(v) || /^[A-Za-z0-9_.,:/+-]+$/.test(v)
+}
+
+/** Every kind of string field. Both the inventory and profiles/overrides refer to these by name. */
+export const FIELD_RULES = {
+  clusterName: {
+    what: 'cluster name',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => LABEL.test(v), 'BAD_CLUSTER_NAME', M.badClusterName),
+  },
+  hostname: { what: 'host name', chars: base, charsText: WORD, check: hostnameCheck },
+  domain: { what: 'domain', chars: base, charsText: WORD, check: when(isDomain, 'BAD_DOMAIN', M.badDomain) },
+  host: {
+    what: 'host',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => parseIPv4(v) !== undefined || isDomain(v), 'BAD_HOST', M.badHost),
+  },
+  release: {
+    what: 'release line',
+    chars: base,
+    charsText: WORD,
+    check: (v) => (releaseLine(v) ? undefined : { code: 'UNKNOWN_RELEASE', message: M.unknownRelease(v) }),
+  },
+  locale: {
+    what: 'locale',
+    chars: safe('@'),
+    charsText: `${WORD}, "@"`,
+    check: when((v) => /^[A-Za-z]{1,3}(_[A-Z]{2})?(\.[A-Za-z0-9-]+)?(@[A-Za-z0-9]+)?$/.test(v), 'BAD_LOCALE', M.badLocale),
+  },
+  keyboard: {
+    what: 'keyboard layout',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => /^[a-z][a-z0-9_-]*$/.test(v), 'BAD_KEYBOARD', M.badKeyboard),
+  },
+  timezone: {
+    what: 'time zone',
+    chars: safe('/+'),
+    charsText: `${WORD}, "/", "+"`,
+    check: when((v) => /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(v), 'BAD_TIMEZONE', M.badTimezone),
+  },
+  subnet: { what: 'subnet', chars: safe('/'), charsText: 'digits, ".", "/"', check: subnetCheck },
+  ipv4: {
+    what: 'IPv4 address',
+    chars: base,
+    charsText: 'digits, "."',
+    check: when((v) => parseIPv4(v) !== undefined, 'BAD_IP', M.badIPv4),
+  },
+  ipWithPrefix: {
+    what: 'address',
+    chars: safe('/'),
+    charsText: 'digits, ".", "/"',
+    check: when((v) => parseCidr(v) !== undefined, 'BAD_IP', M.badIpPrefix),
+  },
+  mac: {
+    what: 'MAC address',
+    chars: safe(':'),
+    charsText: 'hex digits, ":"',
+    check: (v) => {
+      if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(v)) return { code: 'BAD_MAC', message: M.badMac }
+      if (parseInt(v.slice(0, 2), 16) & 1) return { code: 'BAD_MAC', message: M.macMulticast }
+      return undefined
+    },
+  },
+  interface: {
+    what: 'interface name',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/.test(v), 'BAD_INTERFACE', M.badInterface),
+  },
+  diskMatch: {
+    what: 'disk match',
+    chars: safe(' :*?+'),
+    charsText: `${WORD}, space, ":", "+", globs "*" and "?"`,
+    check: when((v) => v.trim() === v && v !== '', 'BAD_DISK_MATCH', M.badDiskMatch),
+  },
+  diskPath: {
+    what: 'device path',
+    chars: safe('/*?'),
+    charsText: `${WORD}, "/", globs "*" and "?"`,
+    check: when((v) => /^\/dev\/[A-Za-z0-9._*?/-]+$/.test(v) && !v.includes('..'), 'BAD_DISK_MATCH', M.badDiskPath),
+  },
+  exportName: {
+    what: 'export name',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => /^[a-z0-9][a-z0-9_-]{0,62}$/.test(v), 'BAD_EXPORT_NAME', M.badExportName),
+  },
+  absPath: {
+    what: 'path',
+    chars: safe('/+'),
+    charsText: `${WORD}, "/", "+"`,
+    check: when(absPathOk, 'BAD_PATH', M.badAbsPath),
+  },
+  filePath: {
+    what: 'file path',
+    chars: safe('/+'),
+    charsText: `${WORD}, "/", "+"`,
+    check: when((v) => v !== '' && !v.endsWith('/'), 'BAD_PATH', M.badFilePath),
+  },
+  mountOption: {
+    what: 'mount option',
+    chars: safe('=:'),
+    charsText: `${WORD}, "=", ":"`,
+    check: when((v) => /^[A-Za-z0-9_][A-Za-z0-9_.-]*(=[A-Za-z0-9._:-]+)?$/.test(v), 'BAD_MOUNT_OPTION', M.badMountOption),
+  },
+  url: {
+    what: 'URL',
+    chars: safe(':/%@+=~'),
+    charsText: `${WORD}, ":", "/", "%", "@", "+", "=", "~"`,
+    check: urlCheck,
+  },
+  registry: {
+    what: 'registry',
+    chars: safe(':'),
+    charsText: `${WORD}, ":"`,
+    check: when(registryOk, 'BAD_REGISTRY', M.badRegistry),
+  },
+  noProxy: {
+    what: 'no_proxy entry',
+    chars: safe('/'),
+    charsText: `${WORD}, "/"`,
+    check: when(noProxyOk, 'BAD_NO_PROXY', M.badNoProxy),
+  },
+  // The type and base64 fields are checked by their grammar; the comment after them is free text (renderers quote
+  // the whole line), like any OpenSSH key comment.
+  sshKey: {
+    what: 'SSH key',
+    check: (v) => {
+      const p = sshKeyProblem(v)
+      return p === undefined ? undefined : { code: 'BAD_SSH_KEY', message: p }
+    },
+  },
+  cryptHash: {
+    what: 'password hash',
+    chars: safe('$/='),
+    charsText: `${WORD}, "$", "/", "="`,
+    check: (v) => {
+      const p = cryptHashProblem(v)
+      if (!p) return undefined
+      return p.weak
+        ? { code: 'WEAK_PASSWORD_HASH', message: p.message, severity: 'warning' }
+        : { code: 'BAD_PASSWORD_HASH', message: p.message }
+    },
+  },
+  envName: {
+    what: 'environment variable name',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(v), 'BAD_ENV_NAME', M.badEnvName),
+  },
+  profileName: {
+    what: 'profile name',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => /^[a-z0-9][a-z0-9_-]*$/.test(v), 'BAD_PROFILE_NAME', M.badProfileName),
+  },
+  username: {
+    what: 'user name',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => /^[a-z_][a-z0-9_-]{0,31}$/.test(v), 'BAD_USERNAME', M.badUsername),
+  },
+  groupName: {
+    what: 'group name',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => /^[a-z_][a-z0-9_-]{0,31}$/.test(v), 'BAD_GROUP_NAME', M.badGroupName),
+  },
+  limitDomain: {
+    what: 'limits domain',
+    chars: safe('@%*:'),
+    charsText: `${WORD}, "@", "%", "*", ":"`,
+    check: when(
+      (v) => /^(\*|[@%]?[a-z_][a-z0-9_-]{0,31}|@?([0-9]+:[0-9]*|:[0-9]+))$/.test(v),
+      'BAD_LIMIT_DOMAIN',
+      M.badLimitDomain,
+    ),
+  },
+  limitValue: {
+    what: 'limit value',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => /^(unlimited|infinity|-?[0-9]+)$/.test(v), 'BAD_LIMIT_VALUE', M.badLimitValue),
+  },
+  sysctlKey: {
+    what: 'sysctl key',
+    chars: safe('/'),
+    charsText: `${WORD}, "/"`,
+    check: when(
+      (v) => /^([a-z0-9_-]+(\.[a-z0-9_-]+)+|[a-z0-9_-]+(\/[a-z0-9_.-]+)+)$/.test(v),
+      'BAD_SYSCTL_KEY',
+      M.badSysctlKey,
+    ),
+  },
+  sysctlValue: {
+    what: 'sysctl value',
+    chars: safe(' ,:/+'),
+    charsText: `${WORD}, space, ",", ":", "/", "+"`,
+    check: when(sysctlValueOk, 'BAD_SYSCTL_VALUE', M.badSysctlValue),
+  },
+  debPackage: {
+    what: 'package name',
+    chars: safe('+=:~'),
+    charsText: `${WORD}, "+", "=", ":", "~"`,
+    check: when((v) => /^[a-z0-9][a-z0-9+.-]+(=[0-9][A-Za-z0-9.+~:-]*)?$/.test(v), 'BAD_PACKAGE_NAME', M.badPackageName),
+  },
+  size: {
+    what: 'size',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => /^[1-9][0-9]*[kmg]?$/.test(v), 'BAD_SIZE', M.badSize),
+  },
+  pythonVersion: {
+    what: 'Python version',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => v === 'auto' || /^[0-9]+\.[0-9]+\.[0-9]+$/.test(v), 'BAD_PYTHON_VERSION', M.badPythonVersion),
+  },
+  pbsRelease: {
+    what: 'python-build-standalone release',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => v === 'auto' || /^20[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$/.test(v), 'BAD_PBS_RELEASE', M.badPbsRelease),
+  },
+  sha256: {
+    what: 'sha256',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => /^[0-9a-f]{64}$/.test(v), 'BAD_SHA256', M.badSha256),
+  },
+  serviceName: {
+    what: 'service name',
+    chars: base,
+    charsText: WORD,
+    check: when((v) => /^[a-z0-9][a-z0-9-]*$/.test(v), 'BAD_SERVICE_NAME', M.badServiceName),
+  },
+  imageRef: {
+    what: 'image reference',
+    chars: safe('/:@'),
+    charsText: `${WORD}, "/", ":", "@"`,
+    check: (v) => {
+      const p = imageRefProblem(v)
+      return p === undefined ? undefined : { code: 'BAD_IMAGE_REF', message: M.badImageRef(p) }
+    },
+  },
+  text: { what: 'text' },
+  gecos: { what: 'gecos', textForbidden: /[:,]/ },
+} satisfies Record<string, FieldRule>
+
+export type FieldKind = keyof typeof FIELD_RULES
+
+// Control characters (C0, DEL, C1) and the Unicode line/paragraph separators, which YAML and JavaScript treat as breaks.
+const CONTROL = /[\p{Cc}\u2028\u2029]/u
+
+/** Human name of a character: "$", or U+000A (line feed) for invisible ones. */
+export function describeChar(c: string): string {
+  const cp = c.codePointAt(0)!
+  const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`
+  const names: Record<number, string> = { 0: 'NUL', 9: 'tab', 10: 'line feed', 13: 'carriage return', 32: 'space' }
+  if (names[cp]) return `${hex} (${names[cp]})`
+  if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029) return hex
+  if (cp > 0x7e) return `${JSON.stringify(c)} (${hex})`
+  return JSON.stringify(c)
+}
+
+/** Every problem of one string value under the rule of `kind` (at most one: the first unsafe character, else the format). */
+export function checkField(kind: FieldKind, value: string): Problem | undefined {
+  const rule: FieldRule = FIELD_RULES[kind]
+  for (const c of value) {
+    if (CONTROL.test(c)) return { code: 'UNSAFE_CHARS', message: M.controlChars(describeChar(c), rule.what) }
+    if (rule.chars && !rule.chars.test(c)) {
+      return { code: 'UNSAFE_CHARS', message: M.unsafeChars(describeChar(c), rule.what, rule.charsText ?? '') }
+    }
+    if (rule.textForbidden?.test(c)) {
+      return { code: 'UNSAFE_CHARS', message: M.unsafeChars(describeChar(c), rule.what, M.gecosAllowed) }
+    }
+  }
+  return rule.check?.(value)
+}

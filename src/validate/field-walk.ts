@@ -1,0 +1,104 @@
+// Which field kind (field-rules.ts) applies where, as trees mirroring the inputs, and the walk that applies them.
+// Tree keys: a mapping key; "[]" for every item of a list; "{}" for every value of a map and "{key}" for its keys.
+// A key written "X+" (append to a list) uses the rule of "X".
+import type { SourceDoc } from '../load/source-doc.js'
+import type { Diagnostic, PathSegment } from './diagnostic.js'
+import { diagnosticAt } from './diagnostic-at.js'
+import { checkField, type FieldKind } from './field-rules.js'
+
+export interface RuleTree {
+  [key: string]: RuleTree | FieldKind
+}
+
+/** Settings as written in profiles (`settings:`) and in per-node `overrides:`. */
+export const SETTINGS_RULES: RuleTree = {
+  user: { name: 'username', groups: { '[]': 'groupName' }, shell: 'absPath', home: 'absPath', gecos: 'gecos' },
+  limits: { entries: { '[]': { domain: 'limitDomain', value: 'limitValue' } } },
+  sysctl: { values: { '{key}': 'sysctlKey', '{}': 'sysctlValue' } },
+  storage: { nfs_options: { '[]': 'mountOption' } },
+  packages: { install: { '[]': 'debPackage' } },
+  docker: { packages: { '[]': 'debPackage' }, data_root: 'absPath', log_max_size: 'size' },
+  python: { version: 'pythonVersion', release: 'pbsRelease', sha256: { '{}': 'sha256' }, base_url: 'url' },
+  services: { venvs: { '[]': 'serviceName' } },
+  nvidia: { driver: { package: 'debPackage' }, cuda: { package: 'debPackage' } },
+  images: { pull: { '[]': 'imageRef' } },
+}
+
+export const PROFILE_RULES: RuleTree = {
+  description: 'text',
+  extends: { '[]': 'profileName' },
+  settings: SETTINGS_RULES,
+}
+
+export const INVENTORY_RULES: RuleTree = {
+  cluster: {
+    name: 'clusterName',
+    domain: 'domain',
+    release: 'release',
+    locale: 'locale',
+    keyboard: 'keyboard',
+    timezone: 'timezone',
+  },
+  network: { subnet: 'subnet', gateway: 'ipv4', dns: { '[]': 'ipv4' }, search: { '[]': 'domain' } },
+  storage: {
+    server: 'host',
+    exports: { '[]': { name: 'exportName', path: 'absPath', options: { '[]': 'mountOption' } } },
+  },
+  mirrors: {
+    apt: 'url',
+    docker_apt: 'url',
+    pypi: 'url',
+    registry: 'registry',
+    docker_hub: { '[]': 'url' },
+    proxy: 'url',
+    no_proxy: { '[]': 'noProxy' },
+  },
+  ssh: { authorized_keys: { '[]': 'sshKey' } },
+  password: { hash: 'cryptHash', env: 'envName', file: 'filePath' },
+  nodes: {
+    '[]': {
+      hostname: 'hostname',
+      ip: 'ipWithPrefix',
+      roles: { '[]': 'profileName' },
+      mac: 'mac',
+      comment: 'text',
+      disk: { serial: 'diskMatch', model: 'diskMatch', path: 'diskPath' },
+      interface: 'interface',
+      overrides: SETTINGS_RULES,
+    },
+  },
+}
+
+/** Applies `rules` to every string in `value` (found at `base` in `doc`); values of other types are the schema's job. */
+export function checkFields(doc: SourceDoc, rules: RuleTree, value: unknown = doc.value, base: PathSegment[] = []): Diagnostic[] {
+  const out: Diagnostic[] = []
+  const report = (kind: FieldKind, v: string, path: PathSegment[], which: 'key' | 'value') => {
+    const p = checkField(kind, v)
+    if (p) out.push(diagnosticAt(doc, path, p.code, p.message, p.severity ?? 'error', which))
+  }
+  const walk = (rule: RuleTree | FieldKind | undefined, v: unknown, path: PathSegment[]) => {
+    if (rule === undefined) return
+    if (typeof rule === 'string') {
+      if (typeof v === 'string') report(rule, v, path, 'value')
+      return
+    }
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => walk(own(rule, '[]'), item, [...path, i]))
+      return
+    }
+    if (v === null || typeof v !== 'object') return
+    for (const [k, child] of Object.entries(v)) {
+      const keyRule = own(rule, '{key}')
+      if (typeof keyRule === 'string') report(keyRule, k, [...path, k], 'key')
+      const named = own(rule, k) ?? (k.endsWith('+') ? own(rule, k.slice(0, -1)) : undefined)
+      walk(named ?? own(rule, '{}'), child, [...path, k])
+    }
+  }
+  walk(rules, value, base)
+  return out
+}
+
+// Input keys such as "constructor" must not pick up Object.prototype members.
+function own(tree: RuleTree, key: string): RuleTree | FieldKind | undefined {
+  return Object.hasOwn(tree, key) ? tree[key] : undefined
+}

@@ -1,0 +1,111 @@
+// Checks that need each node's resolved settings (after `extends`, merging and overrides): they point at the file
+// and position that set the offending value (its origin), and name the nodes concerned. The same origin shared by
+// several nodes gives one diagnostic listing them all.
+import type { SourceDoc } from '../load/source-doc.js'
+import { PBS_RELEASES, releaseLine } from '../model/releases.js'
+import type { Origin, ResolvedNode } from '../model/resolved.js'
+import { formatPath, sortDiagnostics, type Diagnostic, type Severity } from './diagnostic.js'
+import { M } from './messages.js'
+
+export interface OriginPosition {
+  file: string
+  line: number
+  col: number
+}
+
+export type LocateOrigin = (origin: Origin) => OriginPosition
+
+export function validateResolved(nodes: readonly ResolvedNode[], inventory: SourceDoc, locate: LocateOrigin): Diagnostic[] {
+  const found = new Map<string, { d: Diagnostic; base: string; nodes: string[] }>()
+
+  const report = (rn: ResolvedNode, settingsPath: string, code: string, message: string, severity: Severity = 'error') => {
+    const origin = originOf(rn, settingsPath)
+    const pos = origin ? locate(origin) : undefined
+    const path = origin ? origin.path : ['nodes', rn.index]
+    const where = pos ?? { file: inventory.file, ...inventory.locate(path, 'key') }
+    const key = `${code}\0${where.file}\0${where.line}\0${where.col}\0${message}`
+    const hostname = rn.node.hostname
+    const hit = found.get(key)
+    if (hit) {
+      if (!hit.nodes.includes(hostname)) hit.nodes.push(hostname)
+      return
+    }
+    const d: Diagnostic = { ...where, code, path: formatPath(path), message, severity }
+    found.set(key, { d, base: message, nodes: [hostname] })
+  }
+
+  const inv = inventory.value as { cluster?: { release?: unknown } } | null
+  const release = typeof inv?.cluster?.release === 'string' ? inv.cluster.release : undefined
+  const line = release === undefined ? undefined : releaseLine(release)
+
+  for (const rn of nodes) {
+    const s = rn.settings
+    if (s.python.enabled) {
+      const { version, release: pbs, method } = s.python
+      if (version !== 'auto' && line && release !== undefined && minorOf(version) !== line.minor) {
+        report(rn, 'python.version', 'PYTHON_RELEASE_MISMATCH', M.pythonReleaseMismatch(version, release, line.minor))
+      }
+      if (method === 'static') {
+        const effective = version === 'auto' ? line?.pin.version : version
+        const known = effective === undefined ? undefined : PBS_RELEASES[effective]
+        if (pbs !== 'auto' && effective !== undefined && !(known ?? []).includes(pbs)) {
+          report(rn, 'python.release', 'PBS_RELEASE_UNKNOWN', M.pbsReleaseUnknown(effective, pbs, known ?? []), 'warning')
+        }
+        if (pbs === 'auto' && version !== 'auto' && known === undefined) {
+          report(rn, 'python.version', 'PBS_RELEASE_NEEDED', M.pbsReleaseNeeded(version))
+        }
+      }
+    }
+    if (s.nvidia.enabled && !s.docker.enabled) report(rn, 'nvidia.enabled', 'NVIDIA_WITHOUT_DOCKER', M.nvidiaWithoutDocker)
+    if (s.images.enabled && s.images.pull.length > 0 && !s.docker.enabled) {
+      report(rn, 'images.enabled', 'IMAGES_WITHOUT_DOCKER', M.imagesWithoutDocker)
+    }
+    if (s.services.venvs.length > 0 && !s.python.enabled) report(rn, 'services.venvs', 'VENVS_WITHOUT_PYTHON', M.venvsWithoutPython)
+    if (s.services.venvs.length > 0 && !s.user.enabled) report(rn, 'services.venvs', 'VENVS_WITHOUT_USER', M.venvsWithoutUser)
+  }
+  checkIds(nodes, report)
+
+  return sortDiagnostics([...found.values()].map(({ d, base, nodes: names }) => ({ ...d, message: M.onNodes(base, names) })))
+}
+
+type Report = (rn: ResolvedNode, settingsPath: string, code: string, message: string, severity?: Severity) => void
+
+// Storage on NFS is shared by every node, so one account must have one uid and gid everywhere, and one uid must not
+// belong to two accounts.
+function checkIds(nodes: readonly ResolvedNode[], report: Report): void {
+  const byName = new Map<string, ResolvedNode>()
+  const byUid = new Map<number, ResolvedNode>()
+  const byGid = new Map<number, ResolvedNode>()
+  for (const rn of nodes) {
+    const u = rn.settings.user
+    if (!u.enabled) continue
+    const same = byName.get(u.name)
+    if (same) {
+      const o = same.settings.user
+      if (o.uid !== u.uid) report(rn, 'user.uid', 'UID_CLASH', M.uidClash(u.name, u.uid, o.uid, same.node.hostname))
+      if (o.gid !== u.gid) report(rn, 'user.gid', 'GID_CLASH', M.gidClash(u.name, u.gid, o.gid, same.node.hostname))
+    } else byName.set(u.name, rn)
+    const uidOwner = byUid.get(u.uid)
+    if (uidOwner && uidOwner.settings.user.name !== u.name) {
+      report(rn, 'user.uid', 'UID_CLASH', M.uidShared(u.uid, u.name, uidOwner.settings.user.name, uidOwner.node.hostname))
+    } else if (!uidOwner) byUid.set(u.uid, rn)
+    const gidOwner = byGid.get(u.gid)
+    if (gidOwner && gidOwner.settings.user.name !== u.name) {
+      report(rn, 'user.gid', 'GID_CLASH', M.gidShared(u.gid, u.name, gidOwner.settings.user.name, gidOwner.node.hostname))
+    } else if (!gidOwner) byGid.set(u.gid, rn)
+  }
+}
+
+/** The origin of a dotted settings path, else of its closest parent section that has one. */
+function originOf(rn: ResolvedNode, settingsPath: string): Origin | undefined {
+  const parts = settingsPath.split('.')
+  for (let n = parts.length; n > 0; n--) {
+    const o = rn.origins.get(parts.slice(0, n).join('.'))
+    if (o) return o
+  }
+  return undefined
+}
+
+function minorOf(version: string): string {
+  return version.split('.').slice(0, 2).join('.')
+}
