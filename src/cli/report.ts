@@ -1,12 +1,12 @@
 // Prints validation reports: one line per problem (`file:line:col: error[CODE] path: message`) on stderr, or the
 // JSON report on stdout. Exit code 2 when there is any error.
 import type { Diagnostic } from '../validate/diagnostic.js'
-import { formatDiagnostic } from '../validate/diagnostic.js'
+import { formatDiagnostic, sortDiagnostics } from '../validate/diagnostic.js'
 
 export const EXIT_INVALID = 2
 
 export function printDiagnostics(diagnostics: Diagnostic[]): void {
-  for (const d of diagnostics) process.stderr.write(formatDiagnostic(d) + '\n')
+  for (const d of sortDiagnostics(diagnostics)) process.stderr.write(formatDiagnostic(d) + '\n')
   const errors = diagnostics.filter((d) => d.severity === 'error').length
   const warnings = diagnostics.length - errors
   if (errors) process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}; nothing written\n`)
