@@ -25,7 +25,7 @@ test('a seed with invalid user-data is reported as broken, by the fallback power
   const rendered = renderE2eSeed(join(work, 'render'))
   const read = (name: string) => readFileSync(join(rendered.seedDir, name), 'utf8')
   const iso = join(work, 'seed.iso')
-  makeSeedIso(join(work, 'seed'), iso, {
+  await makeSeedIso(join(work, 'seed'), iso, {
     'user-data': breakUserData(read('user-data')),
     'meta-data': read('meta-data'),
     'network-config': read('network-config'),

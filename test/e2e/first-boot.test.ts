@@ -59,7 +59,7 @@ test('the guest rootfs is built, or reused from the cache', () => {
   assert.match(rootfs.initrd, /\/boot\/initrd\.img-/)
 })
 
-test('bai-seed render writes the node seed, with the NoCloud seed ISO', () => {
+test('bai-seed render writes the node seed, with the NoCloud seed ISO', async () => {
   const started = Date.now()
   rendered = renderE2eSeed(join(e2eWorkDir('product'), 'render'))
   recordTiming('product: render', (Date.now() - started) / 1000)
@@ -68,7 +68,7 @@ test('bai-seed render writes the node seed, with the NoCloud seed ISO', () => {
     // TEMPORARY until the ISO writer lands on main: pack the rendered files so the boot below still runs; this test
     // fails meanwhile, since the product must write the ISO itself.
     seedIso = join(e2eWorkDir('product'), 'stand-in-seed.iso')
-    makeSeedIso(join(e2eWorkDir('product'), 'stand-in-seed'), seedIso, {
+    await makeSeedIso(join(e2eWorkDir('product'), 'stand-in-seed'), seedIso, {
       'user-data': readText(join(rendered.seedDir, 'user-data')),
       'meta-data': readText(join(rendered.seedDir, 'meta-data')),
       'network-config': readText(join(rendered.seedDir, 'network-config')),
