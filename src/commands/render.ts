@@ -28,6 +28,7 @@ export default class Render extends Command {
     })
     printDiagnostics(result.diagnostics)
     if (!result.manifest) this.exit(EXIT_INVALID)
+    for (const note of result.notes) process.stderr.write(`note: ${note}\n`)
     const files = result.manifest!.files.length
     this.log(`rendered ${result.plans.length} node(s) into ${flags.output}/ (${files} files in manifest.json)`)
   }

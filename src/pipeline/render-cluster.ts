@@ -21,7 +21,12 @@ export interface RenderResult {
   diagnostics: Diagnostic[]
   plans: NodePlan[]
   manifest?: Manifest
+  /** Notes about the outputs (not the inputs), for the user. */
+  notes: string[]
 }
+
+/** The smallest user-data limit among common clouds (EC2 takes 16 KiB). NoCloud seeds and most others take more. */
+export const SMALL_USER_DATA_LIMIT = 16384
 
 /** load -> plan, shared by render, plan and the media commands. */
 export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[] } {
@@ -34,13 +39,19 @@ export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): 
 export async function renderCluster(request: RenderRequest): Promise<RenderResult> {
   const epoch = sourceDateEpoch(request.env)
   const { plans, diagnostics } = planFromInput(request)
-  if (hasErrors(diagnostics)) return { diagnostics, plans: [] }
+  if (hasErrors(diagnostics)) return { diagnostics, plans: [], notes: [] }
   const nodes = plans.map((plan) => ({ hostname: plan.hostname, artifacts: renderNode(plan) }))
+  const notes: string[] = []
+  const largest = Math.max(...nodes.map((n) => Buffer.byteLength(n.artifacts.find((a) => a.path === 'cloud-init/user-data')!.content)))
+  if (largest > SMALL_USER_DATA_LIMIT) {
+    notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +
+      'but EC2 accepts at most 16 KiB; gzip it there (cloud-init reads gzip-compressed user-data)')
+  }
   const hooks: StageHook[] = []
   if (request.isos) {
     const { seedIsoHook } = await import('../write/seed-iso.js')
     hooks.push(seedIsoHook(epoch))
   }
   const manifest = await writeOutput(nodes, { dir: request.outDir, epoch, hooks })
-  return { diagnostics, plans, manifest }
+  return { diagnostics, plans, manifest, notes }
 }
