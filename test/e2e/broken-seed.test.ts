@@ -39,7 +39,7 @@ test('a seed with invalid user-data is reported as broken, by the fallback power
   assert.ok(outcome.userDataWarnings.some((w) => w.includes('Failed loading yaml blob')), problems)
   assert.not.ok(run.disk.exists('/usr/local/sbin/bai-seed-provision'), 'write_files of a broken seed ran')
   assert.not.ok(run.disk.exists(provisionStatusPath), 'the provisioning ran from a broken seed')
-  assert.throws(() => assertFirstBootCompleted(run.boot, run.disk), /first boot did not complete/)
+  assert.throws(() => assertFirstBootCompleted(run.boot, run.disk), /the boot did not complete/)
 })
 
 test.run()

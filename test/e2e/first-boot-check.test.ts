@@ -56,6 +56,17 @@ test('a poweroff by the e2e fallback is a problem', () => {
   assert.match(outcome.problems.join('\n'), /did not power itself off; the e2e fallback did: 2026-01-01T00:00:00Z fallback poweroff/)
 })
 
+test('a job that systemd dropped to break an ordering cycle is a problem', () => {
+  const console = [
+    '[   14.3] systemd[1]: multi-user.target: Found ordering cycle on bai-seed.service/start',
+    '[   14.3] systemd[1]: multi-user.target: Job bai-seed.service/start deleted to break ordering cycle starting with multi-user.target/start',
+    '[   56.3] reboot: Power down',
+  ].join('\n')
+  assert.equal(checkFirstBoot(boot('cycle', console), goodDisk).problems, [
+    'systemd found an ordering cycle and dropped bai-seed.service/start (cycle starting with multi-user.target/start)',
+  ])
+})
+
 test('cloud-init not finished, or finished with errors, is a problem', () => {
   assert.match(checkFirstBoot(boot('unfinished', 'reboot: Power down'), diskWith('no-result', null)).problems.join(), /did not finish/)
   const errors = '{"v1": {"errors": ["(\'locale\', ProcessExecutionError(...))"]}}'

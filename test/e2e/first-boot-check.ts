@@ -27,6 +27,11 @@ export function checkFirstBoot(boot: BootResult, disk: GuestDisk): FirstBootOutc
   const fallback = /bai-e2e: (.*fallback poweroff.*)/.exec(consoleTail(boot, 100000))
   if (fallback) problems.push(`the guest did not power itself off; the e2e fallback did: ${fallback[1].trim()}`)
 
+  // systemd drops a job to break an ordering cycle and boots on: a unit of the seed may silently never run.
+  for (const m of consoleTail(boot, 100000).matchAll(/Job (\S+) deleted to break ordering cycle starting with (\S+)/g)) {
+    problems.push(`systemd found an ordering cycle and dropped ${m[1]} (cycle starting with ${m[2]})`)
+  }
+
   let cloudInitErrors: string[] = []
   if (!disk.exists(resultJson)) {
     problems.push(`cloud-init did not finish: ${resultJson} is missing`)
@@ -43,12 +48,12 @@ export function checkFirstBoot(boot: BootResult, disk: GuestDisk): FirstBootOutc
   return { problems, cloudInitErrors, userDataWarnings }
 }
 
-/** Throws with every problem and the end of the serial console when first boot did not complete. */
+/** Throws ("the boot did not complete") with every problem and the end of the serial console when first boot did not complete. */
 export function assertFirstBootCompleted(boot: BootResult, disk: GuestDisk): FirstBootOutcome {
   const outcome = checkFirstBoot(boot, disk)
   if (outcome.problems.length) {
     throw new Error(
-      `first boot did not complete:\n- ${outcome.problems.join('\n- ')}\n--- end of ${boot.consoleLog} ---\n${consoleTail(boot)}`,
+      `the boot did not complete:\n- ${outcome.problems.join('\n- ')}\n--- end of ${boot.consoleLog} ---\n${consoleTail(boot)}`,
     )
   }
   return outcome
