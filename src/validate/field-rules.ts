@@ -53,8 +53,12 @@ function hostnameCheck(v: string): Problem | undefined {
   if (v.includes('.')) return { code: 'BAD_HOSTNAME', message: M.hostnameDot }
   if (v.length > 63) return { code: 'BAD_HOSTNAME', message: M.hostnameTooLong }
   if (!LABEL.test(v)) return { code: 'BAD_HOSTNAME', message: M.hostnameLabel }
+  // Node folders sit beside the output folder's own entries (out/pxe/ from `bai-seed pxe`).
+  if (RESERVED_HOSTNAMES.has(v.toLowerCase())) return { code: 'RESERVED_HOSTNAME', message: M.hostnameReserved(v) }
   return undefined
 }
+
+const RESERVED_HOSTNAMES = new Set(['pxe'])
 
 function subnetCheck(v: string): Problem | undefined {
   const c = parseCidr(v)

@@ -1,0 +1,55 @@
+import { Command, Flags } from '@oclif/core'
+import { resolve } from 'node:path'
+import { inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
+import { EXIT_INVALID, printDiagnostics } from '../cli/report.js'
+
+export default class Pxe extends Command {
+  static override summary = 'Write PXE boot files (GRUB, PXELINUX, iPXE) and an nginx server block into <output>/pxe/'
+  static override description =
+    'Each node with a MAC address boots the Ubuntu 20.04 live-server installer with `autoinstall ds=nocloud-net;s=<http-base>/<hostname>/autoinstall/`. ' +
+    'GRUB and PXELINUX load the kernel and initrd by TFTP from the TFTP root; iPXE loads them from --boot-base.'
+  static override examples = [
+    '<%= config.bin %> pxe --http-base http://10.20.30.5:8080/',
+    '<%= config.bin %> pxe --http-base http://boot.lab/seeds/ --iso-url http://mirror.lab/ubuntu-20.04.6-live-server-amd64.iso',
+  ]
+  static override flags = {
+    inventory: inventoryFlag,
+    output: outputFlag,
+    profiles: profilesFlag,
+    node: nodeFlag,
+    'http-base': Flags.string({ description: 'URL at which the output folder is served, e.g. http://10.20.30.5:8080/', required: true }),
+    'iso-url': Flags.string({ description: 'URL of the Ubuntu 20.04 live-server ISO [default: <http-base>/ubuntu-20.04.6-live-server-amd64.iso]' }),
+    'boot-base': Flags.string({ description: 'URL iPXE loads --kernel and --initrd from [default: <http-base>]' }),
+    kernel: Flags.string({ description: 'kernel path, relative to the TFTP root (GRUB, PXELINUX) and to --boot-base (iPXE)', default: 'casper/vmlinuz' }),
+    initrd: Flags.string({ description: 'initrd path, relative like --kernel', default: 'casper/initrd' }),
+    'serve-root': Flags.string({ description: 'folder that nginx.conf serves [default: the absolute output folder]' }),
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Pxe)
+    const { writePxeTree } = await import('../pipeline/pxe-cluster.js')
+    const result = await writePxeTree({
+      inventoryFile: flags.inventory,
+      profileDirs: flags.profiles,
+      outDir: flags.output,
+      only: flags.node,
+      env: process.env,
+      flags: {
+        httpBase: flags['http-base'],
+        isoUrl: flags['iso-url'],
+        bootBase: flags['boot-base'],
+        kernel: flags.kernel,
+        initrd: flags.initrd,
+        serveRoot: flags['serve-root'] ?? resolve(flags.output),
+      },
+    })
+    printDiagnostics(result.diagnostics)
+    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
+    for (const e of result.errors) process.stderr.write(`error: ${e}\n`)
+    if (!result.manifest) {
+      if (result.errors.length) process.stderr.write('nothing written\n')
+      this.exit(EXIT_INVALID)
+    }
+    this.log(`wrote PXE boot files for ${result.booted.length} node(s) into ${flags.output}/pxe/ (${result.booted.join(', ')})`)
+  }
+}

@@ -1,0 +1,47 @@
+import { Command, Flags } from '@oclif/core'
+import { outputFlag } from '../cli/flags.js'
+import { EXIT_INVALID } from '../cli/report.js'
+
+export default class Serve extends Command {
+  static override summary = 'Serve the output folder over HTTP for lab network installs, logging which node fetched what'
+  static override description =
+    'Read-only: GET and HEAD of files under the output folder, no directory listing, nothing outside it. ' +
+    'Binds 127.0.0.1 unless --host says otherwise; use the nginx.conf of `bai-seed pxe` in production.'
+  static override examples = ['<%= config.bin %> serve', '<%= config.bin %> serve --host 0.0.0.0 --port 8080 -o out']
+  static override flags = {
+    output: outputFlag,
+    host: Flags.string({ description: 'address to listen on', default: '127.0.0.1' }),
+    port: Flags.integer({ description: 'TCP port (0 picks a free one)', default: 8080, min: 0, max: 65535 }),
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Serve)
+    const { existsSync, statSync } = await import('node:fs')
+    if (!existsSync(flags.output) || !statSync(flags.output).isDirectory()) {
+      process.stderr.write(`error: ${flags.output}/ does not exist; run bai-seed render first\n`)
+      this.exit(EXIT_INVALID)
+    }
+    const { startStaticServer } = await import('../serve/static-server.js')
+    const { formatAccessLog } = await import('../serve/access-log.js')
+    let server
+    try {
+      server = await startStaticServer({
+        root: flags.output,
+        host: flags.host,
+        port: flags.port,
+        log: (entry) => process.stdout.write(formatAccessLog(entry) + '\n'),
+      })
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException
+      process.stderr.write(`error: cannot listen on ${flags.host}:${flags.port}: ${err.code ?? err.message}\n`)
+      return this.exit(1)
+    }
+    this.log(`serving ${flags.output}/ at ${server.url} (Ctrl-C to stop)`)
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', resolve)
+      process.once('SIGTERM', resolve)
+    })
+    await server.close()
+    this.log(`stopped (${signal})`)
+  }
+}

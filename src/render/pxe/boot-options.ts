@@ -1,0 +1,107 @@
+// The options of `bai-seed pxe`: where the output folder is served (--http-base), where the installer ISO is
+// (--iso-url), where iPXE fetches the kernel and initrd (--boot-base), their paths, and the folder nginx serves.
+// Every URL and path is checked here, before anything is rendered, so that a bad value is one clear error.
+import { isAbsolute } from 'node:path'
+
+/** The Ubuntu 20.04 live-server ISO that casper downloads (url=) when netbooted. */
+export const DEFAULT_ISO_NAME = 'ubuntu-20.04.6-live-server-amd64.iso'
+export const DEFAULT_KERNEL = 'casper/vmlinuz'
+export const DEFAULT_INITRD = 'casper/initrd'
+
+export interface PxeFlags {
+  httpBase: string
+  isoUrl?: string
+  bootBase?: string
+  kernel?: string
+  initrd?: string
+  /** Absolute folder that nginx.conf serves (the output folder by default). */
+  serveRoot: string
+}
+
+export interface PxeOptions {
+  /** Ends with '/'. */
+  httpBase: string
+  isoUrl: string
+  /** Ends with '/'. */
+  bootBase: string
+  kernel: string
+  initrd: string
+  serveRoot: string
+}
+
+// RFC 3986 characters minus those that some hop cannot carry: ' (GRUB/Linux), ; (cloud-init's ds= separator),
+// $ (iPXE and nginx variables), ? and # (a seed URL is extended by a path), " \ ` < > { } | ^ and spaces.
+const URL_CHARS = /^[A-Za-z0-9\-._~:/[\]@!&()*+,=%]+$/
+const PATH = /^[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/
+
+export function checkUrl(flag: string, raw: string, kind: 'base' | 'file'): string[] {
+  const errors: string[] = []
+  const say = (why: string): void => {
+    errors.push(`${flag} ${JSON.stringify(raw)}: ${why}`)
+  }
+  if (!URL_CHARS.test(raw)) {
+    say("only URL characters are allowed: no spaces, quotes, backslashes, ';', '$', '?' or '#'")
+    return errors
+  }
+  if (/%(?![0-9A-Fa-f]{2})/.test(raw)) say("'%' must start a percent-escape like %20")
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    say('not a URL (expected http://HOST[:PORT]/PATH)')
+    return errors
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') say('must be an http:// or https:// URL')
+  if (url.username || url.password) say('must not carry a user name or password')
+  if (!url.hostname) say('has no host')
+  const path = raw.replace(/^[a-z]+:\/\/[^/]*/i, '')
+  if (/(^|\/)\.\.?(\/|$)/.test(path)) say("must not contain '.' or '..' path segments")
+  if (kind === 'file' && (path === '' || path.endsWith('/'))) say('must name a file, not a folder')
+  return errors
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`
+}
+
+export function checkBootPath(flag: string, value: string): string[] {
+  if (PATH.test(value) && !value.split('/').some((s) => s === '.' || s === '..')) return []
+  return [`${flag} ${JSON.stringify(value)}: must be a relative path of letters, digits and . _ + - (like ${DEFAULT_KERNEL})`]
+}
+
+export function resolvePxeOptions(flags: PxeFlags): { options?: PxeOptions; errors: string[] } {
+  const errors = checkUrl('--http-base', flags.httpBase, 'base')
+  if (errors.length) return { errors }
+  const httpBase = withSlash(flags.httpBase)
+  const isoUrl = flags.isoUrl ?? `${httpBase}${DEFAULT_ISO_NAME}`
+  const bootBase = withSlash(flags.bootBase ?? httpBase)
+  const kernel = flags.kernel ?? DEFAULT_KERNEL
+  const initrd = flags.initrd ?? DEFAULT_INITRD
+  if (flags.isoUrl !== undefined) errors.push(...checkUrl('--iso-url', flags.isoUrl, 'file'))
+  if (flags.bootBase !== undefined) errors.push(...checkUrl('--boot-base', flags.bootBase, 'base'))
+  errors.push(...checkBootPath('--kernel', kernel), ...checkBootPath('--initrd', initrd))
+  if (!isAbsolute(flags.serveRoot)) errors.push(`--serve-root ${JSON.stringify(flags.serveRoot)}: must be an absolute folder`)
+  if (errors.length) return { errors }
+  return { options: { httpBase, isoUrl, bootBase, kernel, initrd, serveRoot: flags.serveRoot }, errors }
+}
+
+/** The nocloud-net seed of a node: its autoinstall/ folder, with the trailing slash cloud-init needs. */
+export function seedUrl(options: PxeOptions, hostname: string): string {
+  return `${options.httpBase}${hostname}/autoinstall/`
+}
+
+/**
+ * The kernel command line of the Ubuntu 20.04 live-server netboot (casper fetches the ISO from url= into a
+ * ramdisk of ramdisk_size KiB), plus `autoinstall` so that subiquity does not ask for confirmation, and the
+ * nocloud-net seed.
+ */
+export function installerArgs(options: PxeOptions, hostname: string): string[] {
+  return [
+    'root=/dev/ram0',
+    'ramdisk_size=1500000',
+    'ip=dhcp',
+    `url=${options.isoUrl}`,
+    'autoinstall',
+    `ds=nocloud-net;s=${seedUrl(options, hostname)}`,
+  ]
+}

@@ -1,0 +1,46 @@
+// Which first path segments are node folders: those that manifest.json lists with a node's seed or script
+// (<hostname>/autoinstall/..., <hostname>/cloud-init/..., <hostname>/provision.sh). Re-read when the manifest
+// changes, so a render while serving is picked up.
+import { readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { MANIFEST_NAME } from '../write/manifest.js'
+
+export class NodeFolders {
+  private mtimeMs = -1
+  private nodes = new Set<string>()
+
+  constructor(private readonly root: string) {}
+
+  async nodeOf(segments: readonly string[]): Promise<string | null> {
+    await this.refresh()
+    const first = segments[0]
+    return first !== undefined && this.nodes.has(first) ? first : null
+  }
+
+  private async refresh(): Promise<void> {
+    const file = join(this.root, MANIFEST_NAME)
+    let mtimeMs: number
+    try {
+      mtimeMs = (await stat(file)).mtimeMs
+    } catch {
+      this.nodes = new Set()
+      this.mtimeMs = -1
+      return
+    }
+    if (mtimeMs === this.mtimeMs) return
+    const nodes = new Set<string>()
+    try {
+      const manifest = JSON.parse(await readFile(file, 'utf8')) as { files?: { path?: unknown }[] }
+      for (const entry of manifest.files ?? []) {
+        if (typeof entry.path !== 'string') continue
+        const [host, second] = entry.path.split('/')
+        if (host && (second === 'autoinstall' || second === 'cloud-init' || second === 'provision.sh')) nodes.add(host)
+      }
+    } catch {
+      // A manifest being rewritten is read again on the next request.
+      return
+    }
+    this.nodes = nodes
+    this.mtimeMs = mtimeMs
+  }
+}

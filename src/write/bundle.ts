@@ -1,0 +1,138 @@
+// out/bundle.tar.gz or out/bundle.zip: the node folders (with their seed ISOs when rendered) in one archive that
+// is the same bytes every time for the same inputs:
+//   - entries in a fixed order: node folders by name, then each folder depth-first with names in byte order;
+//   - every mtime is SOURCE_DATE_EPOCH (or the fixed default epoch);
+//   - owner uid/gid 0, user/group names "root" (tar); no extra fields, times in UTC (zip);
+//   - modes 0755 for folders; files 0644, 0755 when executable, and 0600 / 0700 for files that only their owner
+//     may read (the rendered files holding a password hash), whatever the umask of the machine;
+//   - gzip framing with fixed header fields (gzip-member.ts);
+//   - a manifest.json of the bundled files (path, size, mode, sha256) as the last entry.
+// The archive is written to a staging folder inside the output folder and renamed into place.
+import { createReadStream, createWriteStream, type Stats } from 'node:fs'
+import { lstat, mkdtemp, readdir, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { TarArchive, ZipArchive, type Archiver, type EntryData } from 'archiver'
+import { BAI_SEED_VERSION } from '../version.js'
+import { gzipTo } from './gzip-member.js'
+import { sha256File, type Manifest } from './manifest.js'
+
+export type BundleFormat = 'tar.gz' | 'zip'
+export const BUNDLE_FORMATS: readonly BundleFormat[] = ['tar.gz', 'zip']
+
+export interface BundleEntry {
+  /** '/'-separated; folders end with '/'. */
+  name: string
+  type: 'file' | 'directory'
+  mode: number
+  size: number
+  /** Absolute path on disk (files only). */
+  source?: string
+}
+
+export interface BundleRequest {
+  dir: string
+  hostnames: string[]
+  format: BundleFormat
+  epoch: number
+}
+
+export interface BundleResult {
+  path: string
+  entries: BundleEntry[]
+}
+
+export const BUNDLE_MANIFEST = 'manifest.json'
+
+const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * The mode written into the archive, from the mode on disk: only "executable" and "private" are kept, private
+ * meaning not readable by others (a 0640 file becomes 0600: never looser than on disk).
+ */
+export function archiveMode(diskMode: number, type: 'file' | 'directory'): number {
+  if (type === 'directory') return 0o755
+  const exec = (diskMode & 0o100) !== 0
+  const private_ = (diskMode & 0o004) === 0
+  return private_ ? (exec ? 0o700 : 0o600) : exec ? 0o755 : 0o644
+}
+
+async function walk(dir: string, name: string, out: BundleEntry[]): Promise<void> {
+  out.push({ name: `${name}/`, type: 'directory', mode: 0o755, size: 0 })
+  const children = (await readdir(dir)).sort(byteOrder)
+  for (const child of children) {
+    // Dot-files are staging leftovers, never rendered artifacts.
+    if (child.startsWith('.')) continue
+    const full = join(dir, child)
+    const st = await lstat(full)
+    if (st.isDirectory()) await walk(full, `${name}/${child}`, out)
+    else if (st.isFile()) out.push({ name: `${name}/${child}`, type: 'file', mode: archiveMode(st.mode, 'file'), size: st.size, source: full })
+    else throw new Error(`${full}: not a regular file or folder; a bundle holds only rendered files`)
+  }
+}
+
+export async function collectBundleEntries(dir: string, hostnames: string[]): Promise<BundleEntry[]> {
+  const entries: BundleEntry[] = []
+  for (const host of [...new Set(hostnames)].sort(byteOrder)) {
+    const st = await lstat(join(dir, host)).catch(() => null)
+    if (!st?.isDirectory()) throw new Error(`${join(dir, host)}/ is missing: render the node first`)
+    await walk(join(dir, host), host, entries)
+  }
+  return entries
+}
+
+async function bundleManifest(entries: BundleEntry[]): Promise<Buffer> {
+  const files = []
+  for (const e of entries) {
+    if (e.type !== 'file') continue
+    files.push({ path: e.name, size: e.size, mode: e.mode.toString(8).padStart(4, '0'), sha256: await sha256File(e.source!) })
+  }
+  const manifest: Manifest = { format: 1, generator: `bai-seed ${BAI_SEED_VERSION}`, files }
+  return Buffer.from(JSON.stringify(manifest, null, 2) + '\n')
+}
+
+/** Opens the file only when the archiver reaches the entry, so a large cluster does not hold every file open. */
+function lazyFile(path: string): Readable {
+  return Readable.from(
+    (async function* () {
+      yield* createReadStream(path, { highWaterMark: 1 << 20 })
+    })(),
+  )
+}
+
+// archiver passes these tar header fields through to tar-stream; its EntryData type does not list them.
+type TarEntryFields = EntryData & { uid: number; gid: number; uname: string; gname: string }
+
+function appendEntries(archive: Archiver, format: BundleFormat, entries: BundleEntry[], manifest: Buffer, date: Date): void {
+  const owner = format === 'tar.gz' ? { uid: 0, gid: 0, uname: 'root', gname: 'root' } : {}
+  for (const e of entries) {
+    const data = { name: e.name, type: e.type, mode: e.mode, date, ...owner } as TarEntryFields
+    if (e.type === 'directory') archive.append(Buffer.alloc(0), data)
+    // tar needs the size up front to stream an entry; archiver takes it from `stats`.
+    else archive.append(lazyFile(e.source!), { ...data, stats: { size: e.size } as Stats })
+  }
+  archive.append(manifest, { name: BUNDLE_MANIFEST, type: 'file', mode: 0o644, date, ...owner } as TarEntryFields)
+}
+
+export async function writeBundle(request: BundleRequest): Promise<BundleResult> {
+  const entries = await collectBundleEntries(request.dir, request.hostnames)
+  const manifest = await bundleManifest(entries)
+  const date = new Date(request.epoch * 1000)
+  const staging = await mkdtemp(join(request.dir, '.bundle-'))
+  try {
+    const tmp = join(staging, `bundle.${request.format}`)
+    const out = createWriteStream(tmp, { mode: 0o644 })
+    const archive = request.format === 'zip' ? new ZipArchive({ zlib: { level: 9 } }) : new TarArchive()
+    // A missing or unreadable file must fail the bundle, not leave a hole in it.
+    archive.on('warning', (e) => archive.emit('error', e))
+    const written = request.format === 'zip' ? pipeline(archive, out) : gzipTo(archive, out)
+    appendEntries(archive, request.format, entries, manifest, date)
+    await Promise.all([written, archive.finalize()])
+    const path = join(request.dir, `bundle.${request.format}`)
+    await rename(tmp, path)
+    return { path, entries }
+  } finally {
+    await rm(staging, { recursive: true, force: true })
+  }
+}

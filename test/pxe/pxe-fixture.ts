@@ -1,0 +1,27 @@
+// Renders the PXE files of an inventory through the library, in memory, for tests that read them.
+import { planFromInput } from '../../src/pipeline/render-cluster.js'
+import { resolvePxeOptions, type PxeFlags, type PxeOptions } from '../../src/render/pxe/boot-options.js'
+import { renderPxe, type PxeRender } from '../../src/render/pxe/render-pxe.js'
+import { exampleInventory } from '../helpers/repo.js'
+import { formatDiagnostic } from '../../src/validate/diagnostic.js'
+import type { NodePlan } from '../../src/model/plan.js'
+
+export const SERVE_ROOT = '/srv/bai-seed/out'
+
+export function planInventory(inventoryFile = exampleInventory, env: NodeJS.ProcessEnv = {}): NodePlan[] {
+  const { plans, diagnostics } = planFromInput({ inventoryFile, profileDirs: [], only: [], powerOffWhenDone: false, env })
+  if (diagnostics.some((d) => d.severity === 'error')) throw new Error(diagnostics.map(formatDiagnostic).join('\n'))
+  return plans
+}
+
+export function pxeOptions(flags: Partial<PxeFlags> & { httpBase: string }): PxeOptions {
+  const { options, errors } = resolvePxeOptions({ serveRoot: SERVE_ROOT, ...flags })
+  if (!options) throw new Error(errors.join('\n'))
+  return options
+}
+
+export function renderPxeFiles(plans: NodePlan[], options: PxeOptions): { files: Map<string, string>; result: PxeRender } {
+  const result = renderPxe(plans, options, plans[0]?.cluster ?? '')
+  if (result.errors.length) throw new Error(result.errors.join('\n'))
+  return { files: new Map(result.files.map((f) => [f.path, f.content])), result }
+}
