@@ -84,6 +84,11 @@ test('an edited block is put back, a block with a missing END marker stops the s
   assert.is(broken.status, 1)
   assert.match(broken.stdout, /\[hosts\] FAILED \(\d+s\): \/etc\/hosts has 1 '##### BEGIN/)
   assert.match(readFileSync(join(root, 'etc', 'hosts'), 'utf8'), /1\.2\.3\.4 stale/, 'left as it was')
+  const status = JSON.parse(readFileSync(join(root, 'var', 'lib', 'bai-seed', 'status.json'), 'utf8'))
+  const hostsStep = status.steps.find((s: { id: string }) => s.id === 'hosts')
+  assert.is(hostsStep.state, 'failed')
+  assert.is(hostsStep.message, "/etc/hosts has 1 '##### BEGIN for Backend.AI services #####' and 0 '##### END for Backend.AI services #####' lines; fix the markers by hand, then run again")
+  assert.is(status.run.result, 'failed')
 })
 
 test.run()

@@ -11,8 +11,10 @@ export function renderUnit(): string {
     '[Unit]',
     'Description=bai-seed: prepare this node for Backend.AI',
     'Wants=network-online.target',
-    // After cloud-final: on first boot cloud-init's runcmd starts this unit, which then waits for cloud-init to end.
-    'After=network-online.target cloud-final.service',
+    // Not After=cloud-final.service: cloud-final is itself ordered after multi-user.target, which wants this unit, so
+    // systemd would drop the start job at boot to break the cycle (seen in the VM test). After cloud-config, the
+    // written files and the account are there; cloud-final's runcmd starts the unit on first boot.
+    'After=network-online.target cloud-config.service',
     'ConditionPathExists=!/var/lib/bai-seed/complete',
     '',
     '[Service]',
