@@ -2,7 +2,7 @@
 // and cp, and start-up against `node -e 0`. Prints every figure (median and min-max), the goals with PASS/MISS, and
 // writes bench/results.json. See bench/README.md.
 //   --only render,seed,iso,startup   run some sections (results go to bench/work/results.partial.json)
-//   --runs N (5)  --big-runs N (3, the 1 GiB runs)  --startup-runs N (20)  --sizes 10,100,1000
+//   --runs N (5)  --big-runs N (5, the 1 GiB runs)  --startup-runs N (20)  --sizes 10,100,1000
 //   --scratch DIR  where the runs write (default bench/work/out), e.g. /dev/shm to leave the disk out
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
@@ -26,7 +26,7 @@ const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     runs: { type: 'string', default: '5' },
-    'big-runs': { type: 'string', default: '3' },
+    'big-runs': { type: 'string', default: '5' },
     'startup-runs': { type: 'string', default: '20' },
     sizes: { type: 'string', default: '10,100,1000' },
     scratch: { type: 'string' },
