@@ -68,7 +68,7 @@ declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [
 
 ROOT=''
 ONLY=''
-SKIP=''
+EXCLUDE=''
 FORCE=0
 NO_REBOOT=0
 STATE_DIR=/var/lib/bai-seed
@@ -311,7 +311,7 @@ pull_image() {
 selected() {
   local id=$1
   if [[ -n $ONLY && ",$ONLY," != *",$id,"* ]]; then return 1; fi
-  if [[ -n $SKIP && ",$SKIP," == *",$id,"* ]]; then return 1; fi
+  if [[ -n $EXCLUDE && ",$EXCLUDE," == *",$id,"* ]]; then return 1; fi
   return 0
 }
 
@@ -379,7 +379,7 @@ parse_args() {
   while (($#)); do
     case $1 in
       --only) ONLY=${2:?--only needs step ids}; shift 2 ;;
-      --skip) SKIP=${2:?--skip needs step ids}; shift 2 ;;
+      --skip) EXCLUDE=${2:?--skip needs step ids}; shift 2 ;;
       --force) FORCE=1; shift ;;
       --root) ROOT=${2:?--root needs a folder}; ROOT=${ROOT%/}; shift 2 ;;
       --no-reboot) NO_REBOOT=1; shift ;;
