@@ -3,7 +3,7 @@ import type { NodePlan } from '../model/plan.js'
 import { renderScript } from './script/render-script.js'
 import { buildCloudConfig } from './cloud-config/render-cloud-config.js'
 import { buildNetplan } from './cloud-config/render-network-config.js'
-import { buildMetaData } from './cloud-config/render-meta-data.js'
+import { buildMetaData, userDataDigest } from './cloud-config/render-meta-data.js'
 import { buildAutoinstall } from './autoinstall/render-autoinstall.js'
 import { cloudConfigText, dumpYaml } from './yaml-dump.js'
 import { BAI_SEED_VERSION } from '../version.js'
@@ -14,6 +14,8 @@ export interface Artifact {
   content: string
   /** File mode; 0600 for files that hold a password hash. */
   mode: number
+  /** sha256 (hex) of the content's UTF-8 bytes, when rendering computed it anyway (user-data); the writer reuses it. */
+  sha256?: string
 }
 
 export function renderNode(plan: NodePlan): Artifact[] {
@@ -23,16 +25,19 @@ export function renderNode(plan: NodePlan): Artifact[] {
   const script = renderScript(plan)
   const cloudUserData = cloudConfigText(buildCloudConfig(plan, { apt: true, script }), note)
   const autoUserData = cloudConfigText(buildAutoinstall(plan, script), `Ubuntu 20.04 autoinstall. ${note}`)
-  const file = (path: string, content: string, holdsSecret: boolean, exec = false): Artifact => ({
+  const file = (path: string, content: string, holdsSecret: boolean, exec = false, sha256?: string): Artifact => ({
     path,
     content,
     mode: holdsSecret ? (exec ? 0o700 : 0o600) : exec ? 0o755 : 0o644,
+    ...(sha256 ? { sha256 } : {}),
   })
+  const autoDigest = userDataDigest(autoUserData)
+  const cloudDigest = userDataDigest(cloudUserData)
   return [
-    file('autoinstall/user-data', autoUserData, secret),
-    file('autoinstall/meta-data', dumpYaml(buildMetaData(plan, autoUserData)), false),
-    file('cloud-init/user-data', cloudUserData, secret),
-    file('cloud-init/meta-data', dumpYaml(buildMetaData(plan, cloudUserData)), false),
+    file('autoinstall/user-data', autoUserData, secret, false, autoDigest),
+    file('autoinstall/meta-data', dumpYaml(buildMetaData(plan, autoUserData, autoDigest)), false),
+    file('cloud-init/user-data', cloudUserData, secret, false, cloudDigest),
+    file('cloud-init/meta-data', dumpYaml(buildMetaData(plan, cloudUserData, cloudDigest)), false),
     file('cloud-init/network-config', dumpYaml(buildNetplan(plan)), false),
     file('provision.sh', script, secret, true),
   ]

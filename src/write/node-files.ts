@@ -16,12 +16,23 @@ export interface NodeFileOptions {
 
 /** The files of `node` to be written under `parentDir/<hostname>/`. */
 export async function nodeFiles(node: NodeOutput, parentDir: string, options: NodeFileOptions): Promise<OutputFile[]> {
-  const files = node.artifacts.map((a) => ({ path: a.path, data: Buffer.from(a.content, 'utf8') as Uint8Array, mode: a.mode }))
+  const files: Array<{ path: string; data: Uint8Array; mode: number; sha256?: string }> = node.artifacts.map((a) => ({
+    path: a.path,
+    data: Buffer.from(a.content, 'utf8'),
+    mode: a.mode,
+    sha256: a.sha256,
+  }))
   if (options.seedIsos) {
     // The ISO writer is loaded only by renders that make images.
     const { seedIsoFiles } = await import('./seed-iso.js')
     files.push(...(await seedIsoFiles(node, options.epoch, new Map(files.map((f) => [f.path, f.data])))))
   }
   const nodeDir = join(parentDir, node.hostname)
-  return files.map((f) => ({ path: join(nodeDir, ...f.path.split('/')), manifestPath: `${node.hostname}/${f.path}`, data: f.data, mode: f.mode }))
+  return files.map((f) => ({
+    path: join(nodeDir, ...f.path.split('/')),
+    manifestPath: `${node.hostname}/${f.path}`,
+    data: f.data,
+    mode: f.mode,
+    sha256: f.sha256,
+  }))
 }

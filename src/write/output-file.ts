@@ -14,6 +14,8 @@ export interface OutputFile {
   manifestPath: string
   data: Uint8Array
   mode: number
+  /** sha256 (hex) of `data` when already known (the renderer hashes user-data for the instance-id). */
+  sha256?: string
 }
 
 export function modeString(mode: number): string {
@@ -32,7 +34,7 @@ export function writeOutputFile(file: OutputFile, epoch: number): ManifestEntry 
   } finally {
     closeSync(fd)
   }
-  const sha256 = createHash('sha256').update(data).digest('hex')
+  const sha256 = file.sha256 ?? createHash('sha256').update(data).digest('hex')
   return { path: file.manifestPath, size: data.length, mode: modeString(mode), sha256 }
 }
 

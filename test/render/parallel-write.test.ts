@@ -61,6 +61,8 @@ test('the worker thread writes exactly what the main thread writes', async () =>
   assert.equal(Object.keys(got), Object.keys(want))
   for (const path of Object.keys(want)) assert.is(got[path], want[path], path)
   assert.is(readdirSync(parallel).filter((n) => n.startsWith('.')).length, 0, 'no staging folder left')
+  // Hashes the writer took from the renderer (user-data) or computed match the bytes on disk.
+  for (const f of b.files) assert.is(createHash('sha256').update(readFileSync(join(parallel, f.path))).digest('hex'), f.sha256, f.path)
 })
 
 test('a failure in either writer leaves the output folder as it was', async () => {
