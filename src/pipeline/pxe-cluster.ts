@@ -2,9 +2,9 @@
 // (the same staging + rename as the node folders), then rebuilds manifest.json.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Diagnostic } from '../validate/diagnostic.js'
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
-import { hasErrors, type ClusterInput } from './load-cluster.js'
+import type { ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
 import { resolvePxeOptions, type PxeFlags } from '../render/pxe/boot-options.js'
 import { renderPxe, PXE_DIR } from '../render/pxe/render-pxe.js'
