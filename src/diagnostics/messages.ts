@@ -57,6 +57,12 @@ export const M = {
   badLocale: 'expected a locale such as en_US.UTF-8 or C.UTF-8',
   badKeyboard: 'expected a keyboard layout such as us or de',
   badTimezone: 'expected a time zone such as UTC or Asia/Seoul',
+  unknownTimezone: (v: string, suggest: string | undefined) =>
+    `unknown time zone ${q(v)}${suggestion(suggest)}: expected an IANA name such as UTC, Europe/Berlin or Asia/Seoul`,
+  unknownLocale: (v: string, suggest: string | undefined) =>
+    `unknown locale ${q(v)}${suggestion(suggest)}: expected a name from glibc's list such as en_US.UTF-8, ko_KR.UTF-8 or C.UTF-8`,
+  unknownKeyboard: (v: string, suggest: string | undefined) =>
+    `unknown keyboard layout ${q(v)}${suggestion(suggest)}: expected an XKB layout such as us, de or kr`,
   badSubnet: 'expected an IPv4 subnet such as 10.20.30.0/24',
   subnetHostBits: (net: string) => `the address has host bits set (did you mean ${q(net)}?)`,
   badIPv4: 'expected an IPv4 address such as 10.20.30.1',
@@ -134,7 +140,10 @@ export const M = {
   ipIsGateway: (ip: string) => `address ${ip} is the gateway's`,
   gatewayOutsideSubnet: (gw: string, subnet: string) => `gateway ${gw} is outside the subnet ${subnet}`,
   unknownRole: (role: string, suggest: string | undefined, known: readonly string[]) =>
-    `unknown role ${q(role)}${suggestion(suggest)}; known roles: ${known.length > 0 ? known.join(', ') : '(none)'}`,
+    `unknown role ${q(role)}${suggestion(suggest)}; known roles: ${known.length > 0 ? known.join(', ') : '(none)'}` +
+    (suggest === undefined ? '; a profile of your own? name its folder under "profiles:" or pass --profiles DIR' : ''),
+  profilesDirMissing: (dir: string) => `no such folder: ${dir} (the path is relative to the inventory)`,
+  profilesDirNotFolder: (dir: string) => `${dir} is not a folder (give the folder that holds the profile files)`,
   duplicateRole: (role: string) => `role ${q(role)} is listed twice`,
   nfsNoServer: 'storage type nfs needs "server"',
   nfsNoExports: 'storage type nfs needs at least one item in "exports"',

@@ -78,5 +78,7 @@ export interface Inventory {
   mirrors: Mirrors
   ssh: { authorized_keys: string[]; allow_password: boolean }
   password?: PasswordSource
+  /** Folders of the inventory's own profiles, as written (relative to the inventory file). */
+  profiles?: string[]
   nodes: NodeEntry[]
 }
