@@ -12,6 +12,9 @@ export const M = {
   fileNotFound: 'file not found',
   fileUnreadable: (reason: string) => `cannot read the file: ${reason}`,
   yamlSyntax: (reason: string) => `YAML syntax error: ${reason}`,
+  yamlTab: 'a tab character: YAML allows only spaces for indentation and after "key:"; replace the tab with spaces',
+  yamlNoSpace: (key: string) => `"${key}:" needs a space after the colon (write "${key}: value"); without it the line is one plain string`,
+  yamlUnclosed: (open: string, close: string) => `this "${open}" is never closed: add the "${close}" at the end of the list`,
   yamlMultiDoc: 'a second YAML document ("---"): this file must hold exactly one document',
   yamlDuplicateKey: (key: string, line: number, col: number) => `duplicate key ${q(key)} (first at line ${line}, col ${col})`,
   yamlAlias: 'YAML aliases are not supported here: write the value out (errors inside an alias could not be located)',
@@ -25,6 +28,7 @@ export const M = {
     `unknown key ${q(key)}` + (suggest !== undefined ? suggestion(suggest) : allowed.length > 0 ? ` (expected one of: ${allowed.join(', ')})` : ''),
   schemaUnknownAppendKey: (key: string) => `unknown key ${q(key)}: only list settings can be appended to with "+"`,
   schemaType: (expected: string, got: string) => `expected ${expected}, got ${got}`,
+  schemaTypeTag: (expected: string, got: string, tag: string) => `expected ${expected}, got ${got}: the tag ${tag} makes it so; remove the tag`,
   schemaTypeQuote: (expected: string, got: string, raw: string) => `expected ${expected}, got ${got} (quote it: ${q(raw)})`,
   schemaEnum: (allowed: readonly unknown[], got: unknown, suggest: string | undefined) =>
     `expected one of ${allowed.map((a) => q(a)).join(', ')}, got ${q(got)}${suggestion(suggest)}`,
@@ -146,6 +150,8 @@ export const M = {
   profilesDirNotFolder: (dir: string) => `${dir} is not a folder (give the folder that holds the profile files)`,
   duplicateRole: (role: string) => `role ${q(role)} is listed twice`,
   nfsNoServer: 'storage type nfs needs "server"',
+  storageServerNotServing: (host: string) =>
+    `${host} is the NFS server here, but it would only mount from itself: give it the storage role, or set storage.nfs_server: true in its overrides`,
   nfsNoExports: 'storage type nfs needs at least one item in "exports"',
   storageIgnored: (key: string) => `${q(key)} is ignored for storage type local`,
   passwordFileMissing: (resolved: string) => `password file ${q(resolved)} does not exist (the path is relative to the inventory)`,

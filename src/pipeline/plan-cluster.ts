@@ -11,7 +11,15 @@ export interface PlanRequest {
   only: string[]
   powerOffWhenDone: boolean
   env: NodeJS.ProcessEnv
+  /**
+   * Read the plaintext password (render). `plan` for review needs no secret: it plans with a stand-in, so the steps
+   * are the same as a render's, and nothing shows a hash.
+   */
+  readSecrets?: boolean
 }
+
+/** Stands in for the plaintext password when the plan is only shown (never hashed into a file). */
+const REVIEW_PLACEHOLDER = 'bai-seed plan: not read'
 
 export function planCluster(cluster: LoadedCluster, request: PlanRequest): { plans: NodePlan[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = []
@@ -26,7 +34,8 @@ export function planCluster(cluster: LoadedCluster, request: PlanRequest): { pla
   }
   let plaintext: string | null = null
   try {
-    plaintext = readPlaintext(inventory.password, doc.file, request.env)
+    if (request.readSecrets === false) plaintext = inventory.password?.env || inventory.password?.file ? REVIEW_PLACEHOLDER : null
+    else plaintext = readPlaintext(inventory.password, doc.file, request.env)
   } catch (e) {
     if (!(e instanceof PasswordSourceError)) throw e
     const { line, col } = doc.locate(['password'], 'value')

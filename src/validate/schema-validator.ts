@@ -79,6 +79,9 @@ function mapOne(doc: SourceDoc, e: ErrorObject): Diagnostic | undefined {
       const raw = doc.raw(path)
       const wantsString = String(params.type).split(',').includes('string')
       const quotable = wantsString && raw !== undefined && (typeof e.data === 'number' || typeof e.data === 'boolean')
+      // An explicit tag (`!!int "5"`) made it so: quoting would not help, dropping the tag does.
+      const tag = raw === undefined ? undefined : /^!\S*/.exec(raw)?.[0]
+      if (tag !== undefined) return at(path, 'value', 'SCHEMA_TYPE', M.schemaTypeTag(expected, got, tag))
       return at(path, 'value', 'SCHEMA_TYPE', quotable ? M.schemaTypeQuote(expected, got, raw) : M.schemaType(expected, got))
     }
     case 'enum': {
