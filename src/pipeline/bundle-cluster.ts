@@ -20,6 +20,7 @@ export async function bundleCluster(request: BundleClusterRequest): Promise<Bund
   if (!rendered.manifest) return rendered
   const bundle = await writeBundle({
     dir: request.outDir,
+    root: rendered.plans[0]?.cluster ?? 'bundle',
     hostnames: rendered.plans.map((p) => p.hostname),
     format: request.format,
     epoch: sourceDateEpoch(request.env),

@@ -40,6 +40,9 @@ export function planCluster(cluster: LoadedCluster, request: PlanRequest): { pla
     if (!(e instanceof PasswordSourceError)) throw e
     const { line, col } = doc.locate(['password'], 'value')
     diagnostics.push({ file: doc.file, line, col, code: 'PASSWORD_SOURCE', path: 'password', severity: 'error', message: e.message })
+    // Validation warned about the unset variable already; the error says the same, so the warning goes.
+    const warned = cluster.diagnostics.findIndex((d) => d.code === 'PASSWORD_ENV_UNSET')
+    if (warned !== -1) cluster.diagnostics.splice(warned, 1)
   }
   if (diagnostics.length) return { plans: [], diagnostics }
   const selected = cluster.nodes.filter((n) => request.only.length === 0 || request.only.includes(n.node.hostname))
