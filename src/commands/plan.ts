@@ -31,7 +31,7 @@ export default class Plan extends BaseCommand {
     const cluster = loadCluster({ inventoryFile: inventoryFile(args, flags, this.argv), profileDirs: flags.profiles ?? [] })
     const planned = hasErrors(cluster.diagnostics)
       ? { plans: [], diagnostics: [] }
-      : planCluster(cluster, { only: flags.node ?? [], powerOffWhenDone: false, env: process.env, readSecrets: flags.diff })
+      : planCluster(cluster, { only: flags.node ?? [], powerOffWhenDone: false, env: process.env, readSecrets: flags.diff === true })
     this.reportDiagnostics([...cluster.diagnostics, ...planned.diagnostics], { json: flags.json })
     if (flags.diff) {
       const { diffPlans, formatDiffs } = await import('../pipeline/plan-diff.js')
