@@ -1,6 +1,6 @@
 // Backend.AI release lines and the Python each one runs on, with the python-build-standalone (PBS) release that
-// Backend.AI's own scripts pin for that version. Source: ../shared/reference/backendai-os-prep.md (compatibility
-// table of src/ai/backend/README.md and pants.toml pins).
+// Backend.AI's own scripts pin for that version. Source: Backend.AI's repository (the compatibility table in
+// src/ai/backend/README.md and the Python pins in pants.toml of each release branch).
 
 export interface PythonPin {
   /** Full version, e.g. 3.12.6. */

@@ -1,6 +1,8 @@
 // The whole render: load -> validate -> resolve -> plan -> render -> write. Returns diagnostics instead of writing
 // when the input has errors.
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
 import { loadCluster, type ClusterInput } from './load-cluster.js'
@@ -43,6 +45,8 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   const epoch = sourceDateEpoch(request.env)
   const { plans, diagnostics } = planFromInput(request)
   if (hasErrors(diagnostics)) return { diagnostics, plans: [], notes: [] }
+  // The 16 KiB note is said once per output folder: not again when its last render was already over the limit.
+  const toldBefore = largestCloudUserData(request.outDir) > SMALL_USER_DATA_LIMIT
   let largest = 0
   // Rendered one node at a time as the writer takes them, so only one node's texts are held at once.
   function* renderedNodes(): Generator<NodeOutput> {
@@ -55,9 +59,20 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   const parallel = plans.length >= PARALLEL_WRITE_NODES
   const manifest = await writeOutput(renderedNodes(), { dir: request.outDir, epoch, seedIsos: request.isos, parallel })
   const notes: string[] = []
-  if (largest > SMALL_USER_DATA_LIMIT) {
+  if (largest > SMALL_USER_DATA_LIMIT && !toldBefore) {
     notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +
       'but EC2 accepts at most 16 KiB; gzip it there (cloud-init reads gzip-compressed user-data)')
   }
   return { diagnostics, plans, manifest, notes }
+}
+
+/** The largest cloud-init/user-data the output folder's manifest.json lists (0 without one). */
+function largestCloudUserData(outDir: string): number {
+  let manifest: Manifest
+  try {
+    manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as Manifest
+  } catch {
+    return 0
+  }
+  return Math.max(0, ...(manifest.files ?? []).filter((f) => f.path.endsWith('/cloud-init/user-data')).map((f) => f.size))
 }

@@ -190,6 +190,15 @@ test('13. YAML slips are reported where they are, with what to do', () => {
   assert.match(unknown.stderr, /unknown role "site-manager".*a profile of your own\? name its folder under "profiles:" or pass --profiles DIR/)
 })
 
+test('14. the 16 KiB note comes once per output folder', () => {
+  const out = join(tempDir('newcomer'), 'out')
+  const first = runCli(['render', exampleInventory, '-o', out, '--no-iso'])
+  assert.is(first.status, 0, first.stderr)
+  assert.is(first.stderr.match(/EC2 accepts at most 16 KiB/g)?.length, 1, first.stderr)
+  const again = runCli(['render', exampleInventory, '-o', out, '--no-iso'])
+  assert.is(again.stderr, '', 'said already for this folder')
+})
+
 test('14. a missing password variable is reported once', () => {
   const r = runCli(['render', join(fixtures, 'single-node.yaml'), '-o', join(tempDir('newcomer'), 'out')], { BAI_TEST_PASSWORD: '' })
   assert.is(r.status, 2)

@@ -1,6 +1,6 @@
 // Validators for the exact upstream schemas (read at test time, never copied). Where they come from:
 //   BAI_SEED_UPSTREAM_SCHEMAS  a folder with subiquity's and cloud-init's published schemas (default ../shared/schemas,
-//                              beside the repository); see test/README.md
+//                              beside the repository); see README "Tests"
 //   the installed cloud-init   its own cloud-config schema (apt package cloud-init), when the folder lacks it
 // A schema that is found nowhere leaves its validator undefined and names the reason in `missing`; suites then skip
 // outside CI and fail in CI (CI=true), see requireMaterial in tools.ts.
@@ -29,7 +29,7 @@ export const missing: string[] = []
 function load(candidates: string[], what: string): object | undefined {
   const found = candidates.find((f) => existsSync(f))
   if (!found) {
-    missing.push(`${what}: none of ${candidates.join(', ')} exists (set BAI_SEED_UPSTREAM_SCHEMAS, see test/README.md)`)
+    missing.push(`${what}: none of ${candidates.join(', ')} exists (set BAI_SEED_UPSTREAM_SCHEMAS, see README "Tests")`)
     return undefined
   }
   return JSON.parse(readFileSync(found, 'utf8')) as object
