@@ -67,6 +67,10 @@ test('3. the storage node is the NFS server: exports, bind mounts, no mount from
   assert.match(server, /'\/export\/backendai\/data 10\.20\.30\.0\/24\(rw,sync,no_subtree_check,no_root_squash\)'/)
   assert.match(server, /'\/export\/backendai\/data \/vfroot\/data none bind 0 0'/)
   assert.not.match(server, /10\.20\.30\.5:\/export/, 'never mounts from itself')
+  for (const host of ['bai-s1', 'bai-a01']) {
+    const sc = spawnSync('shellcheck', ['--severity=warning', '--shell=bash', join(out, host, 'provision.sh')], { encoding: 'utf8' })
+    assert.is(sc.status, 0, `${host}: ${sc.stdout}${sc.stderr}`)
+  }
   const agent = readFileSync(join(out, 'bai-a01', 'provision.sh'), 'utf8')
   assert.match(agent, /'10\.20\.30\.5:\/export\/backendai\/data \/vfroot\/data nfs /)
   assert.match(agent, /retry 9 mount/, 'waits minutes for the cluster NFS server')
