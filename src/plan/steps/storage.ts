@@ -38,7 +38,7 @@ export const storageStep: StepDef = {
       return `${storage.server}:${e.path} /vfroot/${e.name} nfs ${options} 0 0`
     })
     const exportDirs = server ? exports.map((e) => e.path) : []
-    return { nfs: true, dirs: exports.map((e) => `/vfroot/${e.name}`), exportDirs, uid, gid, begin: FSTAB_BEGIN, end: FSTAB_END, lines }
+    return { nfs: true, server, dirs: exports.map((e) => `/vfroot/${e.name}`), exportDirs, uid, gid, begin: FSTAB_BEGIN, end: FSTAB_END, lines }
   },
 }
 

@@ -65,7 +65,7 @@ WantedBy=multi-user.target
 readonly STEP_IDS=(user limits sysctl hosts storage packages mounts docker python venvs images)
 declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [mounts]='Mount the shared storage' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [images]='Pre-pull container images')
 declare -Ar STEP_ROOTABLE=([user]=0 [limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 [packages]=0 [mounts]=0 [docker]=0 [python]=0 [venvs]=0 [images]=0)
-declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=9dc62ac5d7a414f0 [storage]=698c851b101c6b9d [packages]=fb1254a867ae35e8 [mounts]=3eb04b2aa4debce8 [docker]=09ac47a749281d90 [python]=ea701507000752bc [venvs]=310f4d807544a49b [images]=a20bd9f42ded2121)
+declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=9dc62ac5d7a414f0 [storage]=99f2adf4ab17bedd [packages]=fb1254a867ae35e8 [mounts]=86f1c065fa3525ba [docker]=09ac47a749281d90 [python]=ea701507000752bc [venvs]=310f4d807544a49b [images]=a20bd9f42ded2121)
 declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [packages]=1 [mounts]=1 [docker]=1 [python]=1 [venvs]=1 [images]=1)
 
 # ---------------------------------------------------------------------------------------------------------------------
