@@ -310,7 +310,7 @@ fetch_key() {
     fail "cannot download the signing key $url"
   fi
   if [[ -n $want ]]; then
-    have=$(gpg --batch --with-colons --show-keys "$tmp" 2>/dev/null | awk -F: '$1 == "fpr" { printf "%s ", $10 }')
+    have=$(gpg --batch --with-colons --show-keys "$tmp" 2>/dev/null | awk -F: '$1 == "fpr" { printf "%s ", $10 }' || true)
     if [[ " $have" != *" $want "* ]]; then
       rm -f "$tmp"
       fail "the signing key from $url is not the pinned $want (it holds: ${have:-no key})"
