@@ -18,6 +18,8 @@ export interface DescribedStep {
   title: string
   network: boolean
   settings: DescribedSetting[]
+  /** What the step downloads. */
+  fetches: string[]
 }
 
 export interface DescribedSource {
@@ -93,6 +95,7 @@ export function describePlans(plans: NodePlan[], nodes: ResolvedNode[], inventor
             const resolved = set.value === 'auto' ? s.vars[leaf] : undefined
             return resolved !== undefined && resolved !== 'auto' ? { ...set, resolved } : set
           }),
+        fetches: s.fetches,
       })),
     }
   })
@@ -110,6 +113,7 @@ export function formatPlans(plans: DescribedPlan[]): string {
         const value = set.resolved === undefined ? JSON.stringify(set.value) : `${JSON.stringify(set.value)} -> ${JSON.stringify(set.resolved)}`
         lines.push(`        ${set.key} = ${value}  <- ${set.from}`)
       }
+      for (const f of s.fetches) lines.push(`        fetches ${f}`)
     })
     lines.push('')
   }
