@@ -37,6 +37,8 @@ import { jolietVolumeDescriptor, primaryVolumeDescriptor, terminatorVolumeDescri
 export interface LayoutOptions {
   volumeId: string
   epoch: number
+  /** Reserve sector 17 for an El Torito Boot Record Volume Descriptor (written by the caller into `head`). */
+  bootRecord?: boolean
 }
 
 /** A file's extent: contents are written there by the streaming writer. */
@@ -224,6 +226,8 @@ export function layoutImage(root: IsoDirNode, opts: LayoutOptions): ImageLayout 
   // Sector allocation.
   let sector = SYSTEM_AREA_SECTORS
   const pvdSector = sector++
+  // El Torito 2.0: the Boot Record Volume Descriptor is at sector 17, right after the PVD.
+  if (opts.bootRecord) sector++
   const svdSector = sector++
   const terminatorSector = sector++
   const primaryPtSize = pathTableSize(primary.map((d) => d.identifier.length))
