@@ -2,7 +2,8 @@
 // file in streaming chunks, never loaded whole), its boot menus are patched (boot-config.ts), the seed is added, and
 // the boot structures are rebuilt for the new file positions. Layouts:
 //   20.04  ISOLINUX El Torito entry (isolinux.bin, boot info table) + EFI entry (boot/grub/efi.img inside the ISO
-//          tree), isohybrid MBR (partition 2, type EF, is the EFI image) so that the file also boots from a USB stick.
+//          tree), isohybrid MBR (partition 2, type EF, is the EFI image) and GPT, so that the file also boots from a
+//          USB stick.
 //   22.04/24.04 (GRUB El Torito + EFI image as an appended GPT partition): recognised and refused for now.
 // Anything else is refused with what was found.
 import { basename } from 'node:path'
@@ -10,6 +11,7 @@ import { SECTOR, readIso, readRange, type IsoFile, type IsoImage } from './read-
 import { bootCatalog, bootRecordDescriptor, patchBootInfoTable } from './el-torito.js'
 import { bootConfigKind, patchGrubConfig, patchIsolinuxConfig } from './boot-config.js'
 import { isohybridMbr } from './isohybrid-mbr.js'
+import { GPT_BACKUP_BLOCKS, hybridGpt } from './hybrid-gpt.js'
 import { layoutImage } from '../write/iso9660/layout.js'
 import { writeImageFile } from '../write/iso9660/image-writer.js'
 import { emptyDir, type IsoDirNode, type IsoFileNode } from '../write/iso9660/tree.js'
@@ -137,7 +139,9 @@ export async function remaster(input: RemasterInput): Promise<RemasterResult> {
   const catalogPath = layout.catalog?.path ?? 'isolinux/boot.cat'
   if (!layout.catalog) byPath.set(catalogPath, putFile(root, catalogPath, { size: SECTOR, mode: 0o444, source: { kind: 'data', data: Buffer.alloc(SECTOR) } }))
 
-  const planned = layoutImage(root, { volumeId: iso.volumeId, epoch: input.epoch, bootRecord: true })
+  // The backup GPT takes the last 63 blocks of 512 bytes: 16 sectors of 2048 after the files.
+  const tailSectors = Math.ceil((GPT_BACKUP_BLOCKS * 512) / SECTOR)
+  const planned = layoutImage(root, { volumeId: iso.volumeId, epoch: input.epoch, bootRecord: true, tailSectors })
   const extent = (path: string): number => {
     const node = byPath.get(path)
     const placed = planned.files.find((f) => f.node === node)
@@ -165,6 +169,9 @@ export async function remaster(input: RemasterInput): Promise<RemasterResult> {
     imageBytes: planned.size,
     volumeId: iso.volumeId,
   }).copy(planned.head, 0)
+  const gpt = hybridGpt({ imageBytes: planned.size, efiBlock: efiLba * 4, efiBlocks: Math.ceil(layout.efi.size / 512), seed: `${iso.volumeId}\0${planned.size}` })
+  gpt.primary.copy(planned.head, 512)
+  gpt.backup.copy(planned.tail!, planned.tail!.length - gpt.backup.length)
   await writeImageFile(planned, input.outFile)
   return { layout: layout.kind, size: planned.size, patched, skippedSymlinks, files }
 }

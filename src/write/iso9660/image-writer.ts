@@ -128,6 +128,7 @@ export async function streamImage(layout: ImageLayout, out: FileHandle): Promise
   const sink = new ChunkedSink(out)
   await sink.put(layout.head)
   for (const f of layout.files) if (f.size > 0) await writeFileContents(sink, f)
+  if (layout.tail) await sink.put(layout.tail)
   await sink.finish()
   if (sink.position !== layout.size) throw new Error(`internal: wrote ${sink.position} bytes, planned ${layout.size}`)
   await out.truncate(layout.size)
