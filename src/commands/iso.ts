@@ -1,8 +1,9 @@
-import { Command, Flags } from '#oclif'
+import { Flags } from '#oclif'
+import { BaseCommand } from '../cli/base-command.js'
 import { inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
-import { EXIT_INVALID, printDiagnostics } from '../cli/report.js'
+import { EXIT_INPUT, InputError } from '../diagnostics/errors.js'
 
-export default class Iso extends Command {
+export default class Iso extends BaseCommand {
   static override summary = 'Write one unattended installer ISO for the cluster: the Ubuntu live-server ISO with every node\'s autoinstall seed'
   static override description =
     'Writes <output>/installer/<cluster>-autoinstall.iso natively (no xorriso): every file of --base, `autoinstall ds=nocloud;s=/cdrom/nocloud/` on every ' +
@@ -24,34 +25,29 @@ export default class Iso extends Command {
     const { RemasterError } = await import('../iso/remaster.js')
     const { IsoReadError } = await import('../iso/read-iso.js')
     const { existsSync } = await import('node:fs')
-    if (!existsSync(flags.base)) {
-      process.stderr.write(`error: --base ${flags.base}: no such file\n`)
-      return this.exit(EXIT_INVALID)
-    }
+    if (!existsSync(flags.base)) throw new InputError('ISO_BASE', `--base ${flags.base}: no such file`)
     let result
     try {
       result = await writeInstallerIso({
         inventoryFile: flags.inventory,
-        profileDirs: flags.profiles,
+        profileDirs: flags.profiles ?? [],
         outDir: flags.output,
-        only: flags.node,
+        only: flags.node ?? [],
         env: process.env,
         base: flags.base,
       })
     } catch (e) {
-      if (e instanceof RemasterError || e instanceof IsoReadError) {
-        process.stderr.write(`error: ${e instanceof IsoReadError ? `${flags.base}: ` : ''}${e.message}\n`)
-        return this.exit(EXIT_INVALID)
-      }
+      if (e instanceof RemasterError) throw new InputError('ISO_BASE', e.message)
+      if (e instanceof IsoReadError) throw new InputError('ISO_BASE', `${flags.base}: ${e.message}`)
       throw e
     }
-    printDiagnostics(result.diagnostics)
-    for (const e of result.errors) process.stderr.write(`error: ${e}\n`)
+    this.reportDiagnostics(result.diagnostics, { writes: true })
     if (!result.file || !result.remastered) {
+      for (const e of result.errors) process.stderr.write(`error[ISO] ${e}\n`)
       process.stderr.write('nothing written\n')
-      return this.exit(EXIT_INVALID)
+      return this.exit(EXIT_INPUT)
     }
-    for (const s of result.remastered.skippedSymlinks) process.stderr.write(`warning: symbolic link ${s} of the base ISO is not copied\n`)
+    for (const s of result.remastered.skippedSymlinks) this.warning('ISO', `symbolic link ${s} of the base ISO is not copied`)
     const r = result.remastered
     this.log(
       `wrote ${result.file} (${(r.size / 1048576).toFixed(1)} MiB, ${r.layout} layout, ${r.files} files of the base, ` +

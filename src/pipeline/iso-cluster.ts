@@ -1,8 +1,8 @@
 // load -> plan -> installer seed -> remastered ISO: <output>/installer/<cluster>-autoinstall.iso, one ISO for every
 // selected node (the node is picked at install time by MAC).
 import { join } from 'node:path'
-import type { Diagnostic } from '../validate/diagnostic.js'
-import { hasErrors, type ClusterInput } from './load-cluster.js'
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
+import type { ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
 import { installerSeed } from '../iso/installer-seed.js'
 import { remaster, type RemasterResult } from '../iso/remaster.js'

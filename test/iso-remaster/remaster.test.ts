@@ -41,7 +41,7 @@ test('iso: every file kept, boot menus patched, the seed added; the same bytes t
   assert.match(r.stdout, /20\.04 layout/)
   assert.match(r.stdout, /for 3 node\(s\): bai-m1, bai-a01, bai-a02/)
   // The base's symbolic links are named, not silently lost.
-  assert.match(r.stderr, /warning: symbolic link ubuntu -> \. of the base ISO is not copied/)
+  assert.match(r.stderr, /warning\[ISO\] symbolic link ubuntu -> \. of the base ISO is not copied/)
 
   const list = (i: string): string[] => run('isoinfo', ['-R', '-f', '-i', i]).stdout.trim().split('\n').sort()
   const before = list(base)
@@ -132,12 +132,12 @@ test('iso: a base without the 20.04 layout is refused with what was found; a nod
   assert.match(r2.stderr, /the 22\.04\/24\.04 layout \(GRUB El Torito image, EFI image in an appended GPT partition\) is not supported by this version/)
   const r3 = runCli(['iso', '--base', join(dir, 'nosuch.iso'), '-c', exampleInventory, '-o', join(dir, 'o3')])
   assert.is(r3.status, 2)
-  assert.match(r3.stderr, /--base .*nosuch\.iso: no such file/)
+  assert.match(r3.stderr, /error\[ISO_BASE\] --base .*nosuch\.iso: no such file/)
   const inv = join(dir, 'nomac.yaml')
   writeFileSync(inv, readFileSync(exampleInventory, 'utf8').replace('    mac: "52:54:00:20:30:10"\n', ''))
   const r4 = runCli(['iso', '--base', base, '-c', inv, '-o', join(dir, 'o4')])
   assert.is(r4.status, 2)
-  assert.match(r4.stderr, /error: bai-m1: no MAC address in the inventory/)
+  assert.match(r4.stderr, /error\[ISO\] bai-m1: no MAC address in the inventory/)
 })
 
 test.run()
