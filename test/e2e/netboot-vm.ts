@@ -38,7 +38,8 @@ export interface VmResult {
 }
 
 function args(o: VmOptions, log: string): string[] {
-  const a = ['-accel', 'tcg', '-cpu', 'max', '-m', '512', '-nographic', '-monitor', 'none', '-serial', `file:${log}`, '-no-reboot']
+  // 1 GiB: with 512 MiB the kernel loaded by qemu's iPXE ROM resets right after "Probing EDD".
+  const a = ['-accel', 'tcg', '-cpu', 'max', '-m', '1024', '-nographic', '-monitor', 'none', '-serial', `file:${log}`, '-no-reboot']
   if (o.firmware === 'uefi') {
     const vars = join(o.workDir, `${o.name}.vars.fd`)
     copyFileSync(OVMF_VARS, vars)

@@ -53,10 +53,12 @@ menuentry "Check disc for defects" {
 \tinitrd\t/casper/initrd
 }
 `
-/** Embedded in the EFI GRUB: find the medium, then read its grub.cfg (what Ubuntu's signed GRUB does). */
+/**
+ * Embedded in the EFI GRUB: find the medium, then read its grub.cfg (what Ubuntu's signed GRUB does). The prefix
+ * stays on the standalone image's memdisk, where its modules are.
+ */
 const EFI_EMBEDDED_CFG = `search --set=root --file /.disk/info
-set prefix=($root)/boot/grub
-configfile $prefix/grub.cfg
+configfile ($root)/boot/grub/grub.cfg
 `
 
 export interface FixtureIsoInput {
