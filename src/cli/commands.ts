@@ -4,6 +4,7 @@ import Bundle from '../commands/bundle.js'
 import Completion from '../commands/completion.js'
 import Help from '../commands/help.js'
 import Init from '../commands/init.js'
+import Iso from '../commands/iso.js'
 import Plan from '../commands/plan.js'
 import Profiles from '../commands/profiles/index.js'
 import ProfilesShow from '../commands/profiles/show.js'
@@ -17,6 +18,7 @@ export const COMMANDS = {
   completion: Completion,
   help: Help,
   init: Init,
+  iso: Iso,
   plan: Plan,
   profiles: Profiles,
   'profiles:show': ProfilesShow,
