@@ -15,6 +15,8 @@ export interface Step {
   vars: Record<string, unknown>
   /** Digest of id + vars: a done step whose digest changed runs again (provision.sh records it per step). */
   digest: string
+  /** What the operator should know about this step here (shown by `plan`, printed by `render`). */
+  notes: string[]
   /** Dotted settings paths this step reads (for `bai-seed plan`, which shows where each came from). */
   settings: string[]
 }

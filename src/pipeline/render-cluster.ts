@@ -54,7 +54,8 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   }
   const parallel = plans.length >= PARALLEL_WRITE_NODES
   const manifest = await writeOutput(renderedNodes(), { dir: request.outDir, epoch, seedIsos: request.isos, parallel })
-  const notes: string[] = []
+  // Step notes once each, not once per node.
+  const notes: string[] = [...new Set(plans.flatMap((p) => p.steps.flatMap((s) => s.notes)))]
   if (largest > SMALL_USER_DATA_LIMIT) {
     notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +
       'but EC2 accepts at most 16 KiB; gzip it there (cloud-init reads gzip-compressed user-data)')

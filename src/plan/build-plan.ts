@@ -67,6 +67,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       partial: `steps/${def.id}`,
       vars,
       digest: stepDigest(def.id, vars),
+      notes: def.notes?.(ctx) ?? [],
       settings: def.settings,
     }
   })

@@ -14,6 +14,7 @@ export interface DescribedStep {
   title: string
   network: boolean
   settings: DescribedSetting[]
+  notes: string[]
 }
 
 export interface DescribedPlan {
@@ -49,6 +50,7 @@ export function describePlans(plans: NodePlan[], nodes: ResolvedNode[]): Describ
         title: s.title,
         network: s.network,
         settings: s.settings.flatMap((section) => leafSettings(node, section)),
+        notes: s.notes,
       })),
     }
   })
@@ -61,6 +63,7 @@ export function formatPlans(plans: DescribedPlan[]): string {
     p.steps.forEach((s, i) => {
       lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
       for (const set of s.settings) lines.push(`        ${set.key} = ${JSON.stringify(set.value)}  <- ${set.from}`)
+      for (const note of s.notes) lines.push(`        note: ${note}`)
     })
     lines.push('')
   }

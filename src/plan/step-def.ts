@@ -22,4 +22,6 @@ export interface StepDef {
   settings: string[]
   applies(ctx: PlanContext): boolean
   vars(ctx: PlanContext): Record<string, unknown>
+  /** What the operator should know about this step on this node (`plan` shows them, `render` prints them once). */
+  notes?(ctx: PlanContext): string[]
 }
