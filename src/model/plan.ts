@@ -61,6 +61,8 @@ export interface NodePlan {
   proxy: string | null
   noProxy: string[]
   disk: Record<string, string>
+  /** Root LV size after an autoinstall: 'all' or a size such as 200G. */
+  rootLv: string
   powerOffWhenDone: boolean
   steps: Step[]
 }

@@ -54,6 +54,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     proxy: inventory.mirrors.proxy ?? null,
     noProxy: inventory.mirrors.no_proxy ?? ['localhost', '127.0.0.1'],
     disk: node.disk ?? { size: 'largest' },
+    rootLv: node.root_lv ?? 'all',
     powerOffWhenDone: options.powerOffWhenDone,
   }
   const ctx: PlanContext = { inventory, resolved, settings, node, plan }

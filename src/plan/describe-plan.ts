@@ -2,6 +2,7 @@
 // value and the profile (or node override) that set it.
 import type { NodePlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
+import { describeRootLv } from './root-lv.js'
 
 export interface DescribedSetting {
   key: string
@@ -20,6 +21,8 @@ export interface DescribedStep {
 export interface DescribedPlan {
   hostname: string
   roles: string[]
+  /** What the autoinstall does beyond the steps (the installed system's disk layout). */
+  install: string[]
   steps: DescribedStep[]
 }
 
@@ -45,6 +48,7 @@ export function describePlans(plans: NodePlan[], nodes: ResolvedNode[]): Describ
     return {
       hostname: plan.hostname,
       roles: node.node.roles,
+      install: [describeRootLv(plan.rootLv)],
       steps: plan.steps.map((s) => ({
         id: s.id,
         title: s.title,
@@ -60,6 +64,7 @@ export function formatPlans(plans: DescribedPlan[]): string {
   const lines: string[] = []
   for (const p of plans) {
     lines.push(`${p.hostname} (roles: ${p.roles.join(', ')})`)
+    for (const line of p.install) lines.push(`  install: ${line}`)
     p.steps.forEach((s, i) => {
       lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
       for (const set of s.settings) lines.push(`        ${set.key} = ${JSON.stringify(set.value)}  <- ${set.from}`)
