@@ -670,6 +670,23 @@ parse_args() {
   done
 }
 
+# check_state_paths: under --root, the state folder and the log stay inside the root (exit 3 otherwise): a symlink in
+# the scratch root must not make the run write its state, lock or log somewhere else.
+check_state_paths() {
+  local path real
+  for path in "$STATE_DIR" "$LOG_FILE"; do
+    real=$(realpath -m -- "$path")
+    if [[ $real != "$ROOT_REAL"/* ]]; then
+      printf '%s: refusing to write there under --root: it leads to %s, outside %s (a symlink?)\n' "$path" "$real" "$ROOT" >&2
+      exit 3
+    fi
+  done
+  if [[ -d $STATE_DIR ]] && [[ -n $(find "$STATE_DIR" -maxdepth 1 -type l -print -quit) ]]; then
+    printf '%s: refusing to run under --root: it holds a symlink\n' "$STATE_DIR" >&2
+    exit 3
+  fi
+}
+
 # finish: the run's outcome into status.json; power off when asked (image builds, tests).
 finish() {
   state_save
@@ -694,6 +711,7 @@ main() {
   fi
   STATE_DIR=$ROOT/var/lib/bai-seed
   LOG_FILE=$ROOT/var/log/bai-seed.log
+  if [[ -n $ROOT ]]; then check_state_paths; fi
   mkdir -p "$STATE_DIR" "$(dirname "$LOG_FILE")"
   exec 9>"$STATE_DIR/lock"
   if ! flock -n 9; then
