@@ -16,6 +16,8 @@ export interface DescribedStep {
   network: boolean
   settings: DescribedSetting[]
   notes: string[]
+  /** What the step downloads. */
+  fetches: string[]
 }
 
 export interface DescribedPlan {
@@ -55,6 +57,7 @@ export function describePlans(plans: NodePlan[], nodes: ResolvedNode[]): Describ
         network: s.network,
         settings: s.settings.flatMap((section) => leafSettings(node, section)),
         notes: s.notes,
+        fetches: s.fetches,
       })),
     }
   })
@@ -69,6 +72,7 @@ export function formatPlans(plans: DescribedPlan[]): string {
       lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
       for (const set of s.settings) lines.push(`        ${set.key} = ${JSON.stringify(set.value)}  <- ${set.from}`)
       for (const note of s.notes) lines.push(`        note: ${note}`)
+      for (const f of s.fetches) lines.push(`        fetches ${f}`)
     })
     lines.push('')
   }

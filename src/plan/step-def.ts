@@ -24,4 +24,6 @@ export interface StepDef {
   vars(ctx: PlanContext): Record<string, unknown>
   /** What the operator should know about this step on this node (`plan` shows them, `render` prints them once). */
   notes?(ctx: PlanContext): string[]
+  /** What the step downloads (URLs, apt repositories, image pulls), for `bai-seed plan`. */
+  fetches?(ctx: PlanContext): string[]
 }
