@@ -5,6 +5,7 @@ import type { Diagnostic } from '../validate/diagnostic.js'
 import type { LoadedCluster } from './load-cluster.js'
 import { buildPlan } from '../plan/build-plan.js'
 import { readPlaintext, PasswordSourceError } from '../plan/password.js'
+import { clusterFacts } from '../plan/cluster-facts.js'
 
 export interface PlanRequest {
   /** Hostnames to plan; empty means every node. */
@@ -34,6 +35,9 @@ export function planCluster(cluster: LoadedCluster, request: PlanRequest): { pla
   }
   if (diagnostics.length) return { plans: [], diagnostics }
   const selected = cluster.nodes.filter((n) => request.only.length === 0 || request.only.includes(n.node.hostname))
-  const plans = selected.map((n) => buildPlan(inventory, n, { powerOffWhenDone: request.powerOffWhenDone, plaintextPassword: plaintext }))
+  const facts = clusterFacts(cluster.nodes)
+  const plans = selected.map((n) =>
+    buildPlan(inventory, n, { powerOffWhenDone: request.powerOffWhenDone, plaintextPassword: plaintext, cluster: facts }),
+  )
   return { plans, diagnostics }
 }

@@ -7,12 +7,13 @@
 # a failed step resumes there (also after a reboot, through bai-seed.service).
 # State: /var/lib/bai-seed/status.json   Log: /var/log/bai-seed.log
 #
-# Usage: provision.sh [--only IDS] [--skip IDS] [--force] [--root DIR] [--no-reboot] [--list]
+# Usage: provision.sh [--only IDS] [--skip IDS] [--force] [--root DIR] [--no-reboot] [--list] [--install-unit]
 #   --only IDS, --skip IDS   comma-separated step ids to run, or to leave out
 #   --force                  run steps again even if they are done
 #   --root DIR               write files under DIR instead of / and run only the steps that just write files
 #   --no-reboot              stop (and say so) instead of rebooting when a step needs a reboot
 #   --list                   print the steps and exit
+#   --install-unit           install this script and bai-seed.service, enable the unit, and exit
 #
 # Steps:
 #   user: Create the service account
@@ -263,7 +264,7 @@ request_reboot() {
 }
 
 # install_unit: the script and bai-seed.service, so that the run resumes at boot (standalone runs need this before a
-# reboot; cloud-init has already written both).
+# reboot; cloud-init has written the script and runs --install-unit).
 install_unit() {
   local self
   self=$(readlink -f "$0")
@@ -380,6 +381,7 @@ parse_args() {
       --root) ROOT=${2:?--root needs a folder}; ROOT=${ROOT%/}; shift 2 ;;
       --no-reboot) NO_REBOOT=1; shift ;;
       --from-unit) shift ;;
+      --install-unit) install_unit; exit 0 ;;
       --list)
         for id in "${STEP_IDS[@]}"; do printf '%-16s %s%s\n' "$id" "${STEP_TITLE[$id]}" "$( [[ ${STEP_NETWORK[$id]} == 1 ]] && printf ' (network)')"; done
         exit 0 ;;
@@ -555,7 +557,7 @@ vm.overcommit_memory=1
 
 # --- hosts: Write the cluster block in /etc/hosts
 step_hosts() {
-  replace_block /etc/hosts '##### BEGIN for Backend.AI services #####' '##### END for Backend.AI services #####' '10.20.30.10 bai-m1.cluster.internal bai-m1    # management node 01' '10.20.30.20 bai-a01.cluster.internal bai-a01  # agent node 01 (GPU 01)' '10.20.30.22 bai-a02.cluster.internal bai-a02  # agent node 02 (GPU 02)'
+  replace_block /etc/hosts '##### BEGIN for Backend.AI services #####' '##### END for Backend.AI services #####' '10.20.30.10 bai-m1.cluster.internal bai-m1  # management node 01'
 }
 
 # --- storage: Prepare /vfroot and the shared storage entries
