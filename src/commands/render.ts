@@ -17,7 +17,10 @@ export default class Render extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(Render)
     const { renderCluster } = await import('../pipeline/render-cluster.js')
+    const { progressLine } = await import('../cli/progress.js')
+    const progress = progressLine(process.stderr, 'rendered')
     const result = await renderCluster({
+      onProgress: progress.update,
       inventoryFile: flags.inventory,
       profileDirs: flags.profiles,
       outDir: flags.output,
@@ -26,10 +29,11 @@ export default class Render extends Command {
       isos: flags.iso,
       env: process.env,
     })
+    progress.end()
     printDiagnostics(result.diagnostics)
     if (!result.manifest) this.exit(EXIT_INVALID)
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`)
     const files = result.manifest!.files.length
-    this.log(`rendered ${result.plans.length} node(s) into ${flags.output}/ (${files} files in manifest.json)`)
+    this.log(`rendered ${result.hostnames.length} node(s) into ${flags.output}/ (${files} files in manifest.json)`)
   }
 }
