@@ -2,7 +2,7 @@
 // here, once, and hands it only to the hashing in buildPlan.
 import type { NodePlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
-import type { Diagnostic } from '../validate/diagnostic.js'
+import type { Diagnostic } from '../diagnostics/diagnostic.js'
 import type { LoadedCluster } from './load-cluster.js'
 import { buildPlan } from '../plan/build-plan.js'
 import { readPlaintext, PasswordSourceError } from '../plan/password.js'

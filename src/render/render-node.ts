@@ -8,6 +8,7 @@ import { buildAutoinstall } from './autoinstall/render-autoinstall.js'
 import { cloudConfigText, dumpYaml } from './yaml-dump.js'
 import { gzipBase64 } from './cloud-config/gzip-base64.js'
 import { BAI_SEED_VERSION } from '../version.js'
+import { fileMode } from '../write/file-mode.js'
 
 // The header line of both user-data documents says where the readable script is.
 const SCRIPT_NOTE = 'The script inside is ../provision.sh, gzip+base64.'
@@ -33,7 +34,7 @@ export function renderNode(plan: NodePlan): Artifact[] {
   const file = (path: string, content: string, holdsSecret: boolean, exec = false, sha256?: string): Artifact => ({
     path,
     content,
-    mode: holdsSecret ? (exec ? 0o700 : 0o600) : exec ? 0o755 : 0o644,
+    mode: fileMode(holdsSecret, exec),
     ...(sha256 ? { sha256 } : {}),
   })
   const autoDigest = userDataDigest(autoUserData)

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { planFromInput } from '../../src/pipeline/render-cluster.js'
 import { renderNode, type Artifact } from '../../src/render/render-node.js'
-import { formatDiagnostic } from '../../src/validate/diagnostic.js'
+import { formatDiagnostic } from '../../src/diagnostics/diagnostic.js'
 import { exampleInventory, tempDir } from '../helpers/repo.js'
 
 /** 2 managers, 2 storage nodes, then `compute` agents (GPU and CPU by turns); fixed-width names. */
