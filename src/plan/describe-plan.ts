@@ -14,6 +14,8 @@ export interface DescribedStep {
   title: string
   network: boolean
   settings: DescribedSetting[]
+  /** What the step downloads. */
+  fetches: string[]
 }
 
 export interface DescribedPlan {
@@ -48,6 +50,7 @@ export function describePlan(plan: NodePlan, node: ResolvedNode): DescribedPlan 
       title: s.title,
       network: s.network,
       settings: s.settings.flatMap((section) => leafSettings(node, section)),
+      fetches: s.fetches,
     })),
   }
 }
@@ -63,6 +66,7 @@ export function formatPlan(p: DescribedPlan): string {
   p.steps.forEach((s, i) => {
     lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
     for (const set of s.settings) lines.push(`        ${set.key} = ${JSON.stringify(set.value)}  <- ${set.from}`)
+    for (const f of s.fetches) lines.push(`        fetches ${f}`)
   })
   return lines.join('\n') + '\n\n'
 }
