@@ -20,8 +20,8 @@ export async function bundleCluster(request: BundleClusterRequest): Promise<Bund
   if (!rendered.manifest) return rendered
   const bundle = await writeBundle({
     dir: request.outDir,
-    root: rendered.plans[0]?.cluster ?? 'bundle',
-    hostnames: rendered.plans.map((p) => p.hostname),
+    root: rendered.cluster ?? 'bundle',
+    hostnames: rendered.hostnames,
     format: request.format,
     epoch: sourceDateEpoch(request.env),
   })

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
 import { loadCluster, type ClusterInput } from './load-cluster.js'
-import { planCluster } from './plan-cluster.js'
+import { planCluster, streamPlans } from './plan-cluster.js'
 import { renderNode } from '../render/render-node.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
@@ -17,11 +17,16 @@ export interface RenderRequest extends ClusterInput {
   powerOffWhenDone: boolean
   isos: boolean
   env: NodeJS.ProcessEnv
+  /** Called after each node is rendered (for a progress line). */
+  onProgress?: (done: number, total: number) => void
 }
 
 export interface RenderResult {
   diagnostics: Diagnostic[]
-  plans: NodePlan[]
+  /** The rendered nodes, in inventory order. */
+  hostnames: string[]
+  /** The cluster's name (once the input has no errors). */
+  cluster?: string
   manifest?: Manifest
   /** Notes about the outputs (not the inputs), for the user. */
   notes: string[]
@@ -43,27 +48,36 @@ export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): 
 
 export async function renderCluster(request: RenderRequest): Promise<RenderResult> {
   const epoch = sourceDateEpoch(request.env)
-  const { plans, diagnostics } = planFromInput(request)
-  if (hasErrors(diagnostics)) return { diagnostics, plans: [], notes: [] }
+  const cluster = loadCluster(request)
+  if (hasErrors(cluster.diagnostics)) return { diagnostics: cluster.diagnostics, hostnames: [], notes: [] }
+  const planned = streamPlans(cluster, request)
+  const diagnostics = [...cluster.diagnostics, ...planned.diagnostics]
+  if (hasErrors(diagnostics)) return { diagnostics, hostnames: [], notes: [] }
+  const hostnames = planned.nodes.map((n) => n.node.hostname)
   // The 16 KiB note is said once per output folder: not again when its last render was already over the limit.
   const toldBefore = largestCloudUserData(request.outDir) > SMALL_USER_DATA_LIMIT
   let largest = 0
-  // Rendered one node at a time as the writer takes them, so only one node's texts are held at once.
+  let done = 0
+  // Step notes once each, not once per node.
+  const stepNotes = new Set<string>()
+  // Planned and rendered one node at a time as the writer takes them, so only a few nodes' texts are held at once.
   function* renderedNodes(): Generator<NodeOutput> {
-    for (const plan of plans) {
+    for (const plan of planned.plans) {
       const artifacts = renderNode(plan)
+      for (const step of plan.steps) for (const n of step.notes) stepNotes.add(n)
       largest = Math.max(largest, Buffer.byteLength(artifacts.find((a) => a.path === 'cloud-init/user-data')!.content))
       yield { hostname: plan.hostname, artifacts }
+      request.onProgress?.(++done, hostnames.length)
     }
   }
-  const parallel = plans.length >= PARALLEL_WRITE_NODES
+  const parallel = hostnames.length >= PARALLEL_WRITE_NODES
   const manifest = await writeOutput(renderedNodes(), { dir: request.outDir, epoch, seedIsos: request.isos, parallel })
-  const notes: string[] = []
+  const notes: string[] = [...stepNotes]
   if (largest > SMALL_USER_DATA_LIMIT && !toldBefore) {
     notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +
       'but EC2 accepts at most 16 KiB; gzip it there (cloud-init reads gzip-compressed user-data)')
   }
-  return { diagnostics, plans, manifest, notes }
+  return { diagnostics, hostnames, cluster: cluster.inventory!.cluster.name, manifest, notes }
 }
 
 /** The largest cloud-init/user-data the output folder's manifest.json lists (0 without one). */

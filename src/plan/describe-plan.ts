@@ -1,9 +1,10 @@
-// The plan as people read it (`bai-seed plan`): per node, where its packages and downloads come from, then the
-// ordered steps, and for each setting a step reads, the value and the profile (or node override) that set it.
-// Each setting is shown once, under the first step that reads it; `auto` values show what they resolve to.
+// The plan as people read it (`bai-seed plan`): per node, what the install does, where its packages and downloads come
+// from, then the ordered steps, and for each setting a step reads, the value and the profile (or node override) that
+// set it. Each setting is shown once, under the first step that reads it; `auto` values show what they resolve to.
 import type { NodePlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
 import type { Inventory } from '../model/inventory.js'
+import { describeRootLv } from './root-lv.js'
 
 export interface DescribedSetting {
   key: string
@@ -18,6 +19,7 @@ export interface DescribedStep {
   title: string
   network: boolean
   settings: DescribedSetting[]
+  notes: string[]
   /** What the step downloads. */
   fetches: string[]
 }
@@ -31,6 +33,8 @@ export interface DescribedSource {
 export interface DescribedPlan {
   hostname: string
   roles: string[]
+  /** What the autoinstall does beyond the steps (the installed system's disk layout). */
+  install: string[]
   sources: DescribedSource[]
   steps: DescribedStep[]
 }
@@ -74,48 +78,56 @@ function describeSources(plan: NodePlan, inventory: Inventory | undefined): Desc
   return out
 }
 
+/** `node`: the resolved node the plan was made from. */
+export function describePlan(plan: NodePlan, node: ResolvedNode, inventory?: Inventory): DescribedPlan {
+  const shown = new Set<string>()
+  return {
+    hostname: plan.hostname,
+    roles: node.node.roles,
+    install: [describeRootLv(plan.rootLv)],
+    sources: describeSources(plan, inventory),
+    steps: plan.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      network: s.network,
+      settings: s.settings
+        .filter((section) => !shown.has(section) && shown.add(section))
+        .flatMap((section) => leafSettings(node, section))
+        .map((set) => {
+          // An `auto` setting shows what the step resolved it to (python.version -> vars.version).
+          const leaf = set.key.split('.').pop()!
+          const resolved = set.value === 'auto' ? s.vars[leaf] : undefined
+          return resolved !== undefined && resolved !== 'auto' ? { ...set, resolved } : set
+        }),
+      notes: s.notes,
+      fetches: s.fetches,
+    })),
+  }
+}
+
 export function describePlans(plans: NodePlan[], nodes: ResolvedNode[], inventory?: Inventory): DescribedPlan[] {
-  return plans.map((plan) => {
-    const node = nodes.find((n) => n.node.hostname === plan.hostname)!
-    const shown = new Set<string>()
-    return {
-      hostname: plan.hostname,
-      roles: node.node.roles,
-      sources: describeSources(plan, inventory),
-      steps: plan.steps.map((s) => ({
-        id: s.id,
-        title: s.title,
-        network: s.network,
-        settings: s.settings
-          .filter((section) => !shown.has(section) && shown.add(section))
-          .flatMap((section) => leafSettings(node, section))
-          .map((set) => {
-            // An `auto` setting shows what the step resolved it to (python.version -> vars.version).
-            const leaf = set.key.split('.').pop()!
-            const resolved = set.value === 'auto' ? s.vars[leaf] : undefined
-            return resolved !== undefined && resolved !== 'auto' ? { ...set, resolved } : set
-          }),
-        fetches: s.fetches,
-      })),
+  const byHost = new Map(nodes.map((n) => [n.node.hostname, n]))
+  return plans.map((plan) => describePlan(plan, byHost.get(plan.hostname)!, inventory))
+}
+
+/** One node's text, ending with an empty line. */
+export function formatPlan(p: DescribedPlan): string {
+  const lines = [`${p.hostname} (roles: ${p.roles.join(', ')})`]
+  for (const line of p.install) lines.push(`  install: ${line}`)
+  lines.push('  sources:')
+  for (const s of p.sources) lines.push(`        ${s.what}: ${s.value}  <- ${s.from}`)
+  p.steps.forEach((s, i) => {
+    lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
+    for (const set of s.settings) {
+      const value = set.resolved === undefined ? JSON.stringify(set.value) : `${JSON.stringify(set.value)} -> ${JSON.stringify(set.resolved)}`
+      lines.push(`        ${set.key} = ${value}  <- ${set.from}`)
     }
+    for (const note of s.notes) lines.push(`        note: ${note}`)
+    for (const f of s.fetches) lines.push(`        fetches ${f}`)
   })
+  return lines.join('\n') + '\n\n'
 }
 
 export function formatPlans(plans: DescribedPlan[]): string {
-  const lines: string[] = []
-  for (const p of plans) {
-    lines.push(`${p.hostname} (roles: ${p.roles.join(', ')})`)
-    lines.push('  sources:')
-    for (const s of p.sources) lines.push(`        ${s.what}: ${s.value}  <- ${s.from}`)
-    p.steps.forEach((s, i) => {
-      lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
-      for (const set of s.settings) {
-        const value = set.resolved === undefined ? JSON.stringify(set.value) : `${JSON.stringify(set.value)} -> ${JSON.stringify(set.resolved)}`
-        lines.push(`        ${set.key} = ${value}  <- ${set.from}`)
-      }
-      for (const f of s.fetches) lines.push(`        fetches ${f}`)
-    })
-    lines.push('')
-  }
-  return lines.join('\n')
+  return plans.map(formatPlan).join('').slice(0, -1)
 }

@@ -5,10 +5,11 @@ import type { NodePlan } from '../../model/plan.js'
 import { buildCloudConfig } from '../cloud-config/render-cloud-config.js'
 import { buildNetplan } from '../cloud-config/render-network-config.js'
 import { shellQuote } from '../script/shell-quote.js'
+import { growRootLvCommand } from './root-lv.js'
 import { reportInstalledCommand } from './report-installed.js'
 
-/** `script`: provision.sh as already rendered for this plan, if the caller has it. */
-export function buildAutoinstall(plan: NodePlan, script?: string): Record<string, unknown> {
+/** `script`: provision.sh as already rendered for this plan, and `compressedScript` its gz+b64 form, if the caller has them. */
+export function buildAutoinstall(plan: NodePlan, script?: string, compressedScript?: string): Record<string, unknown> {
   const ai: Record<string, unknown> = {
     version: 1,
     locale: plan.locale,
@@ -34,9 +35,12 @@ export function buildAutoinstall(plan: NodePlan, script?: string): Record<string
   ai['late-commands'] = [
     // A record of what installed this machine, for the operator; the real work happens at first boot.
     ['sh', '-c', `mkdir -p /target/var/lib/bai-seed && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > /target/var/lib/bai-seed/installed`],
+    growRootLvCommand(plan),
     // Last: a PXE-booted installer reports its finished install (one-shot network installs).
     reportInstalledCommand(),
   ]
-  ai['user-data'] = buildCloudConfig(plan, { apt: false, script })
+  // The installed system's cloud-init (20.1 and later on 20.04) unpacks the gz+b64 script; subiquity passes
+  // user-data through as it is.
+  ai['user-data'] = buildCloudConfig(plan, { apt: false, script, compressedScript })
   return { autoinstall: ai }
 }
