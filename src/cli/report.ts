@@ -2,6 +2,7 @@
 // JSON report on stdout. Exit code 2 when there is any error.
 import type { Diagnostic } from '../validate/diagnostic.js'
 import { formatDiagnostic, sortDiagnostics } from '../validate/diagnostic.js'
+import { OutputError } from '../write/output-error.js'
 
 export const EXIT_INVALID = 2
 
@@ -15,4 +16,14 @@ export function printDiagnostics(diagnostics: Diagnostic[]): void {
 export function diagnosticsReport(diagnostics: Diagnostic[]): Record<string, unknown> {
   const errors = diagnostics.filter((d) => d.severity === 'error').length
   return { ok: errors === 0, errors, warnings: diagnostics.length - errors, diagnostics }
+}
+
+/**
+ * Prints an output or system error (OutputError: disk full, permission denied, folder refused, lock held) as one
+ * line and returns its exit code (3); returns undefined for anything else, which the caller rethrows.
+ */
+export function reportOutputError(e: unknown): number | undefined {
+  if (!(e instanceof OutputError)) return undefined
+  process.stderr.write(`error: ${e.message}\n`)
+  return e.exitCode
 }

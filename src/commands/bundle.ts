@@ -1,6 +1,6 @@
 import { Command, Flags } from '#oclif'
 import { inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
-import { EXIT_INVALID, printDiagnostics } from '../cli/report.js'
+import { EXIT_INVALID, printDiagnostics, reportOutputError } from '../cli/report.js'
 
 export default class Bundle extends Command {
   static override summary = 'Render the nodes and pack their folders into <output>/bundle.tar.gz or <output>/bundle.zip'
@@ -20,16 +20,23 @@ export default class Bundle extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(Bundle)
     const { bundleCluster } = await import('../pipeline/bundle-cluster.js')
-    const result = await bundleCluster({
-      inventoryFile: flags.inventory,
-      profileDirs: flags.profiles,
-      outDir: flags.output,
-      only: flags.node,
-      powerOffWhenDone: false,
-      isos: flags.iso,
-      env: process.env,
-      format: flags.format as 'tar.gz' | 'zip',
-    })
+    let result
+    try {
+      result = await bundleCluster({
+        inventoryFile: flags.inventory,
+        profileDirs: flags.profiles,
+        outDir: flags.output,
+        only: flags.node,
+        powerOffWhenDone: false,
+        isos: flags.iso,
+        env: process.env,
+        format: flags.format as 'tar.gz' | 'zip',
+      })
+    } catch (e) {
+      const code = reportOutputError(e)
+      if (code === undefined) throw e
+      return this.exit(code)
+    }
     printDiagnostics(result.diagnostics)
     if (!result.bundle) this.exit(EXIT_INVALID)
     const files = result.bundle!.entries.filter((e) => e.type === 'file').length

@@ -1,7 +1,7 @@
 import { Command, Flags } from '#oclif'
 import { resolve } from 'node:path'
 import { inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
-import { EXIT_INVALID, printDiagnostics } from '../cli/report.js'
+import { EXIT_INVALID, printDiagnostics, reportOutputError } from '../cli/report.js'
 
 export default class Pxe extends Command {
   static override summary = 'Write PXE boot files (GRUB, PXELINUX, iPXE) and an nginx server block into <output>/pxe/'
@@ -28,21 +28,28 @@ export default class Pxe extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(Pxe)
     const { writePxeTree } = await import('../pipeline/pxe-cluster.js')
-    const result = await writePxeTree({
-      inventoryFile: flags.inventory,
-      profileDirs: flags.profiles,
-      outDir: flags.output,
-      only: flags.node,
-      env: process.env,
-      flags: {
-        httpBase: flags['http-base'],
-        isoUrl: flags['iso-url'],
-        bootBase: flags['boot-base'],
-        kernel: flags.kernel,
-        initrd: flags.initrd,
-        serveRoot: flags['serve-root'] ?? resolve(flags.output),
-      },
-    })
+    let result
+    try {
+      result = await writePxeTree({
+        inventoryFile: flags.inventory,
+        profileDirs: flags.profiles,
+        outDir: flags.output,
+        only: flags.node,
+        env: process.env,
+        flags: {
+          httpBase: flags['http-base'],
+          isoUrl: flags['iso-url'],
+          bootBase: flags['boot-base'],
+          kernel: flags.kernel,
+          initrd: flags.initrd,
+          serveRoot: flags['serve-root'] ?? resolve(flags.output),
+        },
+      })
+    } catch (e) {
+      const code = reportOutputError(e)
+      if (code === undefined) throw e
+      return this.exit(code)
+    }
     printDiagnostics(result.diagnostics)
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
     for (const e of result.errors) process.stderr.write(`error: ${e}\n`)

@@ -1,6 +1,6 @@
 import { Command, Flags } from '#oclif'
 import { inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
-import { EXIT_INVALID, printDiagnostics } from '../cli/report.js'
+import { EXIT_INVALID, printDiagnostics, reportOutputError } from '../cli/report.js'
 
 export default class Render extends Command {
   static override summary = 'Render every node of the cluster into autoinstall, cloud-init, provision.sh and seed ISOs'
@@ -12,23 +12,39 @@ export default class Render extends Command {
     node: nodeFlag,
     'power-off-when-done': Flags.boolean({ description: 'power the machine off when first boot is over (image builds, tests)' }),
     iso: Flags.boolean({ description: 'write the NoCloud seed ISOs', default: true, allowNo: true }),
+    force: Flags.boolean({ description: 'replace folders in the output folder that an earlier render did not write' }),
+    'keep-stale': Flags.boolean({ description: 'keep the folders of nodes no longer in the inventory (removed by default)' }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Render)
     const { renderCluster } = await import('../pipeline/render-cluster.js')
-    const result = await renderCluster({
-      inventoryFile: flags.inventory,
-      profileDirs: flags.profiles,
-      outDir: flags.output,
-      only: flags.node,
-      powerOffWhenDone: flags['power-off-when-done'],
-      isos: flags.iso,
-      env: process.env,
-    })
+    let result
+    try {
+      result = await renderCluster({
+        inventoryFile: flags.inventory,
+        profileDirs: flags.profiles,
+        outDir: flags.output,
+        only: flags.node,
+        powerOffWhenDone: flags['power-off-when-done'],
+        isos: flags.iso,
+        env: process.env,
+        force: flags.force,
+        keepStale: flags['keep-stale'],
+      })
+    } catch (e) {
+      const code = reportOutputError(e)
+      if (code === undefined) throw e
+      return this.exit(code)
+    }
     printDiagnostics(result.diagnostics)
     if (!result.manifest) this.exit(EXIT_INVALID)
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`)
+    for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`)
+    if (result.secretFiles.length) {
+      const shown = result.secretFiles.slice(0, 12).join(', ') + (result.secretFiles.length > 12 ? `, ... (${result.secretFiles.length} files)` : '')
+      process.stderr.write(`note: these files hold secrets (password hash or credentials) and are readable by their owner only (0600): ${shown}\n`)
+    }
     const files = result.manifest!.files.length
     this.log(`rendered ${result.plans.length} node(s) into ${flags.output}/ (${files} files in manifest.json)`)
   }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Diagnostic } from '../validate/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
-import { hasErrors, type ClusterInput } from './load-cluster.js'
+import { hasErrors, shippedProfilesDir, type ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
 import { resolvePxeOptions, type PxeFlags } from '../render/pxe/boot-options.js'
 import { renderPxe, PXE_DIR } from '../render/pxe/render-pxe.js'
@@ -42,9 +42,10 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
     }
   }
   // The PXE tree is swapped in like a node folder named "pxe" (render-pxe refuses a node of that name).
-  const manifest = await writeOutput([{ hostname: PXE_DIR, artifacts: rendered.files }], {
+  const { manifest } = await writeOutput([{ hostname: PXE_DIR, artifacts: rendered.files }], {
     dir: request.outDir,
     epoch: sourceDateEpoch(request.env),
+    inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
   })
   return { diagnostics, errors: [], warnings, booted: rendered.booted, manifest }
 }

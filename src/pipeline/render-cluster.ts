@@ -3,7 +3,7 @@
 import type { Diagnostic } from '../validate/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
-import { loadCluster, hasErrors, type ClusterInput } from './load-cluster.js'
+import { loadCluster, hasErrors, shippedProfilesDir, type ClusterInput } from './load-cluster.js'
 import { planCluster } from './plan-cluster.js'
 import { renderNode } from '../render/render-node.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
@@ -15,6 +15,10 @@ export interface RenderRequest extends ClusterInput {
   powerOffWhenDone: boolean
   isos: boolean
   env: NodeJS.ProcessEnv
+  /** Replace folders in the output folder that bai-seed's manifest does not account for. */
+  force?: boolean
+  /** Keep the folders of nodes no longer in the inventory (they are removed by default). */
+  keepStale?: boolean
 }
 
 export interface RenderResult {
@@ -23,6 +27,10 @@ export interface RenderResult {
   manifest?: Manifest
   /** Notes about the outputs (not the inputs), for the user. */
   notes: string[]
+  /** Warnings about the output folder (stale node folders kept), for the user. */
+  warnings: string[]
+  /** Files of this render that hold a secret (mode 0600/0700), by manifest path. */
+  secretFiles: string[]
 }
 
 /** The smallest user-data limit among common clouds (EC2 takes 16 KiB). NoCloud seeds and most others take more. */
@@ -32,17 +40,18 @@ export const SMALL_USER_DATA_LIMIT = 16384
 export const PARALLEL_WRITE_NODES = 16
 
 /** load -> plan, shared by render, plan and the media commands. */
-export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[] } {
+export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[]; hostnames: string[] } {
   const cluster = loadCluster(request)
-  if (hasErrors(cluster.diagnostics)) return { plans: [], diagnostics: cluster.diagnostics }
+  if (hasErrors(cluster.diagnostics)) return { plans: [], diagnostics: cluster.diagnostics, hostnames: [] }
   const planned = planCluster(cluster, request)
-  return { plans: planned.plans, diagnostics: [...cluster.diagnostics, ...planned.diagnostics] }
+  const hostnames = cluster.inventory?.nodes.map((n) => n.hostname) ?? []
+  return { plans: planned.plans, diagnostics: [...cluster.diagnostics, ...planned.diagnostics], hostnames }
 }
 
 export async function renderCluster(request: RenderRequest): Promise<RenderResult> {
   const epoch = sourceDateEpoch(request.env)
-  const { plans, diagnostics } = planFromInput(request)
-  if (hasErrors(diagnostics)) return { diagnostics, plans: [], notes: [] }
+  const { plans, diagnostics, hostnames } = planFromInput(request)
+  if (hasErrors(diagnostics)) return { diagnostics, plans: [], notes: [], warnings: [], secretFiles: [] }
   let largest = 0
   // Rendered one node at a time as the writer takes them, so only one node's texts are held at once.
   function* renderedNodes(): Generator<NodeOutput> {
@@ -53,11 +62,28 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
     }
   }
   const parallel = plans.length >= PARALLEL_WRITE_NODES
-  const manifest = await writeOutput(renderedNodes(), { dir: request.outDir, epoch, seedIsos: request.isos, parallel })
+  const written = await writeOutput(renderedNodes(), {
+    dir: request.outDir,
+    epoch,
+    seedIsos: request.isos,
+    parallel,
+    force: request.force,
+    keepStale: request.keepStale,
+    known: new Set(hostnames),
+    inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
+  })
+  const { manifest } = written
   const notes: string[] = []
+  const warnings: string[] = []
+  if (written.repaired) notes.push(`${request.outDir}/ held a render that was stopped half-way; ${written.repaired === 'completed' ? 'it was completed' : 'it was rolled back'} first`)
+  if (written.cleaned.length) notes.push(`removed ${written.cleaned.length} staging folder(s) of stopped runs: ${written.cleaned.join(', ')}`)
+  if (written.staleRemoved.length) notes.push(`removed the folders of nodes no longer in the inventory: ${written.staleRemoved.join(', ')}`)
+  if (written.staleKept.length) warnings.push(`kept the folders of nodes no longer in the inventory (--keep-stale): ${written.staleKept.join(', ')}`)
+  const rendered = new Set(plans.map((p) => p.hostname))
+  const secretFiles = manifest.files.filter((f) => rendered.has(f.path.split('/')[0]!) && (parseInt(f.mode, 8) & 0o077) === 0).map((f) => f.path)
   if (largest > SMALL_USER_DATA_LIMIT) {
     notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +
       'but EC2 accepts at most 16 KiB; gzip it there (cloud-init reads gzip-compressed user-data)')
   }
-  return { diagnostics, plans, manifest, notes }
+  return { diagnostics, plans, manifest, notes, warnings, secretFiles }
 }
