@@ -13,6 +13,8 @@ export interface Step {
   partial: string
   /** Values the step's template uses; every one is shell-quoted by the template. */
   vars: Record<string, unknown>
+  /** Digest of id + vars: a done step whose digest changed runs again (provision.sh records it per step). */
+  digest: string
   /** Dotted settings paths this step reads (for `bai-seed plan`, which shows where each came from). */
   settings: string[]
 }

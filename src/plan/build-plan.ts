@@ -5,6 +5,7 @@ import type { ResolvedNode } from '../model/resolved.js'
 import type { PlanContext } from './step-def.js'
 import { STEP_ORDER } from './step-order.js'
 import { passwordHash } from './password.js'
+import { stepDigest } from './step-digest.js'
 
 export interface PlanOptions {
   /** Power the machine off when a provisioning run ends (image builds, tests). */
@@ -56,14 +57,18 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     powerOffWhenDone: options.powerOffWhenDone,
   }
   const ctx: PlanContext = { inventory, resolved, settings, node, plan }
-  const steps = STEP_ORDER.filter((def) => def.applies(ctx)).map((def) => ({
-    id: def.id,
-    title: def.title,
-    network: def.network,
-    rootable: def.rootable,
-    partial: `steps/${def.id}`,
-    vars: def.vars(ctx),
-    settings: def.settings,
-  }))
+  const steps = STEP_ORDER.filter((def) => def.applies(ctx)).map((def) => {
+    const vars = def.vars(ctx)
+    return {
+      id: def.id,
+      title: def.title,
+      network: def.network,
+      rootable: def.rootable,
+      partial: `steps/${def.id}`,
+      vars,
+      digest: stepDigest(def.id, vars),
+      settings: def.settings,
+    }
+  })
   return { ...plan, steps }
 }
