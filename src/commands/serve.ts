@@ -6,6 +6,7 @@ export default class Serve extends Command {
   static override summary = 'Serve the output folder over HTTP for lab network installs, logging which node fetched what'
   static override description =
     'Read-only: GET and HEAD of files under the output folder, no directory listing, nothing outside it. ' +
+    'Files holding secrets (0600) only with the node\'s token in the path (/<node>/<token>/..., as `bai-seed pxe` writes it). ' +
     'Binds 127.0.0.1 unless --host says otherwise; use the nginx.conf of `bai-seed pxe` in production.'
   static override examples = ['<%= config.bin %> serve', '<%= config.bin %> serve --host 0.0.0.0 --port 8080 -o out']
   static override flags = {
@@ -32,9 +33,9 @@ export default class Serve extends Command {
         log: (entry) => process.stdout.write(formatAccessLog(entry) + '\n'),
       })
     } catch (e) {
-      const err = e as NodeJS.ErrnoException
-      process.stderr.write(`error: cannot listen on ${flags.host}:${flags.port}: ${err.code ?? err.message}\n`)
-      return this.exit(1)
+      const { describeErrno, EXIT_OUTPUT } = await import('../write/output-error.js')
+      process.stderr.write(`error: cannot listen on ${flags.host}:${flags.port}: ${describeErrno(e as NodeJS.ErrnoException)}\n`)
+      return this.exit(EXIT_OUTPUT)
     }
     this.log(`serving ${flags.output}/ at ${server.url} (Ctrl-C to stop)`)
     const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -1,6 +1,10 @@
 // load -> plan -> PXE tree: renders out/pxe/ for the selected nodes and swaps it into the output folder atomically
 // (the same staging + rename as the node folders), then rebuilds manifest.json.
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
+import { planHoldsSecrets } from '../plan/plan-secrets.js'
+import { nodeSeedPath, serveKey } from '../serve/node-token.js'
+import { asOutputError } from '../write/output-error.js'
+import { checkOutputFolder } from '../write/output-guard.js'
 import { join } from 'node:path'
 import type { Diagnostic } from '../validate/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
@@ -33,6 +37,19 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
   const { plans, diagnostics } = planFromInput({ ...request, powerOffWhenDone: false })
   if (hasErrors(diagnostics)) return { diagnostics, errors: [], warnings: [], booted: [] }
   const cluster = plans[0]?.cluster ?? ''
+  // Seeds holding secrets are served only with their node's token: their boot entries carry it.
+  const secretNodes = plans.filter(planHoldsSecrets).map((p) => p.hostname)
+  if (secretNodes.length) {
+    let key: Buffer
+    try {
+      checkOutputFolder(request.outDir, { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] })
+      mkdirSync(request.outDir, { recursive: true })
+      key = serveKey(request.outDir)
+    } catch (e) {
+      throw asOutputError(e, request.outDir)
+    }
+    options.nodePaths = new Map(secretNodes.map((h) => [h, nodeSeedPath(key, h)]))
+  }
   const rendered = renderPxe(plans, options, cluster)
   if (rendered.errors.length) return { diagnostics, errors: rendered.errors, warnings: rendered.warnings, booted: [] }
   const warnings = [...rendered.warnings]

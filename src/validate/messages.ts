@@ -2,8 +2,10 @@
 // Texts say what is wrong and, where it helps, what to write instead.
 
 import { KNOWN_RELEASES_HINT as KNOWN_RELEASES } from '../model/releases.js'
+import { excerpt } from './excerpt.js'
 
-const q = JSON.stringify
+// Values and keys from the input are quoted short and sanitised (excerpt.ts).
+const q = excerpt
 
 function suggestion(s: string | undefined): string {
   return s === undefined ? '' : ` (did you mean ${q(s)}?)`
