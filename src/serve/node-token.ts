@@ -1,74 +1,85 @@
-// Per-node tokens for the seed URLs: `bai-seed serve` hands a file that only its owner may read (a seed holding a
-// password hash or credentials, mode 0600) only to a request whose path carries the node's token:
-//   http://SERVER:8080/<hostname>/<token>/autoinstall/user-data
-// The token is HMAC-SHA256(key, hostname), 128 bits in base64url (22 characters): the same inputs and key give the
-// same token, so re-rendered boot files stay byte-identical. The key (32 random bytes) is made once per output folder
-// and kept, readable by its owner only, in `<output>/.bai-seed/serve-key` (never served, never bundled). Tokens are
-// compared in constant time. Removing the key file revokes every token (the next `pxe` run makes a new key).
+// Per-node tokens: for what a node reports back to `bai-seed serve` (a finished install, purpose 'pxe-done'), and for
+// the seed URLs of nodes whose files hold secrets (purpose 'seed'): `serve` hands a file only its owner may read (0600:
+// a seed or script holding a password hash or credentials) only to a request whose path carries the node's seed token,
+// http://SERVER:8080/<hostname>/<token>/autoinstall/user-data (see static-server.ts). A token is
+// HMAC-SHA256(key, purpose + NUL + hostname), 128 bits in base64url (22 characters, a valid word for every boot loader
+// and the kernel command line). The key is 32 random bytes in <output>/.bai-seed-key (mode 0600, never served: serve
+// refuses dot-files; never in manifest.json), made by the first command that needs it, so re-renders into the same
+// folder give the same tokens.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
-import { SERVE_KEY_FILE, ensureStateDir, statePath } from '../write/output-state.js'
-import { createFileExclusive } from '../write/exclusive-file.js'
-import { OutputError } from '../write/output-error.js'
+import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
 
-export const SERVE_KEY_BYTES = 32
-/** Length of a token in base64url characters (16 bytes). */
-export const NODE_TOKEN_LENGTH = 22
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22}$/
+export const KEY_FILE = '.bai-seed-key'
 
-/** The key of `outDir`, or null when there is none yet. Refuses a key file that is a link or readable by others. */
-export function readServeKey(outDir: string): Buffer | null {
-  const path = statePath(outDir, SERVE_KEY_FILE)
-  let fd: number
+export type TokenPurpose = 'pxe-done' | 'seed'
+
+function parseKey(text: string, file: string): Buffer {
+  const hex = text.trim()
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${file}: not a bai-seed key (64 hex digits); delete it to make a new one`)
+  return Buffer.from(hex, 'hex')
+}
+
+/** The output folder's key, or null when there is none yet. */
+export function readNodeKey(outDir: string): Buffer | null {
+  const file = join(outDir, KEY_FILE)
+  let text: string
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    // Never through a symbolic link: a planted link must not choose the key.
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    try {
+      if (!fstatSync(fd).isFile()) throw new Error(`${file}: not a regular file; delete it to make a new key`)
+      text = readFileSync(fd, 'utf8').slice(0, 200)
+    } finally {
+      closeSync(fd)
+    }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
-    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new OutputError(path, 'is a symbolic link; remove it (a new key is made)', 'ELOOP')
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new Error(`${file}: is a symbolic link; delete it to make a new key`)
     throw e
   }
-  try {
-    const st = fstatSync(fd)
-    if (!st.isFile() || st.size !== SERVE_KEY_BYTES) throw new OutputError(path, `is not a ${SERVE_KEY_BYTES}-byte key file; remove it (a new key is made)`, 'EBADKEY')
-    if ((st.mode & 0o077) !== 0) throw new OutputError(path, 'is readable by others; remove it (a new key is made, the old tokens stop working)', 'EBADKEY')
-    const key = Buffer.alloc(SERVE_KEY_BYTES)
-    readSync(fd, key, 0, SERVE_KEY_BYTES, 0)
-    return key
-  } finally {
-    closeSync(fd)
-  }
+  return parseKey(text, file)
 }
 
-/** The key of `outDir`, made (0600, exclusively) when there is none. */
-export function serveKey(outDir: string): Buffer {
-  const existing = readServeKey(outDir)
+/** The output folder's key, made (O_EXCL, 0600) when missing. */
+export function readOrCreateNodeKey(outDir: string): Buffer {
+  const existing = readNodeKey(outDir)
   if (existing) return existing
-  ensureStateDir(outDir)
+  const key = randomBytes(32)
   try {
-    createFileExclusive(statePath(outDir, SERVE_KEY_FILE), randomBytes(SERVE_KEY_BYTES), 0o600)
+    const fd = openSync(join(outDir, KEY_FILE), 'wx', 0o600)
+    try {
+      writeSync(fd, `${key.toString('hex')}\n`)
+    } finally {
+      closeSync(fd)
+    }
+    return key
   } catch (e) {
-    // Made meanwhile by another run: use that one.
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+    // Another process made it first: use theirs.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return readNodeKey(outDir)!
+    throw e
   }
-  return readServeKey(outDir)!
 }
 
-export function nodeToken(key: Buffer, hostname: string): string {
-  return createHmac('sha256', key).update(`bai-seed node token\0${hostname}`).digest().subarray(0, 16).toString('base64url')
+export function nodeToken(key: Buffer, purpose: TokenPurpose, hostname: string): string {
+  return createHmac('sha256', key).update(`${purpose}\0${hostname}`).digest().subarray(0, 16).toString('base64url')
 }
 
-/** Whether `token` is the token of `hostname`, compared in constant time. */
-export function checkNodeToken(key: Buffer, hostname: string, token: string): boolean {
-  if (!looksLikeToken(token)) return false
-  return timingSafeEqual(Buffer.from(nodeToken(key, hostname)), Buffer.from(token))
+/** Constant-time comparison of a presented token with the node's. */
+export function tokenMatches(key: Buffer, purpose: TokenPurpose, hostname: string, presented: string): boolean {
+  const expected = Buffer.from(nodeToken(key, purpose, hostname))
+  const given = Buffer.from(presented)
+  return given.length === expected.length && timingSafeEqual(given, expected)
 }
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22}$/
 
 /** Whether a path segment has the shape of a token (so it is not a folder name such as `autoinstall`). */
 export function looksLikeToken(segment: string): boolean {
   return TOKEN_SHAPE.test(segment)
 }
 
-/** The path of a node's folder as served with its token: `<hostname>/<token>/` (append `autoinstall/` etc.). */
+/** The served path of a node's folder with its seed token: `<hostname>/<token>/` (append `autoinstall/` etc.). */
 export function nodeSeedPath(key: Buffer, hostname: string): string {
-  return `${hostname}/${nodeToken(key, hostname)}/`
+  return `${hostname}/${nodeToken(key, 'seed', hostname)}/`
 }

@@ -4,8 +4,9 @@
 //
 // Who gets what: a file readable by others (mode 0644/0755: the installer ISO, PXE files, seeds without secrets)
 // goes to anyone (allow=public). A file only its owner may read (0600: a seed or script holding a password hash or
-// credentials) goes only to a request that names its node's token, /<node>/<token>/<path> (allow=token; see
-// node-token.ts), and never outside a node folder.
+// credentials) goes only to a request that names its node's seed token, /<node>/<token>/<path> (allow=token; see
+// node-token.ts), and never outside a node folder. The one write is a node reporting its finished install
+// (POST /pxe/done/<node>/<token>, pxe-done.ts).
 //
 // HTTP: Range (one range: 206, else 416), ETag and Last-Modified with If-None-Match, If-Modified-Since and If-Range,
 // keep-alive with a bounded idle time and requests per connection. Bodies are streamed with stream.pipeline, so a
@@ -20,7 +21,8 @@ import { pipeline } from 'node:stream/promises'
 import { firstSegment, resolveRequestPath } from './request-path.js'
 import { contentTypeOf } from './content-type.js'
 import { NodeFolders } from './node-folders.js'
-import { checkNodeToken, looksLikeToken, readServeKey } from './node-token.js'
+import { looksLikeToken, readNodeKey, tokenMatches } from './node-token.js'
+import { pxeDoneTarget, reportDone } from './pxe-done.js'
 import { parseRange } from './range.js'
 import { ifRangeMatches, notModified } from './conditional.js'
 import type { AccessLogEntry } from './access-log.js'
@@ -72,8 +74,10 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
     let allow: AccessLogEntry['allow']
     // Refused requests are logged with their node too: a machine asking for a missing seed file is worth seeing.
     let node: string | null = null
+    // A report's token is never logged, whatever the method.
+    const logPath = requested.replace(/^(\/pxe\/done\/[^/?]*\/)[^?]*/, '$1-')
     res.on('close', () => {
-      options.log({ time: new Date(), client, method: req.method ?? '-', path: requested, status: res.statusCode, bytes, node, allow, complete: res.writableFinished })
+      options.log({ time: new Date(), client, method: req.method ?? '-', path: logPath, status: res.statusCode, bytes, node, allow, complete: res.writableFinished })
     })
     const refuse = (status: number, message: string, headers: Record<string, string> = {}): void => {
       const body = `${status} ${message}\n`
@@ -84,6 +88,22 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
         res.end(body)
       }
     }
+    if (req.method === 'POST') {
+      // The one thing a client may write: a node's report of its finished install (pxe-done.ts).
+      req.resume()
+      const segments = requested.startsWith('/') ? requested.split('?', 1)[0]!.split('/').filter((s) => s !== '') : []
+      let decoded: string[] = []
+      try {
+        decoded = segments.map((s) => decodeURIComponent(s))
+      } catch {
+        // not a report
+      }
+      const done = pxeDoneTarget(decoded)
+      if (!done) return refuse(405, 'only GET and HEAD', { allow: 'GET, HEAD' })
+      const outcome = reportDone(rootReal, done.hostname, done.token)
+      node = outcome.node
+      return refuse(outcome.status, outcome.message)
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(405, 'only GET and HEAD', { allow: 'GET, HEAD' })
 
     let target = requested
@@ -91,9 +111,9 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
     const withToken = splitToken(requested)
     if (withToken) {
       const isNode = (await nodes.nodeOf([withToken.node])) !== null
-      const key = isNode ? readServeKey(rootReal) : null
+      const key = isNode ? readNodeKey(rootReal) : null
       node = isNode ? withToken.node : null
-      if (!key || !checkNodeToken(key, withToken.node, withToken.token)) return refuse(403, 'not the token of this node')
+      if (!key || !tokenMatches(key, 'seed', withToken.node, withToken.token)) return refuse(403, 'not the token of this node')
       tokenOk = true
       target = withToken.target
     }

@@ -1,5 +1,5 @@
 // bai-seed's own state inside the output folder: the hidden folder `.bai-seed/` (mode 0700, never served, never
-// bundled) with the lock of a run in progress, the journal of a switch in progress and the key of the serve tokens.
+// bundled) with the lock of a run in progress and the journal of a switch in progress.
 import { lstatSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { OutputError } from './output-error.js'
@@ -7,7 +7,6 @@ import { OutputError } from './output-error.js'
 export const STATE_DIR = '.bai-seed'
 export const LOCK_FILE = 'lock'
 export const JOURNAL_FILE = 'journal.json'
-export const SERVE_KEY_FILE = 'serve-key'
 
 export function statePath(outDir: string, name?: string): string {
   return name ? join(outDir, STATE_DIR, name) : join(outDir, STATE_DIR)

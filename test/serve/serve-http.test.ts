@@ -10,7 +10,7 @@ import { fixtures, tempDir } from '../helpers/repo.js'
 import { renderFixture } from '../helpers/render-fixture.js'
 import { startStaticServer, type RunningServer } from '../../src/serve/static-server.js'
 import { formatAccessLog, type AccessLogEntry } from '../../src/serve/access-log.js'
-import { checkNodeToken, nodeSeedPath, nodeToken, serveKey } from '../../src/serve/node-token.js'
+import { nodeSeedPath, nodeToken, readOrCreateNodeKey, tokenMatches } from '../../src/serve/node-token.js'
 
 let out = ''
 let server: RunningServer
@@ -21,7 +21,7 @@ const BIG = 8 * 1024 * 1024
 test.before(async () => {
   // bai-all has a password: its seeds and script are 0600.
   out = await renderFixture(join(fixtures, 'single-node.yaml'), { env: { BAI_TEST_PASSWORD: 'pw' } })
-  key = serveKey(out)
+  key = readOrCreateNodeKey(out)
   writeFileSync(join(out, 'ubuntu.iso'), Buffer.from(Array.from({ length: BIG }, (_, i) => i & 255)))
   writeFileSync(join(out, 'private.bin'), 'mine\n', { mode: 0o600 })
   server = await startStaticServer({ root: out, host: '127.0.0.1', port: 0, log: (e) => log.push(e) })
@@ -32,14 +32,14 @@ test.after(async () => {
 })
 
 test('tokens: deterministic per key and node, checked in constant time, kept 0600', () => {
-  assert.is(nodeToken(key, 'bai-all'), nodeToken(Buffer.from(key), 'bai-all'))
-  assert.is.not(nodeToken(key, 'bai-all'), nodeToken(key, 'bai-al1'))
-  assert.match(nodeToken(key, 'bai-all'), /^[A-Za-z0-9_-]{22}$/)
-  assert.ok(checkNodeToken(key, 'bai-all', nodeToken(key, 'bai-all')))
-  assert.not.ok(checkNodeToken(key, 'bai-all', nodeToken(key, 'other')))
-  assert.not.ok(checkNodeToken(key, 'bai-all', 'short'))
-  assert.equal(serveKey(out), key, 'the key is reused')
-  assert.is(statSync(join(out, '.bai-seed', 'serve-key')).mode & 0o777, 0o600)
+  assert.is(nodeToken(key, 'seed', 'bai-all'), nodeToken(Buffer.from(key), 'seed', 'bai-all'))
+  assert.is.not(nodeToken(key, 'seed', 'bai-all'), nodeToken(key, 'seed', 'bai-al1'))
+  assert.match(nodeToken(key, 'seed', 'bai-all'), /^[A-Za-z0-9_-]{22}$/)
+  assert.ok(tokenMatches(key, 'seed', 'bai-all', nodeToken(key, 'seed', 'bai-all')))
+  assert.not.ok(tokenMatches(key, 'seed', 'bai-all', nodeToken(key, 'seed', 'other')))
+  assert.not.ok(tokenMatches(key, 'seed', 'bai-all', 'short'))
+  assert.equal(readOrCreateNodeKey(out), key, 'the key is reused')
+  assert.is(statSync(join(out, '.bai-seed-key')).mode & 0o777, 0o600)
 })
 
 test('a secret seed goes only to a request with its node\'s token; the log names the rule', async () => {
@@ -49,7 +49,7 @@ test('a secret seed goes only to a request with its node\'s token; the log names
   const plain = await fetch(`${server.url}${path}`)
   assert.is(plain.status, 403)
   assert.match(await plain.text(), /holds secrets: use the seed URL with the node's token/)
-  const wrong = await fetch(`${server.url}bai-all/${nodeToken(Buffer.alloc(32, 1), 'bai-all')}/autoinstall/user-data`)
+  const wrong = await fetch(`${server.url}bai-all/${nodeToken(Buffer.alloc(32, 1), 'seed', 'bai-all')}/autoinstall/user-data`)
   assert.is(wrong.status, 403)
   await wrong.text()
   const good = await fetch(`${server.url}${nodeSeedPath(key, 'bai-all')}autoinstall/user-data`)

@@ -5,6 +5,7 @@ import type { NodePlan } from '../../model/plan.js'
 import { buildCloudConfig } from '../cloud-config/render-cloud-config.js'
 import { buildNetplan } from '../cloud-config/render-network-config.js'
 import { shellQuote } from '../script/shell-quote.js'
+import { reportInstalledCommand } from './report-installed.js'
 
 /** `script`: provision.sh as already rendered for this plan, if the caller has it. */
 export function buildAutoinstall(plan: NodePlan, script?: string): Record<string, unknown> {
@@ -30,6 +31,8 @@ export function buildAutoinstall(plan: NodePlan, script?: string): Record<string
   ai['late-commands'] = [
     // A record of what installed this machine, for the operator; the real work happens at first boot.
     ['sh', '-c', `mkdir -p /target/var/lib/bai-seed && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > /target/var/lib/bai-seed/installed`],
+    // Last: a PXE-booted installer reports its finished install (one-shot network installs).
+    reportInstalledCommand(),
   ]
   ai['user-data'] = buildCloudConfig(plan, { apt: false, script })
   return { autoinstall: ai }

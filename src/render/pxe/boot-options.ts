@@ -1,5 +1,7 @@
 // The options of `bai-seed pxe`: where the output folder is served (--http-base), where the installer ISO is
 // (--iso-url), where iPXE fetches the kernel and initrd (--boot-base), their paths, and the folder nginx serves.
+// By default everything a machine fetches lives in <output>/pxe/, which is also the TFTP root: casper/vmlinuz and
+// casper/initrd (TFTP for GRUB and PXELINUX, HTTP for iPXE) and the ISO (HTTP, casper's url=).
 // Every URL and path is checked here, before anything is rendered, so that a bad value is one clear error.
 import { isAbsolute } from 'node:path'
 
@@ -7,6 +9,8 @@ import { isAbsolute } from 'node:path'
 export const DEFAULT_ISO_NAME = 'ubuntu-20.04.6-live-server-amd64.iso'
 export const DEFAULT_KERNEL = 'casper/vmlinuz'
 export const DEFAULT_INITRD = 'casper/initrd'
+/** The PXE tree's folder under the output folder (and under --http-base). */
+export const PXE_FOLDER = 'pxe'
 
 export interface PxeFlags {
   httpBase: string
@@ -78,8 +82,8 @@ export function resolvePxeOptions(flags: PxeFlags): { options?: PxeOptions; erro
   const errors = checkUrl('--http-base', flags.httpBase, 'base')
   if (errors.length) return { errors }
   const httpBase = withSlash(flags.httpBase)
-  const isoUrl = flags.isoUrl ?? `${httpBase}${DEFAULT_ISO_NAME}`
-  const bootBase = withSlash(flags.bootBase ?? httpBase)
+  const isoUrl = flags.isoUrl ?? `${httpBase}${PXE_FOLDER}/${DEFAULT_ISO_NAME}`
+  const bootBase = withSlash(flags.bootBase ?? `${httpBase}${PXE_FOLDER}/`)
   const kernel = flags.kernel ?? DEFAULT_KERNEL
   const initrd = flags.initrd ?? DEFAULT_INITRD
   if (flags.isoUrl !== undefined) errors.push(...checkUrl('--iso-url', flags.isoUrl, 'file'))
@@ -95,13 +99,18 @@ export function seedUrl(options: PxeOptions, hostname: string): string {
   return `${options.httpBase}${options.nodePaths?.get(hostname) ?? `${hostname}/`}autoinstall/`
 }
 
+/** Where a node reports its finished install (bai-seed serve: POST, see src/serve/pxe-done.ts). */
+export function doneUrl(options: PxeOptions, hostname: string, token: string): string {
+  return `${options.httpBase}${PXE_FOLDER}/done/${hostname}/${token}`
+}
+
 /**
  * The kernel command line of the Ubuntu 20.04 live-server netboot (casper fetches the ISO from url= into a
  * ramdisk of ramdisk_size KiB), plus `autoinstall` so that subiquity does not ask for confirmation, and the
  * nocloud-net seed.
  */
-export function installerArgs(options: PxeOptions, hostname: string): string[] {
-  return [
+export function installerArgs(options: PxeOptions, hostname: string, token?: string): string[] {
+  const args = [
     'root=/dev/ram0',
     'ramdisk_size=1500000',
     'ip=dhcp',
@@ -109,4 +118,8 @@ export function installerArgs(options: PxeOptions, hostname: string): string[] {
     'autoinstall',
     `ds=nocloud-net;s=${seedUrl(options, hostname)}`,
   ]
+  // Read by the autoinstall late-command that reports the finished install (a dotted word: the kernel passes it to
+  // no module and not to init).
+  if (token !== undefined) args.push(`bai_seed.done=${doneUrl(options, hostname, token)}`)
+  return args
 }
