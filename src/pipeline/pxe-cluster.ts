@@ -151,6 +151,8 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
         dir: request.outDir,
         epoch: sourceDateEpoch(request.env),
         inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
+        // What is left in out/pxe/ now is generated or a marker dropped above: the operator's files are set aside.
+        force: true,
       }))
     } finally {
       moveAll(holding, pxeDir, kept)

@@ -4,6 +4,7 @@ import { readdirSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SourceDoc } from '../load/source-doc.js'
 import { loadYamlFile } from '../load/source-doc.js'
+import { MAX_PROFILE_BYTES } from '../load/read-input.js'
 import type { Diagnostic } from '../validate/diagnostic.js'
 
 export interface Profile {
@@ -38,7 +39,7 @@ export function loadProfileSet(dirs: string[], diagnostics: Diagnostic[], valida
   const byName = new Map<string, Profile[]>()
   dirs.forEach((dir, layer) => {
     for (const file of profileFiles(dir)) {
-      const loaded = loadYamlFile(file)
+      const loaded = loadYamlFile(file, { maxBytes: MAX_PROFILE_BYTES, what: 'a profile' })
       diagnostics.push(...loaded.diagnostics)
       const doc = loaded.doc
       if (!doc) continue
