@@ -1,10 +1,11 @@
-import { Command, Flags } from '#oclif'
-import { inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
-import { EXIT_INVALID, printDiagnostics, reportOutputError } from '../cli/report.js'
+import { Flags } from '#oclif'
+import { BaseCommand } from '../cli/base-command.js'
+import { inventoryArg, inventoryFile, inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
 
-export default class Render extends Command {
+export default class Render extends BaseCommand {
   static override summary = 'Render every node of the cluster into autoinstall, cloud-init, provision.sh and seed ISOs'
-  static override examples = ['<%= config.bin %> render -c examples/cluster.yaml -o out', '<%= config.bin %> render --node bai-a01']
+  static override examples = ['<%= config.bin %> render examples/cluster.yaml -o out', '<%= config.bin %> render --node bai-a01,bai-a02']
+  static override args = { file: inventoryArg }
   static override flags = {
     inventory: inventoryFlag,
     output: outputFlag,
@@ -17,28 +18,20 @@ export default class Render extends Command {
   }
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Render)
+    const { args, flags } = await this.parse(Render)
     const { renderCluster } = await import('../pipeline/render-cluster.js')
-    let result
-    try {
-      result = await renderCluster({
-        inventoryFile: flags.inventory,
-        profileDirs: flags.profiles,
-        outDir: flags.output,
-        only: flags.node,
-        powerOffWhenDone: flags['power-off-when-done'],
-        isos: flags.iso,
-        env: process.env,
-        force: flags.force,
-        keepStale: flags['keep-stale'],
-      })
-    } catch (e) {
-      const code = reportOutputError(e)
-      if (code === undefined) throw e
-      return this.exit(code)
-    }
-    printDiagnostics(result.diagnostics)
-    if (!result.manifest) this.exit(EXIT_INVALID)
+    const result = await renderCluster({
+      inventoryFile: inventoryFile(args, flags, this.argv),
+      profileDirs: flags.profiles ?? [],
+      outDir: flags.output,
+      only: flags.node ?? [],
+      powerOffWhenDone: flags['power-off-when-done'],
+      isos: flags.iso,
+      env: process.env,
+      force: flags.force,
+      keepStale: flags['keep-stale'],
+    })
+    this.reportDiagnostics(result.diagnostics, { writes: true })
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`)
     for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`)
     if (result.secretFiles.length) {

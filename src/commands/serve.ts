@@ -1,13 +1,13 @@
-import { Command, Flags } from '#oclif'
+import { Flags } from '#oclif'
+import { BaseCommand } from '../cli/base-command.js'
 import { outputFlag } from '../cli/flags.js'
-import { EXIT_INVALID } from '../cli/report.js'
+import { InputError } from '../diagnostics/errors.js'
 
-export default class Serve extends Command {
+export default class Serve extends BaseCommand {
   static override summary = 'Serve the output folder over HTTP for lab network installs, logging which node fetched what'
   static override description =
     'GET and HEAD of files under the output folder, no directory listing, nothing outside it; the one write is a node reporting its finished install ' +
     '(POST /pxe/done/<node>/<token>, see `bai-seed pxe`), which makes that machine boot from its local disk. ' +
-    'Files holding secrets (0600) only with the node\'s token in the path (/<node>/<token>/..., as `bai-seed pxe` writes it). ' +
     'Binds 127.0.0.1 unless --host says otherwise; use the nginx.conf of `bai-seed pxe` in production.'
   static override examples = ['<%= config.bin %> serve', '<%= config.bin %> serve --host 0.0.0.0 --port 8080 -o out']
   static override flags = {
@@ -20,24 +20,17 @@ export default class Serve extends Command {
     const { flags } = await this.parse(Serve)
     const { existsSync, statSync } = await import('node:fs')
     if (!existsSync(flags.output) || !statSync(flags.output).isDirectory()) {
-      process.stderr.write(`error: ${flags.output}/ does not exist; run bai-seed render first\n`)
-      this.exit(EXIT_INVALID)
+      throw new InputError('NO_OUTPUT', `${flags.output}/ does not exist; run bai-seed render first`)
     }
     const { startStaticServer } = await import('../serve/static-server.js')
     const { formatAccessLog } = await import('../serve/access-log.js')
-    let server
-    try {
-      server = await startStaticServer({
-        root: flags.output,
-        host: flags.host,
-        port: flags.port,
-        log: (entry) => process.stdout.write(formatAccessLog(entry) + '\n'),
-      })
-    } catch (e) {
-      const { describeErrno, EXIT_OUTPUT } = await import('../write/output-error.js')
-      process.stderr.write(`error: cannot listen on ${flags.host}:${flags.port}: ${describeErrno(e as NodeJS.ErrnoException)}\n`)
-      return this.exit(EXIT_OUTPUT)
-    }
+    // A port in use or an address not on this machine is a system error: exit 3, one line (base command).
+    const server = await startStaticServer({
+      root: flags.output,
+      host: flags.host,
+      port: flags.port,
+      log: (entry) => process.stdout.write(formatAccessLog(entry) + '\n'),
+    })
     this.log(`serving ${flags.output}/ at ${server.url} (Ctrl-C to stop)`)
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', resolve)

@@ -1,6 +1,8 @@
 // The plan: pure data, one ordered list of steps per node. It is the single source of truth that every renderer
 // (autoinstall, cloud-config, provision script) turns into files.
 
+import type { Mirrors } from './inventory.js'
+
 export interface Step {
   /** Stable id, also the state key in /var/lib/bai-seed/status.json, e.g. 'sysctl'. */
   id: string
@@ -17,6 +19,8 @@ export interface Step {
   digest: string
   /** Dotted settings paths this step reads (for `bai-seed plan`, which shows where each came from). */
   settings: string[]
+  /** What the step downloads, as people read it (`bai-seed plan`): URLs, apt repositories, image pulls. */
+  fetches: string[]
 }
 
 export interface UserPlan {
@@ -58,6 +62,10 @@ export interface NodePlan {
   aptMirror: string | null
   proxy: string | null
   noProxy: string[]
+  /** The node's mirrors: the cluster's with the node's own on top. */
+  mirrors: Mirrors
+  /** PEM CA certificates the node trusts. */
+  caCertificates: string[]
   disk: Record<string, string>
   powerOffWhenDone: boolean
   steps: Step[]

@@ -5,6 +5,7 @@ import type { ResolvedNode } from '../model/resolved.js'
 import type { PlanContext } from './step-def.js'
 import { STEP_ORDER } from './step-order.js'
 import { passwordHash } from './password.js'
+import { nodeMirrors } from './node-mirrors.js'
 import { stepDigest } from './step-digest.js'
 
 export interface PlanOptions {
@@ -20,6 +21,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
   const u = settings.user
   const hash = passwordHash(inventory.password, options.plaintextPassword, inventory.cluster.name, node.hostname, u.name)
   const domain = inventory.cluster.domain
+  const mirrors = nodeMirrors(inventory, node)
   const plan: Omit<NodePlan, 'steps'> = {
     hostname: node.hostname,
     fqdn: domain ? `${node.hostname}.${domain}` : node.hostname,
@@ -50,9 +52,11 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       sudoNopasswd: hash === null,
     },
     sshAllowPassword: inventory.ssh.allow_password,
-    aptMirror: inventory.mirrors.apt ?? null,
-    proxy: inventory.mirrors.proxy ?? null,
-    noProxy: inventory.mirrors.no_proxy ?? ['localhost', '127.0.0.1'],
+    aptMirror: mirrors.apt ?? null,
+    proxy: mirrors.proxy ?? null,
+    noProxy: mirrors.no_proxy ?? ['localhost', '127.0.0.1'],
+    mirrors,
+    caCertificates: (mirrors.ca_certificates ?? []).map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)),
     disk: node.disk ?? { size: 'largest' },
     powerOffWhenDone: options.powerOffWhenDone,
   }
@@ -68,6 +72,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       vars,
       digest: stepDigest(def.id, vars),
       settings: def.settings,
+      fetches: def.fetches?.(ctx) ?? [],
     }
   })
   return { ...plan, steps }

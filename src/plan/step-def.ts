@@ -22,4 +22,6 @@ export interface StepDef {
   settings: string[]
   applies(ctx: PlanContext): boolean
   vars(ctx: PlanContext): Record<string, unknown>
+  /** What the step downloads (URLs, apt repositories, image pulls), for `bai-seed plan`. */
+  fetches?(ctx: PlanContext): string[]
 }

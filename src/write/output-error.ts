@@ -1,9 +1,8 @@
-// Failures of the output side (the folder, the disk, the network port), as opposed to bad input: the exit code 3 of
-// the table in the README, and one line naming the path and the cause. Thrown by the writers; the commands print
-// `error: <message>` and exit with `exitCode`.
+// Failures of the output side (the folder, the disk), as the OutputError of src/diagnostics/errors.ts (exit code 3,
+// one line naming the path and the cause), with the helpers the writers use.
+import { EXIT_OUTPUT, OutputError as DiagnosticOutputError } from '../diagnostics/errors.js'
 
-/** Exit code of output and system errors (see the README). */
-export const EXIT_OUTPUT = 3
+export { EXIT_OUTPUT }
 
 const CAUSES: Record<string, string> = {
   ENOSPC: 'no space left on the device',
@@ -23,21 +22,11 @@ const CAUSES: Record<string, string> = {
   EADDRNOTAVAIL: 'address not available on this machine',
 }
 
-export class OutputError extends Error {
+export class OutputError extends DiagnosticOutputError {
   readonly exitCode = EXIT_OUTPUT
-  /** The errno code behind it, when there is one (ENOSPC, EACCES, ...). */
-  readonly code?: string
 
-  constructor(
-    /** The file or folder concerned. */
-    readonly path: string,
-    /** What went wrong, for a person: "no space left on the device (ENOSPC)". */
-    readonly reason: string,
-    code?: string,
-  ) {
-    super(`${path}: ${reason}`)
-    this.name = 'OutputError'
-    if (code) this.code = code
+  constructor(path: string, reason: string, code = 'OUTPUT') {
+    super(code, path, reason)
   }
 }
 
@@ -53,7 +42,7 @@ export function describeErrno(e: NodeJS.ErrnoException): string {
  * `fallbackPath` names the path when the error does not. Anything else (a bug) is returned unchanged.
  */
 export function asOutputError(e: unknown, fallbackPath: string, suffix = ''): unknown {
-  if (e instanceof OutputError) return e
+  if (e instanceof DiagnosticOutputError) return e
   const err = e as NodeJS.ErrnoException
   if (!err || typeof err !== 'object' || typeof err.code !== 'string' || !/^E[A-Z0-9]+$/.test(err.code)) return e
   return new OutputError(err.path ?? fallbackPath, describeErrno(err) + suffix, err.code)

@@ -6,7 +6,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { exampleInventory, tempDir } from '../helpers/repo.js'
 import { runCli } from '../helpers/run-cli.js'
-import { excerpt } from '../../src/validate/excerpt.js'
+import { excerpt } from '../../src/diagnostics/excerpt.js'
 
 test('excerpt: short values as JSON, long ones cut, password hashes never shown', () => {
   assert.is(excerpt('agent'), '"agent"')

@@ -6,7 +6,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { loadYamlFile, loadYamlText } from '../../src/load/load-yaml.js'
 import { FIELD_RULES } from '../../src/validate/field-rules.js'
-import { M } from '../../src/validate/messages.js'
+import { M } from '../../src/diagnostics/messages.js'
 import { validateProfile } from '../../src/validate/validate-profile.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -82,6 +82,14 @@ const cases: [string, string, Row[]][] = [
     [
       ['BAD_PATH', 'settings.docker.data_root', 3, 16, M.badAbsPath],
       ['BAD_SIZE', 'settings.docker.log_max_size', 4, 19, M.badSize],
+    ],
+  ],
+  [
+    'pinned key fingerprints',
+    'settings:\n  docker:\n    key_fingerprint: 9DC85822\n  nvidia:\n    cuda: {key_fingerprint: "EB69 3B30 35CD 5710 E231  E123 A4B4 6996 3BF8 63CC"}\n    container_toolkit: {key_fingerprint: "0x C95B"}\n',
+    [
+      ['BAD_FINGERPRINT', 'settings.docker.key_fingerprint', 3, 22, M.badFingerprint],
+      ['BAD_FINGERPRINT', 'settings.nvidia.container_toolkit.key_fingerprint', 6, 42, M.badFingerprint],
     ],
   ],
   [

@@ -29,7 +29,7 @@ test('a full disk: one line, exit 3, the previous output intact', () => {
     const before = snapshot(out)
     const r = runCli(['render', '-c', inventoryOf(hostsOf(40)), '-o', out, '--no-iso', '--force'])
     assert.is(r.status, 3, r.stderr)
-    assert.match(r.stderr, /^error: \/.*: no space left on the device \(ENOSPC\); the previous output is unchanged\n$/)
+    assert.match(r.stderr, /^error\[ENOSPC\] \/.*: no space left on the device \(ENOSPC\); the previous output is unchanged\n$/)
     assert.not.match(r.stderr, /\n.*\n/, 'one line, no stack')
     assert.equal(snapshot(out), before)
     assert.equal(manifestProblems(out), [])
@@ -48,7 +48,7 @@ test('a read-only file system: one line, exit 3, nothing changed', () => {
     fs.run('-o', 'remount,ro', fs.dir)
     const r = runCli(['render', '-c', exampleInventory, '-o', out, '--no-iso'])
     assert.is(r.status, 3, r.stderr)
-    assert.match(r.stderr, /^error: \/.*: read-only file system \(EROFS\)/)
+    assert.match(r.stderr, /^error\[EROFS\] \/.*: read-only file system \(EROFS\)/)
     assert.is(r.stderr.trim().split('\n').length, 1, r.stderr)
     assert.equal(snapshot(out), before)
   } finally {

@@ -18,7 +18,7 @@ test('a node folder bai-seed did not write is refused (exit 3), its files kept; 
   writeFileSync(join(out, 'bai-a01', 'precious.txt'), 'mine\n')
   const r = runCli(['render', '-c', exampleInventory, '-o', out, '--no-iso'])
   assert.is(r.status, 3, r.stderr)
-  assert.match(r.stderr, /^error: .*out: is not empty \(bai-a01\) and has no manifest\.json/m)
+  assert.match(r.stderr, /^error\[EREFUSED\] .*out: is not empty \(bai-a01\) and has no manifest\.json/m)
   assert.is(r.stderr.trim().split('\n').length, 1, r.stderr)
   assert.is(readFileSync(join(out, 'bai-a01', 'precious.txt'), 'utf8'), 'mine\n')
   assert.not.ok(existsSync(join(out, 'bai-m1')), 'nothing written')
@@ -130,7 +130,7 @@ test('a second run waits for the lock, then exits 3 naming the holder; a dead ho
   const r = runCli(['render', '-c', exampleInventory, '-o', out, '--no-iso'])
   assert.is(r.status, 3, r.stderr)
   assert.ok(Date.now() - t0 >= 4000, 'waited')
-  assert.match(r.stderr, new RegExp(`^error: .*out: another bai-seed run \\(pid ${process.pid}\\) is writing this output folder`))
+  assert.match(r.stderr, new RegExp(`^error\\[ELOCKED\\] .*out: another bai-seed run \\(pid ${process.pid}\\) is writing this output folder`))
   assert.equal(snapshot(out), before)
   // The same pid with another start time is a reused pid: the lock is stale.
   writeFileSync(join(out, '.bai-seed', 'lock'), JSON.stringify({ pid: process.pid, start: '1' }))

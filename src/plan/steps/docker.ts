@@ -1,6 +1,7 @@
-// Page section "Docker engine 설치하기": Docker Engine from Docker's apt repository with its signed keyring, the
-// compose plugin, `bai` in group docker, optional daemon.json.
+// Page section "Docker engine 설치하기": Docker Engine from Docker's apt repository (or its mirror) with its signing
+// key checked against the pinned fingerprint, the compose plugin, `bai` in group docker, optional daemon.json.
 import type { StepDef } from '../step-def.js'
+import { dockerRepo, pinnedFingerprint as fingerprint, UPSTREAM } from '../node-mirrors.js'
 
 export const dockerStep: StepDef = {
   id: 'docker',
@@ -11,7 +12,7 @@ export const dockerStep: StepDef = {
   applies: (ctx) => ctx.settings.docker.enabled,
   vars: (ctx) => {
     const d = ctx.settings.docker
-    const m = ctx.inventory.mirrors
+    const m = ctx.plan.mirrors
     const daemon: Record<string, unknown> = {}
     if (d.data_root) daemon['data-root'] = d.data_root
     if (d.log_max_size || d.log_max_file) {
@@ -34,10 +35,23 @@ export const dockerStep: StepDef = {
     return {
       packages: d.packages,
       // Docker's own repository for the running distribution (ubuntu on the targets) unless a mirror is set.
-      repo: m.docker_apt ?? '',
+      repo: dockerRepo(m),
+      upstream: UPSTREAM.dockerApt,
+      keyUrl: m.docker_apt_key ?? '',
+      fingerprint: fingerprint(d.key_fingerprint),
       daemonJson,
       proxyConf,
       user: ctx.settings.user.name,
     }
   },
+  fetches: (ctx) => {
+    const m = ctx.plan.mirrors
+    const repo = dockerRepo(m) || `${UPSTREAM.dockerApt}/<distro id>`
+    const fp = fingerprint(ctx.settings.docker.key_fingerprint)
+    return [
+      `key ${m.docker_apt_key ?? `${repo}/gpg`}${fp ? ` (fingerprint ${fp})` : ''}`,
+      `apt ${repo} <codename> stable: ${ctx.settings.docker.packages.join(' ')}`,
+    ]
+  },
 }
+

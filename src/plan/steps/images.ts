@@ -1,6 +1,7 @@
 // Page section "컨테이너 이미지 가져오기": pre-pull the role's images with bounded parallelism and retries,
-// optionally through a registry mirror (pulled from the mirror, then tagged with the original name).
+// optionally through registry mirrors (pulled from the mirror, then tagged with the original name).
 import type { StepDef } from '../step-def.js'
+import { imageSource } from '../node-mirrors.js'
 
 export const imagesStep: StepDef = {
   id: 'images',
@@ -9,10 +10,18 @@ export const imagesStep: StepDef = {
   rootable: false,
   settings: ['images'],
   applies: (ctx) => ctx.settings.images.enabled && ctx.settings.images.pull.length > 0 && ctx.settings.docker.enabled,
-  vars: (ctx) => ({
-    images: [...new Set(ctx.settings.images.pull)],
-    parallel: ctx.settings.images.parallel,
-    retries: ctx.settings.images.retries,
-    mirror: ctx.inventory.mirrors.registry ?? '',
-  }),
+  vars: (ctx) => {
+    const images = [...new Set(ctx.settings.images.pull)]
+    return {
+      images,
+      sources: images.map((ref) => imageSource(ref, ctx.plan.mirrors)),
+      parallel: ctx.settings.images.parallel,
+      retries: ctx.settings.images.retries,
+    }
+  },
+  fetches: (ctx) =>
+    [...new Set(ctx.settings.images.pull)].map((ref) => {
+      const src = imageSource(ref, ctx.plan.mirrors)
+      return src === ref ? `image ${ref}` : `image ${src} (tagged ${ref})`
+    }),
 }

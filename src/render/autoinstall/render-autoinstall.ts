@@ -24,7 +24,10 @@ export function buildAutoinstall(plan: NodePlan, script?: string): Record<string
   }
   if (plan.proxy) ai.proxy = plan.proxy
   const apt: Record<string, unknown> = { geoip: !plan.aptMirror }
-  if (plan.aptMirror) apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
+  if (plan.aptMirror) {
+    apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
+    apt.security = [{ arches: ['default'], uri: plan.aptMirror }]
+  }
   ai.apt = apt
   // Installed from the installer's own apt access, so the first boot finds them even before the network is up.
   ai.packages = ['curl', 'ca-certificates', 'gnupg']

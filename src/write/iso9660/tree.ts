@@ -36,7 +36,8 @@ export interface IsoDirectoryEntry extends EntryAttributes {
 
 export type IsoEntry = IsoSourceFileEntry | IsoContentFileEntry | IsoDirectoryEntry
 
-export type FileSource = { kind: 'path'; path: string | Buffer } | { kind: 'data'; data: Buffer }
+/** 'slice': `size` bytes at byte `offset` of a larger file (a file inside another image being remastered). */
+export type FileSource = { kind: 'path'; path: string | Buffer } | { kind: 'data'; data: Buffer } | { kind: 'slice'; path: string; offset: number }
 
 export interface IsoFileNode {
   type: 'file'
@@ -122,7 +123,7 @@ async function scanInto(node: IsoDirNode, dirPath: Buffer): Promise<void> {
 }
 
 /** "a/b/c" -> ["a", "b", "c"]; a leading "/" or "./" is dropped; ".", ".." and empty parts are refused. */
-export function splitEntryPath(path: string): string[] {
+function splitEntryPath(path: string): string[] {
   const parts = path.replace(/^(\.?\/)+/, '').replace(/\/+$/, '').split('/')
   for (const p of parts) {
     if (p === '' || p === '.' || p === '..' || p.includes('\0')) {
