@@ -13,7 +13,7 @@ const CAUSES: Record<string, string> = {
   EIO: 'input/output error',
   EMFILE: 'too many open files',
   ENFILE: 'too many open files in the system',
-  ENOTDIR: 'a path component is not a folder',
+  ENOTDIR: 'a part of the path is not a folder',
   EISDIR: 'is a folder',
   ELOOP: 'too many symbolic links, or a symbolic link where none is followed',
   EEXIST: 'already exists',
