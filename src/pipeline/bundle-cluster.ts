@@ -28,7 +28,7 @@ export async function bundleCluster(request: BundleClusterRequest): Promise<Bund
     return await withOutputLock(request.outDir, undefined, async () => {
       const bundle = await writeBundle({
         dir: request.outDir,
-        hostnames: rendered.plans.map((p) => p.hostname),
+        hostnames: rendered.hostnames,
         format: request.format,
         epoch: sourceDateEpoch(request.env),
       })

@@ -4,7 +4,7 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
 import { loadCluster, shippedProfilesDir, type ClusterInput } from './load-cluster.js'
-import { planCluster } from './plan-cluster.js'
+import { planCluster, streamPlans } from './plan-cluster.js'
 import { renderNode } from '../render/render-node.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
@@ -15,6 +15,8 @@ export interface RenderRequest extends ClusterInput {
   powerOffWhenDone: boolean
   isos: boolean
   env: NodeJS.ProcessEnv
+  /** Called after each node is rendered (for a progress line). */
+  onProgress?: (done: number, total: number) => void
   /** Replace folders in the output folder that bai-seed's manifest does not account for. */
   force?: boolean
   /** Keep the folders of nodes no longer in the inventory (they are removed by default). */
@@ -23,14 +25,15 @@ export interface RenderRequest extends ClusterInput {
 
 export interface RenderResult {
   diagnostics: Diagnostic[]
-  plans: NodePlan[]
+  /** The rendered nodes, in inventory order. */
+  hostnames: string[]
   manifest?: Manifest
   /** Notes about the outputs (not the inputs), for the user. */
   notes: string[]
   /** Warnings about the output folder (stale node folders kept), for the user. */
-  warnings: string[]
+  warnings?: string[]
   /** Files of this render that hold a secret (mode 0600/0700), by manifest path. */
-  secretFiles: string[]
+  secretFiles?: string[]
 }
 
 /** The smallest user-data limit among common clouds (EC2 takes 16 KiB). NoCloud seeds and most others take more. */
@@ -40,28 +43,33 @@ export const SMALL_USER_DATA_LIMIT = 16384
 export const PARALLEL_WRITE_NODES = 16
 
 /** load -> plan, shared by render, plan and the media commands. */
-export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[]; hostnames: string[] } {
+export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[] } {
   const cluster = loadCluster(request)
-  if (hasErrors(cluster.diagnostics)) return { plans: [], diagnostics: cluster.diagnostics, hostnames: [] }
+  if (hasErrors(cluster.diagnostics)) return { plans: [], diagnostics: cluster.diagnostics }
   const planned = planCluster(cluster, request)
-  const hostnames = cluster.inventory?.nodes.map((n) => n.hostname) ?? []
-  return { plans: planned.plans, diagnostics: [...cluster.diagnostics, ...planned.diagnostics], hostnames }
+  return { plans: planned.plans, diagnostics: [...cluster.diagnostics, ...planned.diagnostics] }
 }
 
 export async function renderCluster(request: RenderRequest): Promise<RenderResult> {
   const epoch = sourceDateEpoch(request.env)
-  const { plans, diagnostics, hostnames } = planFromInput(request)
-  if (hasErrors(diagnostics)) return { diagnostics, plans: [], notes: [], warnings: [], secretFiles: [] }
+  const cluster = loadCluster(request)
+  if (hasErrors(cluster.diagnostics)) return { diagnostics: cluster.diagnostics, hostnames: [], notes: [] }
+  const planned = streamPlans(cluster, request)
+  const diagnostics = [...cluster.diagnostics, ...planned.diagnostics]
+  if (hasErrors(diagnostics)) return { diagnostics, hostnames: [], notes: [] }
+  const hostnames = planned.nodes.map((n) => n.node.hostname)
   let largest = 0
-  // Rendered one node at a time as the writer takes them, so only one node's texts are held at once.
+  let done = 0
+  // Planned and rendered one node at a time as the writer takes them, so only a few nodes' texts are held at once.
   function* renderedNodes(): Generator<NodeOutput> {
-    for (const plan of plans) {
+    for (const plan of planned.plans) {
       const artifacts = renderNode(plan)
       largest = Math.max(largest, Buffer.byteLength(artifacts.find((a) => a.path === 'cloud-init/user-data')!.content))
       yield { hostname: plan.hostname, artifacts }
+      request.onProgress?.(++done, hostnames.length)
     }
   }
-  const parallel = plans.length >= PARALLEL_WRITE_NODES
+  const parallel = hostnames.length >= PARALLEL_WRITE_NODES
   const written = await writeOutput(renderedNodes(), {
     dir: request.outDir,
     epoch,
@@ -69,7 +77,7 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
     parallel,
     force: request.force,
     keepStale: request.keepStale,
-    known: new Set(hostnames),
+    known: new Set(cluster.inventory?.nodes.map((n) => n.hostname) ?? hostnames),
     inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
   })
   const { manifest } = written
@@ -79,11 +87,11 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   if (written.cleaned.length) notes.push(`removed ${written.cleaned.length} staging folder(s) of stopped runs: ${written.cleaned.join(', ')}`)
   if (written.staleRemoved.length) notes.push(`removed the folders of nodes no longer in the inventory: ${written.staleRemoved.join(', ')}`)
   if (written.staleKept.length) warnings.push(`kept the folders of nodes no longer in the inventory (--keep-stale): ${written.staleKept.join(', ')}`)
-  const rendered = new Set(plans.map((p) => p.hostname))
+  const rendered = new Set(hostnames)
   const secretFiles = manifest.files.filter((f) => rendered.has(f.path.split('/')[0]!) && (parseInt(f.mode, 8) & 0o077) === 0).map((f) => f.path)
   if (largest > SMALL_USER_DATA_LIMIT) {
     notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +
       'but EC2 accepts at most 16 KiB; gzip it there (cloud-init reads gzip-compressed user-data)')
   }
-  return { diagnostics, plans, manifest, notes, warnings, secretFiles }
+  return { diagnostics, hostnames, manifest, notes, warnings, secretFiles }
 }
