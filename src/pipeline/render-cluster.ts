@@ -60,10 +60,13 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   const hostnames = planned.nodes.map((n) => n.node.hostname)
   let largest = 0
   let done = 0
+  // Step notes once each, not once per node.
+  const stepNotes = new Set<string>()
   // Planned and rendered one node at a time as the writer takes them, so only a few nodes' texts are held at once.
   function* renderedNodes(): Generator<NodeOutput> {
     for (const plan of planned.plans) {
       const artifacts = renderNode(plan)
+      for (const step of plan.steps) for (const n of step.notes) stepNotes.add(n)
       largest = Math.max(largest, Buffer.byteLength(artifacts.find((a) => a.path === 'cloud-init/user-data')!.content))
       yield { hostname: plan.hostname, artifacts }
       request.onProgress?.(++done, hostnames.length)
@@ -81,7 +84,7 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
     inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
   })
   const { manifest } = written
-  const notes: string[] = []
+  const notes: string[] = [...stepNotes]
   const warnings: string[] = []
   if (written.repaired) notes.push(`${request.outDir}/ held a render that was stopped half-way; ${written.repaired === 'completed' ? 'it was completed' : 'it was rolled back'} first`)
   if (written.cleaned.length) notes.push(`removed ${written.cleaned.length} staging folder(s) of stopped runs: ${written.cleaned.join(', ')}`)

@@ -2,6 +2,7 @@
 // value and the profile (or node override) that set it.
 import type { NodePlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
+import { describeRootLv } from './root-lv.js'
 
 export interface DescribedSetting {
   key: string
@@ -14,6 +15,7 @@ export interface DescribedStep {
   title: string
   network: boolean
   settings: DescribedSetting[]
+  notes: string[]
   /** What the step downloads. */
   fetches: string[]
 }
@@ -21,6 +23,8 @@ export interface DescribedStep {
 export interface DescribedPlan {
   hostname: string
   roles: string[]
+  /** What the autoinstall does beyond the steps (the installed system's disk layout). */
+  install: string[]
   steps: DescribedStep[]
 }
 
@@ -45,11 +49,13 @@ export function describePlan(plan: NodePlan, node: ResolvedNode): DescribedPlan 
   return {
     hostname: plan.hostname,
     roles: node.node.roles,
+    install: [describeRootLv(plan.rootLv)],
     steps: plan.steps.map((s) => ({
       id: s.id,
       title: s.title,
       network: s.network,
       settings: s.settings.flatMap((section) => leafSettings(node, section)),
+      notes: s.notes,
       fetches: s.fetches,
     })),
   }
@@ -63,9 +69,11 @@ export function describePlans(plans: NodePlan[], nodes: ResolvedNode[]): Describ
 /** One node's text, ending with an empty line. */
 export function formatPlan(p: DescribedPlan): string {
   const lines = [`${p.hostname} (roles: ${p.roles.join(', ')})`]
+  for (const line of p.install) lines.push(`  install: ${line}`)
   p.steps.forEach((s, i) => {
     lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
     for (const set of s.settings) lines.push(`        ${set.key} = ${JSON.stringify(set.value)}  <- ${set.from}`)
+    for (const note of s.notes) lines.push(`        note: ${note}`)
     for (const f of s.fetches) lines.push(`        fetches ${f}`)
   })
   return lines.join('\n') + '\n\n'
