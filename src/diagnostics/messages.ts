@@ -1,7 +1,10 @@
 // Every diagnostic text, named, so tests compare against the same constant the validators use.
 // Texts say what is wrong and, where it helps, what to write instead.
 
-const q = JSON.stringify
+import { excerpt } from './excerpt.js'
+
+// Values and keys from the input are quoted short and sanitised (excerpt.ts).
+const q = excerpt
 
 function suggestion(s: string | undefined): string {
   return s === undefined ? '' : ` (did you mean ${q(s)}?)`

@@ -9,7 +9,7 @@
 //   could not be placed; profiles with `extends:` cover the reuse they are meant for.
 // - keys that are not scalars (`? [a, b]`).
 // Tabs in indentation, bad indentation, unknown tags and the like are js-yaml's own errors (YAML_SYNTAX).
-import { readFileSync } from 'node:fs'
+import { MAX_INVENTORY_BYTES, readInputFile } from './read-input.js'
 import { constructFromEvents, getScalarValue, parseEvents, type Event, type ScalarEvent } from 'js-yaml'
 import type { Diagnostic, PathSegment } from '../diagnostics/diagnostic.js'
 import { formatPath } from '../diagnostics/diagnostic.js'
@@ -37,15 +37,15 @@ export interface LoadResult {
   diagnostics: Diagnostic[]
 }
 
-export function loadYamlFile(file: string): LoadResult {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? M.fileNotFound : M.fileUnreadable(String((e as Error).message))
-    return { diagnostics: [diag(file, 1, 1, 'FILE_READ', [], reason)] }
+/** `limit`: the most bytes the file may have and what it is, for the message (an inventory by default). */
+export function loadYamlFile(file: string, limit: { maxBytes: number; what: string } = { maxBytes: MAX_INVENTORY_BYTES, what: 'an inventory' }): LoadResult {
+  const read = readInputFile(file, limit.maxBytes, limit.what)
+  if (!read.ok) {
+    const code = read.code === 'FILE_NOT_FOUND' ? 'FILE_READ' : read.code
+    const message = read.code === 'FILE_NOT_FOUND' ? M.fileNotFound : read.message
+    return { diagnostics: [diag(file, read.line, read.col, code, [], message)] }
   }
-  return loadYamlText(file, text)
+  return loadYamlText(file, read.text)
 }
 
 export function loadYamlText(file: string, input: string): LoadResult {

@@ -32,7 +32,7 @@ export interface LoadedCluster {
   diagnostics: Diagnostic[]
 }
 
-function shippedProfilesDir(): string {
+export function shippedProfilesDir(): string {
   return join(packageRoot(), 'profiles')
 }
 

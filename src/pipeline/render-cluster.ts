@@ -1,11 +1,9 @@
 // The whole render: load -> validate -> resolve -> plan -> render -> write. Returns diagnostics instead of writing
 // when the input has errors.
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Manifest } from '../write/manifest.js'
+import { readManifest, type Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
-import { loadCluster, type ClusterInput } from './load-cluster.js'
+import { loadCluster, shippedProfilesDir, type ClusterInput } from './load-cluster.js'
 import { planCluster, streamPlans } from './plan-cluster.js'
 import { renderNode } from '../render/render-node.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
@@ -19,6 +17,10 @@ export interface RenderRequest extends ClusterInput {
   env: NodeJS.ProcessEnv
   /** Called after each node is rendered (for a progress line). */
   onProgress?: (done: number, total: number) => void
+  /** Replace folders in the output folder that bai-seed's manifest does not account for. */
+  force?: boolean
+  /** Keep the folders of nodes no longer in the inventory (they are removed by default). */
+  keepStale?: boolean
 }
 
 export interface RenderResult {
@@ -30,6 +32,10 @@ export interface RenderResult {
   manifest?: Manifest
   /** Notes about the outputs (not the inputs), for the user. */
   notes: string[]
+  /** Warnings about the output folder (stale node folders kept), for the user. */
+  warnings?: string[]
+  /** Files of this render that hold a secret (mode 0600/0700), by manifest path. */
+  secretFiles?: string[]
 }
 
 /** The smallest user-data limit among common clouds (EC2 takes 16 KiB). NoCloud seeds and most others take more. */
@@ -71,22 +77,34 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
     }
   }
   const parallel = hostnames.length >= PARALLEL_WRITE_NODES
-  const manifest = await writeOutput(renderedNodes(), { dir: request.outDir, epoch, seedIsos: request.isos, parallel })
+  const written = await writeOutput(renderedNodes(), {
+    dir: request.outDir,
+    epoch,
+    seedIsos: request.isos,
+    parallel,
+    force: request.force,
+    keepStale: request.keepStale,
+    known: new Set(cluster.inventory?.nodes.map((n) => n.hostname) ?? hostnames),
+    inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
+  })
+  const { manifest } = written
   const notes: string[] = [...stepNotes]
+  const warnings: string[] = []
+  if (written.repaired) notes.push(`${request.outDir}/ held a render that was stopped half-way; ${written.repaired === 'completed' ? 'it was completed' : 'it was rolled back'} first`)
+  if (written.cleaned.length) notes.push(`removed ${written.cleaned.length} staging folder(s) of stopped runs: ${written.cleaned.join(', ')}`)
+  if (written.staleRemoved.length) notes.push(`removed the folders of nodes no longer in the inventory: ${written.staleRemoved.join(', ')}`)
+  if (written.staleKept.length) warnings.push(`kept the folders of nodes no longer in the inventory (--keep-stale): ${written.staleKept.join(', ')}`)
+  const rendered = new Set(hostnames)
+  const secretFiles = manifest.files.filter((f) => rendered.has(f.path.split('/')[0]!) && (parseInt(f.mode, 8) & 0o077) === 0).map((f) => f.path)
   if (largest > SMALL_USER_DATA_LIMIT && !toldBefore) {
     notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +
       'but EC2 accepts at most 16 KiB; gzip it there (cloud-init reads gzip-compressed user-data)')
   }
-  return { diagnostics, hostnames, cluster: cluster.inventory!.cluster.name, manifest, notes }
+  return { diagnostics, hostnames, cluster: cluster.inventory!.cluster.name, manifest, notes, warnings, secretFiles }
 }
 
 /** The largest cloud-init/user-data the output folder's manifest.json lists (0 without one). */
 function largestCloudUserData(outDir: string): number {
-  let manifest: Manifest
-  try {
-    manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as Manifest
-  } catch {
-    return 0
-  }
-  return Math.max(0, ...(manifest.files ?? []).filter((f) => f.path.endsWith('/cloud-init/user-data')).map((f) => f.size))
+  const manifest = readManifest(outDir)
+  return Math.max(0, ...(manifest?.files ?? []).filter((f) => f.path.endsWith('/cloud-init/user-data')).map((f) => f.size))
 }

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path'
 import type { SourceDoc } from '../load/source-doc.js'
 import { loadYamlFile } from '../load/load-yaml.js'
 import type { Diagnostic } from '../diagnostics/diagnostic.js'
+import { MAX_PROFILE_BYTES } from '../load/read-input.js'
 
 export interface Profile {
   name: string
@@ -41,7 +42,7 @@ export function loadProfileSet(dirs: string[], diagnostics: Diagnostic[], valida
   const broken = new Set<string>()
   dirs.forEach((dir, layer) => {
     for (const file of profileFiles(dir)) {
-      const loaded = loadYamlFile(file)
+      const loaded = loadYamlFile(file, { maxBytes: MAX_PROFILE_BYTES, what: 'a profile' })
       diagnostics.push(...loaded.diagnostics)
       const doc = loaded.doc
       const found = doc && validate ? validate(doc) : []

@@ -1,6 +1,7 @@
 // JSON Schema validation of a loaded file (ajv; validators generated at build time or compiled once per process),
 // with each ajv error turned into a diagnostic at the exact YAML position: unknown keys point at the key, missing
 // keys at the parent, anything else at the offending value.
+import { excerpt } from '../diagnostics/excerpt.js'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { SourceDoc } from '../load/source-doc.js'
 import { closest } from './did-you-mean.js'
@@ -158,7 +159,7 @@ function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'nothing (an empty value)'
   if (Array.isArray(v)) return 'a list'
   if (typeof v === 'object') return 'a mapping'
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`
+  if (typeof v === 'string') return `the string ${excerpt(v)}`
   if (typeof v === 'number') return `the number ${v}`
   return String(v)
 }

@@ -7,9 +7,10 @@
 //     may read (the rendered files holding a password hash), whatever the umask of the machine;
 //   - gzip framing with fixed header fields (gzip-member.ts);
 //   - a manifest.json of the bundled files (path, size, mode, sha256) as the last entry.
-// The archive is written to a staging folder inside the output folder and renamed into place.
+// The archive is written to a staging folder inside the output folder and renamed into place; it is 0600 when any
+// entry is.
 import { createReadStream, createWriteStream, type Stats } from 'node:fs'
-import { lstat, mkdtemp, readdir, rename, rm } from 'node:fs/promises'
+import { chmod, lstat, mkdtemp, readdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -42,6 +43,8 @@ export interface BundleRequest {
 
 export interface BundleResult {
   path: string
+  /** 0600 when any entry holds a secret, else 0644. */
+  mode: number
   entries: BundleEntry[]
 }
 
@@ -120,19 +123,22 @@ export async function writeBundle(request: BundleRequest): Promise<BundleResult>
   const entries = await collectBundleEntries(request.dir, request.root, request.hostnames)
   const manifest = await bundleManifest(request.root, entries)
   const date = new Date(request.epoch * 1000)
-  const staging = await mkdtemp(join(request.dir, '.bundle-'))
+  const staging = await mkdtemp(join(request.dir, `.bundle-${process.pid}-`))
   try {
     const tmp = join(staging, `bundle.${request.format}`)
-    const out = createWriteStream(tmp, { mode: 0o644 })
+    // Readable by its owner only when any entry is: the archive holds what they hold.
+    const mode = entries.some((e) => e.type === 'file' && (e.mode & 0o077) === 0) ? 0o600 : 0o644
+    const out = createWriteStream(tmp, { mode, flags: 'wx' })
     const archive = request.format === 'zip' ? new ZipArchive({ zlib: { level: 9 } }) : new TarArchive()
     // A missing or unreadable file must fail the bundle, not leave a hole in it.
     archive.on('warning', (e) => archive.emit('error', e))
     const written = request.format === 'zip' ? pipeline(archive, out) : gzipTo(archive, out)
     appendEntries(archive, request.format, request.root, entries, manifest, date)
     await Promise.all([written, archive.finalize()])
+    await chmod(tmp, mode)
     const path = join(request.dir, `bundle.${request.format}`)
     await rename(tmp, path)
-    return { path, entries }
+    return { path, entries, mode }
   } finally {
     await rm(staging, { recursive: true, force: true })
   }
