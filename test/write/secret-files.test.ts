@@ -39,8 +39,9 @@ test('credentials: files 0600 on disk, in the ISOs and the bundle; render names 
   const bundle = join(out, 'bundle.tar.gz')
   assert.is(statSync(bundle).mode & 0o777, 0o600, 'the bundle holds secrets')
   const entries = run('bsdtar', ['-tvzf', bundle]).stdout
-  assert.match(entries, /-rwx------ .* bai-all\/provision\.sh/)
-  assert.match(entries, /-rw------- .* bai-all\/cloud-init\/user-data/)
+  // The bundle's one top-level folder is the cluster's name (`lab`).
+  assert.match(entries, /-rwx------ .* lab\/bai-all\/provision\.sh/)
+  assert.match(entries, /-rw------- .* lab\/bai-all\/cloud-init\/user-data/)
 })
 
 test('without secrets everything stays world-readable, the bundle too', () => {
