@@ -47,10 +47,9 @@ export default class Iso extends BaseCommand {
       process.stderr.write('nothing written\n')
       return this.exit(EXIT_INPUT)
     }
-    for (const s of result.remastered.skippedSymlinks) this.warning('ISO', `symbolic link ${s} of the base ISO is not copied`)
     const r = result.remastered
     this.log(
-      `wrote ${result.file} (${(r.size / 1048576).toFixed(1)} MiB, ${r.layout} layout, ${r.files} files of the base, ` +
+      `wrote ${result.file} (${(r.size / 1048576).toFixed(1)} MiB, ${r.layout} layout, ${r.files} files and ${r.symlinks} symbolic links of the base, ` +
         `${r.patched.map((p) => `${p.path}: ${p.entries}`).join(', ')} boot entries patched) for ${result.nodes.length} node(s): ${result.nodes.join(', ')}`,
     )
   }

@@ -1,5 +1,5 @@
 // Remasters an Ubuntu live-server ISO natively: every file of the base image is kept (copied from the base image
-// file in streaming chunks, never loaded whole), its boot menus are patched (boot-config.ts), the seed is added, and
+// file in streaming chunks, never loaded whole) and so is every symbolic link (Rock Ridge SL), its boot menus are patched (boot-config.ts), the seed is added, and
 // the boot structures are rebuilt for the new file positions. Layouts:
 //   20.04  ISOLINUX El Torito entry (isolinux.bin, boot info table) + EFI entry (boot/grub/efi.img inside the ISO
 //          tree), isohybrid MBR (partition 2, type EF, is the EFI image) and GPT, so that the file also boots from a
@@ -14,7 +14,7 @@ import { isohybridMbr } from './isohybrid-mbr.js'
 import { GPT_BACKUP_BLOCKS, hybridGpt } from './hybrid-gpt.js'
 import { layoutImage } from '../write/iso9660/layout.js'
 import { writeImageFile } from '../write/iso9660/image-writer.js'
-import { emptyDir, type IsoDirNode, type IsoFileNode } from '../write/iso9660/tree.js'
+import { emptyDir, type IsoDirNode, type IsoFileNode, type IsoSymlinkNode } from '../write/iso9660/tree.js'
 
 export class RemasterError extends Error {}
 
@@ -63,8 +63,8 @@ export interface RemasterResult {
   size: number
   /** Boot menus patched, with the number of entries in each. */
   patched: { path: string; entries: number }[]
-  /** Symbolic links of the base image, which this writer does not record. */
-  skippedSymlinks: string[]
+  /** Symbolic links of the base image, recorded as they were (Rock Ridge SL). */
+  symlinks: number
   files: number
 }
 
@@ -102,12 +102,18 @@ export async function remaster(input: RemasterInput): Promise<RemasterResult> {
   const layout = detectLayout(iso)
   const root = emptyDir(Buffer.alloc(0))
   const patched: RemasterResult['patched'] = []
-  const skippedSymlinks: string[] = []
+  let symlinks = 0
   const byPath = new Map<string, IsoFileNode>()
   let files = 0
   for (const e of iso.entries) {
     if (e.type === 'directory') dirAt(root, e.path).mode = e.mode
-    else if (e.type === 'symlink') skippedSymlinks.push(`${e.path} -> ${e.target}`)
+    else if (e.type === 'symlink') {
+      symlinks++
+      const dir = dirAt(root, parentOf(e.path))
+      const name = Buffer.from(basename(e.path), 'utf8')
+      const link: IsoSymlinkNode = { type: 'symlink', name, mode: e.mode, uid: 0, gid: 0, target: Buffer.from(e.target, 'utf8') }
+      dir.children.set(name.toString('latin1'), link)
+    }
     else {
       files++
       const kind = bootConfigKind(e.path)
@@ -173,5 +179,5 @@ export async function remaster(input: RemasterInput): Promise<RemasterResult> {
   gpt.primary.copy(planned.head, 512)
   gpt.backup.copy(planned.tail!, planned.tail!.length - gpt.backup.length)
   await writeImageFile(planned, input.outFile)
-  return { layout: layout.kind, size: planned.size, patched, skippedSymlinks, files }
+  return { layout: layout.kind, size: planned.size, patched, symlinks, files }
 }

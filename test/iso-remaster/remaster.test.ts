@@ -40,13 +40,30 @@ test('iso: every file kept, boot menus patched, the seed added; the same bytes t
   const iso = join(out, 'installer', 'bai-example-autoinstall.iso')
   assert.match(r.stdout, /20\.04 layout/)
   assert.match(r.stdout, /for 3 node\(s\): bai-m1, bai-a01, bai-a02/)
-  // The base's symbolic links are named, not silently lost.
-  assert.match(r.stderr, /warning\[ISO\] symbolic link ubuntu -> \. of the base ISO is not copied/)
+  assert.match(r.stdout, /files and 2 symbolic links of the base/)
+  assert.not.match(r.stderr, /warning/)
 
   const list = (i: string): string[] => run('isoinfo', ['-R', '-f', '-i', i]).stdout.trim().split('\n').sort()
   const before = list(base)
   const after = list(iso)
-  assert.equal(before.filter((p) => !after.includes(p)).filter((p) => p !== '/ubuntu' && p !== '/dists/stable'), [], 'every file of the base is kept')
+  assert.equal(before.filter((p) => !after.includes(p)), [], 'every file and link of the base is kept')
+  // The base's symbolic links, read back by three readers: Rock Ridge SL as the base had it.
+  const links = (i: string): string[] => run('isoinfo', ['-R', '-l', '-i', i]).stdout.split('\n').filter((l) => l.startsWith('l')).map((l) => l.replace(/^.*\]\s+/, '').trim()).sort()
+  assert.equal(links(iso), ['stable -> focal', 'ubuntu -> .'])
+  assert.equal(links(iso), links(base))
+  const lsdl = (i: string): string[] => {
+    const x = run('xorriso', ['-indev', i, '-lsdl', '/ubuntu', '/dists/stable'])
+    assert.is(x.status, 0, x.stderr)
+    // Mode, owner and target; not the date.
+    return x.stdout.trim().split('\n').map((l) => l.split(/\s+/).slice(0, 4).join(' ') + ' ' + l.replace(/^.*? '/, "'"))
+  }
+  assert.equal(lsdl(iso), ["lr-xr-xr-x 1 0 0 '/dists/stable' -> 'focal'", "lr-xr-xr-x 1 0 0 '/ubuntu' -> '.'"])
+  assert.equal(lsdl(iso), lsdl(base), 'modes as the base had them')
+  const tar = run('bsdtar', ['-tvf', iso])
+  assert.match(tar.stdout, /^l.* ubuntu -> \.$/m, tar.stdout)
+  assert.match(tar.stdout, /^l.* dists\/stable -> focal$/m, tar.stdout)
+  // Joliet has no links (libisofs leaves them out too).
+  assert.not.ok(run('isoinfo', ['-J', '-f', '-i', iso]).stdout.split('\n').includes('/ubuntu'))
   for (const p of ['/nocloud/user-data', '/nocloud/meta-data', '/nocloud/select-node.sh', '/nocloud/nodes/bai-a01.yaml']) assert.ok(after.includes(p), p)
   for (const p of ['/casper/vmlinuz', '/casper/initrd', '/boot/grub/efi.img', '/EFI/BOOT/BOOTx64.EFI']) {
     assert.is(createHash('sha256').update(isoinfo(iso, p), 'latin1').digest('hex'), createHash('sha256').update(isoinfo(base, p), 'latin1').digest('hex'), p)
@@ -137,7 +154,7 @@ test('iso: a base without the 20.04 layout is refused with what was found; a nod
   writeFileSync(inv, readFileSync(exampleInventory, 'utf8').replace('    mac: "52:54:00:20:30:10"\n', ''))
   const r4 = runCli(['iso', '--base', base, '-c', inv, '-o', join(dir, 'o4')])
   assert.is(r4.status, 2)
-  assert.match(r4.stderr, /error\[ISO\] bai-m1: no MAC address in the inventory/)
+  assert.match(r4.stderr, /error\[ISO\] bai-m1: no MAC address or serial number in the inventory/)
 })
 
 test.run()
