@@ -103,4 +103,3 @@ export interface Settings {
   images: ImagesSettings
 }
 
-export type SectionName = keyof Settings

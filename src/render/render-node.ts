@@ -7,6 +7,7 @@ import { buildMetaData, userDataDigest } from './cloud-config/render-meta-data.j
 import { buildAutoinstall } from './autoinstall/render-autoinstall.js'
 import { cloudConfigText, dumpYaml } from './yaml-dump.js'
 import { BAI_SEED_VERSION } from '../version.js'
+import { fileMode } from '../write/file-mode.js'
 
 export interface Artifact {
   /** Path inside the node's folder, '/'-separated. */
@@ -28,7 +29,7 @@ export function renderNode(plan: NodePlan): Artifact[] {
   const file = (path: string, content: string, holdsSecret: boolean, exec = false, sha256?: string): Artifact => ({
     path,
     content,
-    mode: holdsSecret ? (exec ? 0o700 : 0o600) : exec ? 0o755 : 0o644,
+    mode: fileMode(holdsSecret, exec),
     ...(sha256 ? { sha256 } : {}),
   })
   const autoDigest = userDataDigest(autoUserData)
