@@ -25,9 +25,14 @@ export function printFigures(f: Figures, goals: Goal[], print: Print): void {
     print('Full render: node bin/run.js render (all text artifacts, 2 seed ISOs per node, manifest.json)')
     table(
       print,
-      ['nodes', 'wall s median (min-max)', 'nodes/s', 'peak RSS MiB (min-max)', 'files', 'MiB out'],
-      f.render.map((r) => [String(r.nodes), secs(r.series.wallMs), r.nodesPerSecond.toFixed(0), mib(r.series.maxRssKiB), String(r.files), (r.bytes / 2 ** 20).toFixed(1)]),
+      ['nodes', 'wall s median (min-max)', 'nodes/s', 'peak RSS MiB (min-max)', 'files', 'MiB out', 'KiB/node'],
+      f.render.map((r) => [String(r.nodes), secs(r.series.wallMs), r.nodesPerSecond.toFixed(0), mib(r.series.maxRssKiB), String(r.files), (r.bytes / 2 ** 20).toFixed(1), (r.bytes / r.nodes / 1024).toFixed(1)]),
     )
+    print('')
+  }
+  if (f.planJson) {
+    const p = f.planJson
+    print(`plan --json, ${p.nodes} nodes (to /dev/null): ${secs(p.series.wallMs)} s, peak RSS ${mib(p.series.maxRssKiB)} MiB`)
     print('')
   }
   if (f.seedIsos) {
@@ -46,10 +51,11 @@ export function printFigures(f: Figures, goals: Goal[], print: Print): void {
     print(`ISO writer on a ${(t.payloadBytes / 2 ** 30).toFixed(0)} GiB payload (3 large files, 512 small ones)`)
     table(
       print,
-      ['tool', 'wall s median (min-max)', 'MiB/s', 'peak RSS MiB (min-max)', 'time / ours'],
+      ['tool', 'wall s median (min-max)', 'CPU s median', 'MiB/s', 'peak RSS MiB (min-max)', 'time / ours'],
       Object.entries(t.series).map(([name, s]: [string, Series & { mibPerSecond: number }]) => [
         name,
         secs(s.wallMs),
+        s3(s.cpuMs.median),
         s.mibPerSecond.toFixed(0),
         mib(s.maxRssKiB),
         (s.wallMs.median / ours).toFixed(2),

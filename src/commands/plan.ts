@@ -10,15 +10,16 @@ export default class Plan extends BaseCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Plan)
     const { loadCluster } = await import('../pipeline/load-cluster.js')
-    const { planCluster } = await import('../pipeline/plan-cluster.js')
-    const { describePlans, formatPlans } = await import('../plan/describe-plan.js')
+    const { streamPlans } = await import('../pipeline/plan-cluster.js')
+    const { describedPlanText } = await import('../pipeline/plan-text.js')
+    const { writeTextStream } = await import('../write/text-stream.js')
     const { hasErrors } = await import('../diagnostics/diagnostic.js')
     const cluster = loadCluster({ inventoryFile: inventoryFile(args, flags, this.argv), profileDirs: flags.profiles ?? [] })
     const planned = hasErrors(cluster.diagnostics)
-      ? { plans: [], diagnostics: [] }
-      : planCluster(cluster, { only: flags.node ?? [], powerOffWhenDone: false, env: process.env })
+      ? { plans: [], nodes: [], diagnostics: [] }
+      : streamPlans(cluster, { only: flags.node ?? [], powerOffWhenDone: false, env: process.env })
     this.reportDiagnostics([...cluster.diagnostics, ...planned.diagnostics], { json: flags.json })
-    const described = describePlans(planned.plans, cluster.nodes)
-    this.log(flags.json ? JSON.stringify(described, null, 2) : formatPlans(described))
+    // Streamed node by node: `plan --json` of 10,000 nodes is ~170 MB of text.
+    await writeTextStream(process.stdout, describedPlanText(planned, flags.json))
   }
 }

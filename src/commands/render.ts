@@ -18,7 +18,10 @@ export default class Render extends BaseCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Render)
     const { renderCluster } = await import('../pipeline/render-cluster.js')
+    const { progressLine } = await import('../cli/progress.js')
+    const progress = progressLine(process.stderr, 'rendered')
     const result = await renderCluster({
+      onProgress: progress.update,
       inventoryFile: inventoryFile(args, flags, this.argv),
       profileDirs: flags.profiles ?? [],
       outDir: flags.output,
@@ -27,9 +30,10 @@ export default class Render extends BaseCommand {
       isos: flags.iso,
       env: process.env,
     })
+    progress.end()
     this.reportDiagnostics(result.diagnostics, { writes: true })
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`)
     const files = result.manifest!.files.length
-    this.log(`rendered ${result.plans.length} node(s) into ${flags.output}/ (${files} files in manifest.json)`)
+    this.log(`rendered ${result.hostnames.length} node(s) into ${flags.output}/ (${files} files in manifest.json)`)
   }
 }

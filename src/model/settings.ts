@@ -59,6 +59,8 @@ export interface ServicesSettings {
 
 export interface HostsSettings {
   enabled: boolean
+  /** Which nodes the block names: the service nodes and the node itself, or every node. */
+  scope: 'services' | 'all'
 }
 
 export interface StorageSettings {

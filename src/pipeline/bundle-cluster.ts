@@ -20,7 +20,7 @@ export async function bundleCluster(request: BundleClusterRequest): Promise<Bund
   if (!rendered.manifest) return rendered
   const bundle = await writeBundle({
     dir: request.outDir,
-    hostnames: rendered.plans.map((p) => p.hostname),
+    hostnames: rendered.hostnames,
     format: request.format,
     epoch: sourceDateEpoch(request.env),
   })

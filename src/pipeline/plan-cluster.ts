@@ -1,10 +1,12 @@
 // resolve -> plan: one NodePlan per selected node. Reads the plaintext password (if the inventory points at one)
 // here, once, and hands it only to the hashing in buildPlan.
 import type { NodePlan } from '../model/plan.js'
+import type { ResolvedNode } from '../model/resolved.js'
 import type { Diagnostic } from '../diagnostics/diagnostic.js'
 import type { LoadedCluster } from './load-cluster.js'
 import { buildPlan } from '../plan/build-plan.js'
 import { readPlaintext, PasswordSourceError } from '../plan/password.js'
+import { clusterFacts } from '../plan/cluster-facts.js'
 
 export interface PlanRequest {
   /** Hostnames to plan; empty means every node. */
@@ -13,7 +15,20 @@ export interface PlanRequest {
   env: NodeJS.ProcessEnv
 }
 
+export interface PlanStream {
+  diagnostics: Diagnostic[]
+  /** The selected nodes, in inventory order. */
+  nodes: ResolvedNode[]
+  /** Their plans, each built when the iteration reaches it (a 10,000-node cluster is never held as plans at once). */
+  plans: Iterable<NodePlan>
+}
+
 export function planCluster(cluster: LoadedCluster, request: PlanRequest): { plans: NodePlan[]; diagnostics: Diagnostic[] } {
+  const stream = streamPlans(cluster, request)
+  return { plans: [...stream.plans], diagnostics: stream.diagnostics }
+}
+
+export function streamPlans(cluster: LoadedCluster, request: PlanRequest): PlanStream {
   const diagnostics: Diagnostic[] = []
   const inventory = cluster.inventory!
   const doc = cluster.inventoryDoc!
@@ -32,8 +47,15 @@ export function planCluster(cluster: LoadedCluster, request: PlanRequest): { pla
     const { line, col } = doc.locate(['password'], 'value')
     diagnostics.push({ file: doc.file, line, col, code: 'PASSWORD_SOURCE', path: 'password', severity: 'error', message: e.message })
   }
-  if (diagnostics.length) return { plans: [], diagnostics }
-  const selected = cluster.nodes.filter((n) => request.only.length === 0 || request.only.includes(n.node.hostname))
-  const plans = selected.map((n) => buildPlan(inventory, n, { powerOffWhenDone: request.powerOffWhenDone, plaintextPassword: plaintext }))
-  return { plans, diagnostics }
+  if (diagnostics.length) return { plans: [], nodes: [], diagnostics }
+  const only = new Set(request.only)
+  const selected = cluster.nodes.filter((n) => only.size === 0 || only.has(n.node.hostname))
+  const facts = clusterFacts(cluster.nodes)
+  const options = { powerOffWhenDone: request.powerOffWhenDone, plaintextPassword: plaintext, cluster: facts }
+  const plans = {
+    *[Symbol.iterator](): Generator<NodePlan> {
+      for (const n of selected) yield buildPlan(inventory, n, options)
+    },
+  }
+  return { plans, nodes: selected, diagnostics }
 }

@@ -4,7 +4,7 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
 import { loadCluster, type ClusterInput } from './load-cluster.js'
-import { planCluster } from './plan-cluster.js'
+import { planCluster, streamPlans } from './plan-cluster.js'
 import { renderNode } from '../render/render-node.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
@@ -15,11 +15,14 @@ export interface RenderRequest extends ClusterInput {
   powerOffWhenDone: boolean
   isos: boolean
   env: NodeJS.ProcessEnv
+  /** Called after each node is rendered (for a progress line). */
+  onProgress?: (done: number, total: number) => void
 }
 
 export interface RenderResult {
   diagnostics: Diagnostic[]
-  plans: NodePlan[]
+  /** The rendered nodes, in inventory order. */
+  hostnames: string[]
   manifest?: Manifest
   /** Notes about the outputs (not the inputs), for the user. */
   notes: string[]
@@ -41,23 +44,29 @@ export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): 
 
 export async function renderCluster(request: RenderRequest): Promise<RenderResult> {
   const epoch = sourceDateEpoch(request.env)
-  const { plans, diagnostics } = planFromInput(request)
-  if (hasErrors(diagnostics)) return { diagnostics, plans: [], notes: [] }
+  const cluster = loadCluster(request)
+  if (hasErrors(cluster.diagnostics)) return { diagnostics: cluster.diagnostics, hostnames: [], notes: [] }
+  const planned = streamPlans(cluster, request)
+  const diagnostics = [...cluster.diagnostics, ...planned.diagnostics]
+  if (hasErrors(diagnostics)) return { diagnostics, hostnames: [], notes: [] }
+  const hostnames = planned.nodes.map((n) => n.node.hostname)
   let largest = 0
-  // Rendered one node at a time as the writer takes them, so only one node's texts are held at once.
+  let done = 0
+  // Planned and rendered one node at a time as the writer takes them, so only a few nodes' texts are held at once.
   function* renderedNodes(): Generator<NodeOutput> {
-    for (const plan of plans) {
+    for (const plan of planned.plans) {
       const artifacts = renderNode(plan)
       largest = Math.max(largest, Buffer.byteLength(artifacts.find((a) => a.path === 'cloud-init/user-data')!.content))
       yield { hostname: plan.hostname, artifacts }
+      request.onProgress?.(++done, hostnames.length)
     }
   }
-  const parallel = plans.length >= PARALLEL_WRITE_NODES
+  const parallel = hostnames.length >= PARALLEL_WRITE_NODES
   const manifest = await writeOutput(renderedNodes(), { dir: request.outDir, epoch, seedIsos: request.isos, parallel })
   const notes: string[] = []
   if (largest > SMALL_USER_DATA_LIMIT) {
     notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +
       'but EC2 accepts at most 16 KiB; gzip it there (cloud-init reads gzip-compressed user-data)')
   }
-  return { diagnostics, plans, manifest, notes }
+  return { diagnostics, hostnames, manifest, notes }
 }

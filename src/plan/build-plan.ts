@@ -2,7 +2,7 @@
 import type { Inventory } from '../model/inventory.js'
 import type { NodePlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
-import type { PlanContext } from './step-def.js'
+import type { ClusterFacts, PlanContext } from './step-def.js'
 import { STEP_ORDER } from './step-order.js'
 import { passwordHash } from './password.js'
 import { nodeMirrors } from './node-mirrors.js'
@@ -13,6 +13,7 @@ export interface PlanOptions {
   powerOffWhenDone: boolean
   /** Plaintext password read at render time (never written anywhere), or null. */
   plaintextPassword: string | null
+  cluster: ClusterFacts
 }
 
 export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options: PlanOptions): NodePlan {
@@ -60,7 +61,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     disk: node.disk ?? { size: 'largest' },
     powerOffWhenDone: options.powerOffWhenDone,
   }
-  const ctx: PlanContext = { inventory, resolved, settings, node, plan }
+  const ctx: PlanContext = { inventory, resolved, settings, node, plan, cluster: options.cluster }
   const steps = STEP_ORDER.filter((def) => def.applies(ctx)).map((def) => {
     const vars = def.vars(ctx)
     return {

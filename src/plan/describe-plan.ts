@@ -40,33 +40,37 @@ function leafSettings(node: ResolvedNode, section: string): DescribedSetting[] {
   return out
 }
 
+/** `node`: the resolved node the plan was made from. */
+export function describePlan(plan: NodePlan, node: ResolvedNode): DescribedPlan {
+  return {
+    hostname: plan.hostname,
+    roles: node.node.roles,
+    steps: plan.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      network: s.network,
+      settings: s.settings.flatMap((section) => leafSettings(node, section)),
+      fetches: s.fetches,
+    })),
+  }
+}
+
 export function describePlans(plans: NodePlan[], nodes: ResolvedNode[]): DescribedPlan[] {
-  return plans.map((plan) => {
-    const node = nodes.find((n) => n.node.hostname === plan.hostname)!
-    return {
-      hostname: plan.hostname,
-      roles: node.node.roles,
-      steps: plan.steps.map((s) => ({
-        id: s.id,
-        title: s.title,
-        network: s.network,
-        settings: s.settings.flatMap((section) => leafSettings(node, section)),
-        fetches: s.fetches,
-      })),
-    }
+  const byHost = new Map(nodes.map((n) => [n.node.hostname, n]))
+  return plans.map((plan) => describePlan(plan, byHost.get(plan.hostname)!))
+}
+
+/** One node's text, ending with an empty line. */
+export function formatPlan(p: DescribedPlan): string {
+  const lines = [`${p.hostname} (roles: ${p.roles.join(', ')})`]
+  p.steps.forEach((s, i) => {
+    lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
+    for (const set of s.settings) lines.push(`        ${set.key} = ${JSON.stringify(set.value)}  <- ${set.from}`)
+    for (const f of s.fetches) lines.push(`        fetches ${f}`)
   })
+  return lines.join('\n') + '\n\n'
 }
 
 export function formatPlans(plans: DescribedPlan[]): string {
-  const lines: string[] = []
-  for (const p of plans) {
-    lines.push(`${p.hostname} (roles: ${p.roles.join(', ')})`)
-    p.steps.forEach((s, i) => {
-      lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
-      for (const set of s.settings) lines.push(`        ${set.key} = ${JSON.stringify(set.value)}  <- ${set.from}`)
-      for (const f of s.fetches) lines.push(`        fetches ${f}`)
-    })
-    lines.push('')
-  }
-  return lines.join('\n')
+  return plans.map(formatPlan).join('').slice(0, -1)
 }

@@ -11,6 +11,13 @@ export interface PlanContext {
   node: NodeEntry
   /** Everything in the node plan except `steps`. */
   plan: Omit<NodePlan, 'steps'>
+  /** Facts about the whole cluster that a node's steps need. */
+  cluster: ClusterFacts
+}
+
+export interface ClusterFacts {
+  /** Hostnames of the service nodes: those running a Backend.AI service other than the agent. */
+  serviceHosts: ReadonlySet<string>
 }
 
 export interface StepDef {

@@ -72,6 +72,19 @@ export function resolveProfile(set: ProfileSet, name: string, diagnostics: Diagn
   return applyProfiles(chain)
 }
 
+// Nodes with the same roles and no overrides resolve to the same settings: resolved once per chain and shared (read
+// only), so a 10,000-node inventory holds a handful of settings trees, not 10,000.
+const byChain = new WeakMap<ProfileSet, Map<string, ResolvedProfile>>()
+
+function appliedChain(set: ProfileSet, chain: Profile[]): ResolvedProfile {
+  let cache = byChain.get(set)
+  if (!cache) byChain.set(set, (cache = new Map()))
+  const key = chain.map((p) => `${p.file}\0${p.name}`).join('\n')
+  let hit = cache.get(key)
+  if (!hit) cache.set(key, (hit = applyProfiles(chain)))
+  return hit
+}
+
 export function resolveNode(
   inventory: Inventory,
   inventoryDoc: SourceDoc,
@@ -84,13 +97,14 @@ export function resolveNode(
   const chain = linearize(set, [BASE_PROFILE], { doc: inventoryDoc, path: ['nodes', index, 'roles'] }, diagnostics)
   linearize(set, node.roles, { doc: inventoryDoc, path: ['nodes', index, 'roles'] }, diagnostics, chain)
   if (diagnostics.length > before) return undefined
-  const { settings, trace } = applyProfiles(chain)
-  if (node.overrides) {
-    mergeInto(settings, node.overrides as Tree, trace, (path): Origin => ({
-      file: inventoryDoc.file,
-      path: ['nodes', index, 'overrides', ...path],
-      source: `node:${node.hostname}`,
-    }))
-  }
+  const shared = appliedChain(set, chain)
+  if (!node.overrides) return { node, index, settings: shared.settings as unknown as Settings, origins: shared.trace.origins }
+  const settings = structuredClone(shared.settings)
+  const trace: MergeTrace = { origins: new Map(shared.trace.origins) }
+  mergeInto(settings, node.overrides as Tree, trace, (path): Origin => ({
+    file: inventoryDoc.file,
+    path: ['nodes', index, 'overrides', ...path],
+    source: `node:${node.hostname}`,
+  }))
   return { node, index, settings: settings as unknown as Settings, origins: trace.origins }
 }

@@ -7,8 +7,8 @@ import { buildNetplan } from '../cloud-config/render-network-config.js'
 import { shellQuote } from '../script/shell-quote.js'
 import { reportInstalledCommand } from './report-installed.js'
 
-/** `script`: provision.sh as already rendered for this plan, if the caller has it. */
-export function buildAutoinstall(plan: NodePlan, script?: string): Record<string, unknown> {
+/** `script`: provision.sh as already rendered for this plan, and `compressedScript` its gz+b64 form, if the caller has them. */
+export function buildAutoinstall(plan: NodePlan, script?: string, compressedScript?: string): Record<string, unknown> {
   const ai: Record<string, unknown> = {
     version: 1,
     locale: plan.locale,
@@ -37,6 +37,8 @@ export function buildAutoinstall(plan: NodePlan, script?: string): Record<string
     // Last: a PXE-booted installer reports its finished install (one-shot network installs).
     reportInstalledCommand(),
   ]
-  ai['user-data'] = buildCloudConfig(plan, { apt: false, script })
+  // The installed system's cloud-init (20.1 and later on 20.04) unpacks the gz+b64 script; subiquity passes
+  // user-data through as it is.
+  ai['user-data'] = buildCloudConfig(plan, { apt: false, script, compressedScript })
   return { autoinstall: ai }
 }

@@ -3,14 +3,17 @@
 // provisioning script and bai-seed.service, and starts the unit; the script does every step of the plan.
 import type { NodePlan } from '../../model/plan.js'
 import { renderScript } from '../script/render-script.js'
-import { renderUnit, SCRIPT_PATH, UNIT_PATH } from '../script/unit.js'
+import { SCRIPT_PATH } from '../script/unit.js'
 import { shellQuote } from '../script/shell-quote.js'
+import { GZIP_BASE64, gzipBase64 } from './gzip-base64.js'
 
 export interface CloudConfigOptions {
   /** Include the apt mirror/proxy settings (cloud images; the installer configures apt itself for autoinstall). */
   apt: boolean
   /** provision.sh as already rendered for this plan (renderNode renders it once for its three files). */
   script?: string
+  /** The script already as gz+b64 content (renderNode compresses it once for both user-data documents). */
+  compressedScript?: string
 }
 
 export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): Record<string, unknown> {
@@ -55,12 +58,18 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
   // Trusted before apt and the first-boot script run (the script installs them again for golden images).
   if (plan.caCertificates.length) doc.ca_certs = { trusted: plan.caCertificates }
   doc.write_files = [
-    { path: SCRIPT_PATH, owner: 'root:root', permissions: '0700', content: options.script ?? renderScript(plan) },
-    { path: UNIT_PATH, owner: 'root:root', permissions: '0644', content: renderUnit() },
+    // Compressed: the script is most of the document (provision.sh beside it is the readable copy).
+    {
+      path: SCRIPT_PATH,
+      owner: 'root:root',
+      permissions: '0700',
+      encoding: GZIP_BASE64,
+      content: options.compressedScript ?? gzipBase64(options.script ?? renderScript(plan)),
+    },
   ]
   doc.runcmd = [
-    ['systemctl', 'daemon-reload'],
-    ['systemctl', 'enable', 'bai-seed.service'],
+    // The script carries bai-seed.service and installs and enables it (one copy of the unit, not two).
+    [SCRIPT_PATH, '--install-unit'],
     // --no-block: the unit is ordered after cloud-final, which is running this very command.
     ['systemctl', 'start', '--no-block', 'bai-seed.service'],
   ]

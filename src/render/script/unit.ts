@@ -1,6 +1,6 @@
 // bai-seed.service: runs the provisioning script at boot until every step is done, so a run interrupted by a reboot
-// (the NVIDIA driver needs one) or by a failure (no network yet) goes on by itself. cloud-init writes it on first
-// boot; provision.sh installs it before it reboots when run by hand.
+// (the NVIDIA driver needs one) or by a failure (no network yet) goes on by itself. provision.sh carries it and
+// installs it: on first boot when cloud-init runs `--install-unit`, and before a reboot when run by hand.
 
 export const UNIT_PATH = '/etc/systemd/system/bai-seed.service'
 export const SCRIPT_PATH = '/usr/local/sbin/bai-seed-provision'

@@ -9,6 +9,7 @@
 # State: /var/lib/bai-seed/status.json   Log: /var/log/bai-seed.log
 #
 # Usage: provision.sh [--only IDS] [--skip IDS] [--force] [--root DIR] [--no-reboot] [--list] [--status] [--wait]
+#                     [--install-unit]
 #   --only IDS, --skip IDS   comma-separated step ids to run, or to leave out
 #   --force                  run steps again even if they are done
 #   --status                 print the state of the last run and of each step, and exit
@@ -16,6 +17,7 @@
 #   --root DIR               write files under DIR instead of / and run only the steps that just write files
 #   --no-reboot              stop (and say so) instead of rebooting when a step needs a reboot
 #   --list                   print the steps and exit
+#   --install-unit           install this script and bai-seed.service, enable the unit, and exit
 #
 # Steps:
 #   user: Create the service account
@@ -65,7 +67,7 @@ WantedBy=multi-user.target
 readonly STEP_IDS=(user limits sysctl hosts storage packages mounts docker python venvs images)
 declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [mounts]='Mount the shared storage' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [images]='Pre-pull container images')
 declare -Ar STEP_ROOTABLE=([user]=0 [limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 [packages]=0 [mounts]=0 [docker]=0 [python]=0 [venvs]=0 [images]=0)
-declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=9dc62ac5d7a414f0 [storage]=698c851b101c6b9d [packages]=2f2ea17cfd994e3a [mounts]=3eb04b2aa4debce8 [docker]=82f2b8c7656311ca [python]=ea701507000752bc [venvs]=310f4d807544a49b [images]=8de7bda345fb1a36)
+declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=40335db501250677 [storage]=698c851b101c6b9d [packages]=2f2ea17cfd994e3a [mounts]=3eb04b2aa4debce8 [docker]=82f2b8c7656311ca [python]=ea701507000752bc [venvs]=310f4d807544a49b [images]=8de7bda345fb1a36)
 declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [packages]=1 [mounts]=1 [docker]=1 [python]=1 [venvs]=1 [images]=1)
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -415,7 +417,7 @@ request_reboot() {
 }
 
 # install_unit: the script and bai-seed.service, so that the run resumes at boot (standalone runs need this before a
-# reboot; cloud-init has already written both).
+# reboot; cloud-init has written the script and runs --install-unit).
 install_unit() {
   local self
   self=$(readlink -f "$0")
@@ -637,6 +639,7 @@ parse_args() {
         shift 2 ;;
       --no-reboot) NO_REBOOT=1; shift ;;
       --from-unit) shift ;;
+      --install-unit) install_unit; exit 0 ;;
       --list)
         for id in "${STEP_IDS[@]}"; do printf '%-16s %s%s\n' "$id" "${STEP_TITLE[$id]}" "$( [[ ${STEP_NETWORK[$id]} == 1 ]] && printf ' (network)')"; done
         exit 0 ;;
@@ -818,7 +821,7 @@ vm.overcommit_memory=1
 
 # --- hosts: Write the cluster block in /etc/hosts
 step_hosts() {
-  replace_block /etc/hosts '##### BEGIN for Backend.AI services #####' '##### END for Backend.AI services #####' '10.20.30.10 bai-m1.cluster.internal bai-m1    # management node 01' '10.20.30.20 bai-a01.cluster.internal bai-a01  # agent node 01 (GPU 01)' '10.20.30.22 bai-a02.cluster.internal bai-a02  # agent node 02 (GPU 02)'
+  replace_block /etc/hosts '##### BEGIN for Backend.AI services #####' '##### END for Backend.AI services #####' '10.20.30.10 bai-m1.cluster.internal bai-m1  # management node 01'
   ensure_hosts_names bai-m1
 }
 

@@ -9,6 +9,7 @@
 # State: /var/lib/bai-seed/status.json   Log: /var/log/bai-seed.log
 #
 # Usage: provision.sh [--only IDS] [--skip IDS] [--force] [--root DIR] [--no-reboot] [--list] [--status] [--wait]
+#                     [--install-unit]
 #   --only IDS, --skip IDS   comma-separated step ids to run, or to leave out
 #   --force                  run steps again even if they are done
 #   --status                 print the state of the last run and of each step, and exit
@@ -16,6 +17,7 @@
 #   --root DIR               write files under DIR instead of / and run only the steps that just write files
 #   --no-reboot              stop (and say so) instead of rebooting when a step needs a reboot
 #   --list                   print the steps and exit
+#   --install-unit           install this script and bai-seed.service, enable the unit, and exit
 #
 # Steps:
 #   user: Create the service account
@@ -418,7 +420,7 @@ request_reboot() {
 }
 
 # install_unit: the script and bai-seed.service, so that the run resumes at boot (standalone runs need this before a
-# reboot; cloud-init has already written both).
+# reboot; cloud-init has written the script and runs --install-unit).
 install_unit() {
   local self
   self=$(readlink -f "$0")
@@ -640,6 +642,7 @@ parse_args() {
         shift 2 ;;
       --no-reboot) NO_REBOOT=1; shift ;;
       --from-unit) shift ;;
+      --install-unit) install_unit; exit 0 ;;
       --list)
         for id in "${STEP_IDS[@]}"; do printf '%-16s %s%s\n' "$id" "${STEP_TITLE[$id]}" "$( [[ ${STEP_NETWORK[$id]} == 1 ]] && printf ' (network)')"; done
         exit 0 ;;
