@@ -3,6 +3,7 @@ import type { RenderFigures } from '../cases/render.js'
 import type { SeedIsoFigures } from '../cases/seed-isos.js'
 import { OURS, type IsoThroughputFigures } from '../cases/iso-throughput.js'
 import type { StartupFigures } from '../cases/startup.js'
+import type { ServeFigures } from '../cases/serve.js'
 import type { PlanJsonFigures } from '../cases/plan-json.js'
 
 export type GoalStatus = 'PASS' | 'MISS' | 'N/A'
@@ -19,6 +20,7 @@ export interface Figures {
   seedIsos?: SeedIsoFigures
   isoThroughput?: IsoThroughputFigures
   startup?: StartupFigures
+  serve?: ServeFigures
   planJson?: PlanJsonFigures
 }
 
@@ -28,6 +30,10 @@ const GOAL_VS_CLOUD_LOCALDS = 20
 const GOAL_OF_CP = 0.7
 const GOAL_RSS_MIB = 100
 const GOAL_STARTUP_RATIO = 3
+// Issue 10: measured on this 2-core machine before the serve rework (keep or beat); memory bounded with 8 downloads.
+const GOAL_SERVE_KEEPALIVE_RPS = 3100
+const GOAL_SERVE_NEWCONN_RPS = 1700
+const GOAL_SERVE_RSS_MIB = 150
 // Issue 14: linear output and bounded memory.
 const LARGE_NODES = 10000
 const GOAL_LINEAR_RATIO = 12
@@ -113,6 +119,20 @@ export function checkGoals(f: Figures): Goal[] {
     const r = st?.ratios[name]
     if (r === undefined) goals.push(na(goal, 'start-up not measured in this run'))
     else goals.push({ goal, measured: `${r.toFixed(2)}x (${st!.wallMs[name]!.median.toFixed(0)} ms)`, status: status(r <= GOAL_STARTUP_RATIO) })
+  }
+  const sv = f.serve
+  const serveGoals = [
+    `serve: >= ${GOAL_SERVE_KEEPALIVE_RPS} req/s for a small file with keep-alive`,
+    `serve: >= ${GOAL_SERVE_NEWCONN_RPS} req/s for a small file, a new connection each`,
+    `serve: peak RSS < ${GOAL_SERVE_RSS_MIB} MiB while serving 1 GiB downloads to several clients at once`,
+  ]
+  if (!sv) goals.push(...serveGoals.map((g) => na(g, 'serve not measured in this run')))
+  else {
+    goals.push(
+      { goal: serveGoals[0]!, measured: `${sv.smallFile.keepAlive.median.toFixed(0)} req/s`, status: status(sv.smallFile.keepAlive.median >= GOAL_SERVE_KEEPALIVE_RPS) },
+      { goal: serveGoals[1]!, measured: `${sv.smallFile.newConnection.median.toFixed(0)} req/s`, status: status(sv.smallFile.newConnection.median >= GOAL_SERVE_NEWCONN_RPS) },
+      { goal: serveGoals[2]!, measured: `${sv.serverPeakRssMiB.toFixed(0)} MiB (${sv.bigFile.clients} clients)`, status: status(sv.serverPeakRssMiB < GOAL_SERVE_RSS_MIB) },
+    )
   }
   return goals
 }

@@ -45,6 +45,18 @@ export function printFigures(f: Figures, goals: Goal[], print: Print): void {
     print(`  bai-seed is ${s.speedup.toFixed(1)}x faster`)
     print('')
   }
+  if (f.serve) {
+    const v = f.serve
+    print(`bai-seed serve from loopback clients (${v.smallFile.concurrency} concurrent for the small file)`)
+    table(print, ['what', 'median (min-max)'], [
+      [`${v.smallFile.bytes}-byte file, keep-alive, req/s`, `${v.smallFile.keepAlive.median.toFixed(0)} (${v.smallFile.keepAlive.min.toFixed(0)}-${v.smallFile.keepAlive.max.toFixed(0)})`],
+      [`${v.smallFile.bytes}-byte file, new connection each, req/s`, `${v.smallFile.newConnection.median.toFixed(0)} (${v.smallFile.newConnection.min.toFixed(0)}-${v.smallFile.newConnection.max.toFixed(0)})`],
+      ['1 GiB, one client, MiB/s', `${v.bigFile.oneClientMiBps.median.toFixed(0)} (${v.bigFile.oneClientMiBps.min.toFixed(0)}-${v.bigFile.oneClientMiBps.max.toFixed(0)})`],
+      [`1 GiB, ${v.bigFile.clients} clients at once, MiB/s total`, `${v.bigFile.manyClientsMiBps.median.toFixed(0)} (${v.bigFile.manyClientsMiBps.min.toFixed(0)}-${v.bigFile.manyClientsMiBps.max.toFixed(0)})`],
+    ])
+    print(`  server peak RSS ${v.serverPeakRssMiB.toFixed(0)} MiB`)
+    print('')
+  }
   if (f.isoThroughput) {
     const t = f.isoThroughput
     const ours = t.series[OURS]!.wallMs.median

@@ -13,7 +13,15 @@ export interface PlanRequest {
   only: string[]
   powerOffWhenDone: boolean
   env: NodeJS.ProcessEnv
+  /**
+   * Read the plaintext password (render). `plan` for review needs no secret: it plans with a stand-in, so the steps
+   * are the same as a render's, and nothing shows a hash.
+   */
+  readSecrets?: boolean
 }
+
+/** Stands in for the plaintext password when the plan is only shown (never hashed into a file). */
+const REVIEW_PLACEHOLDER = 'bai-seed plan: not read'
 
 export interface PlanStream {
   diagnostics: Diagnostic[]
@@ -41,11 +49,15 @@ export function streamPlans(cluster: LoadedCluster, request: PlanRequest): PlanS
   }
   let plaintext: string | null = null
   try {
-    plaintext = readPlaintext(inventory.password, doc.file, request.env)
+    if (request.readSecrets === false) plaintext = inventory.password?.env || inventory.password?.file ? REVIEW_PLACEHOLDER : null
+    else plaintext = readPlaintext(inventory.password, doc.file, request.env)
   } catch (e) {
     if (!(e instanceof PasswordSourceError)) throw e
     const { line, col } = doc.locate(['password'], 'value')
     diagnostics.push({ file: doc.file, line, col, code: 'PASSWORD_SOURCE', path: 'password', severity: 'error', message: e.message })
+    // Validation warned about the unset variable already; the error says the same, so the warning goes.
+    const warned = cluster.diagnostics.findIndex((d) => d.code === 'PASSWORD_ENV_UNSET')
+    if (warned !== -1) cluster.diagnostics.splice(warned, 1)
   }
   if (diagnostics.length) return { plans: [], nodes: [], diagnostics }
   const only = new Set(request.only)

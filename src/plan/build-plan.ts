@@ -59,6 +59,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     mirrors,
     caCertificates: (mirrors.ca_certificates ?? []).map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)),
     disk: node.disk ?? { size: 'largest' },
+    rootLv: node.root_lv ?? 'all',
     powerOffWhenDone: options.powerOffWhenDone,
   }
   const ctx: PlanContext = { inventory, resolved, settings, node, plan, cluster: options.cluster }
@@ -72,6 +73,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       partial: `steps/${def.id}`,
       vars,
       digest: stepDigest(def.id, vars),
+      notes: def.notes?.(ctx) ?? [],
       settings: def.settings,
       fetches: def.fetches?.(ctx) ?? [],
     }

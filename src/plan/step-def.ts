@@ -29,6 +29,8 @@ export interface StepDef {
   settings: string[]
   applies(ctx: PlanContext): boolean
   vars(ctx: PlanContext): Record<string, unknown>
+  /** What the operator should know about this step on this node (`plan` shows them, `render` prints them once). */
+  notes?(ctx: PlanContext): string[]
   /** What the step downloads (URLs, apt repositories, image pulls), for `bai-seed plan`. */
   fetches?(ctx: PlanContext): string[]
 }

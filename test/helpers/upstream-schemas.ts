@@ -1,23 +1,49 @@
-// Validators for the exact upstream schemas in ../shared/schemas (read at test time, never copied).
+// Validators for the exact upstream schemas (read at test time, never copied). Where they come from:
+//   BAI_SEED_UPSTREAM_SCHEMAS  a folder with subiquity's and cloud-init's published schemas (default ../shared/schemas,
+//                              beside the repository); see README "Tests"
+//   the installed cloud-init   its own cloud-config schema (apt package cloud-init), when the folder lacks it
+// A schema that is found nowhere leaves its validator undefined and names the reason in `missing`; suites then skip
+// outside CI and fail in CI (CI=true), see requireMaterial in tools.ts.
 // cloud-init's schemas declare draft-04 and carry custom keywords: draft-04 Ajv with strict off, plus formats.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import AjvModule from 'ajv'
 import AjvDraft04Module from 'ajv-draft-04'
 import formatsModule from 'ajv-formats'
-import { schemasDir } from './repo.js'
+import type { ValidateFunction } from 'ajv'
+import { repoRoot } from './repo.js'
 
 const Ajv = AjvModule.default
 const AjvDraft04 = AjvDraft04Module.default
 const addFormats = formatsModule.default
 
-const schema = (name: string): object => JSON.parse(readFileSync(join(schemasDir, name), 'utf8'))
+/** The folder of upstream schemas: $BAI_SEED_UPSTREAM_SCHEMAS, else ../shared/schemas beside the repository. */
+export const upstreamSchemasDir = resolve(process.env.BAI_SEED_UPSTREAM_SCHEMAS || join(repoRoot, '..', 'shared', 'schemas'))
+
+/** The cloud-config schema the installed cloud-init package ships (Debian/Ubuntu path). */
+const INSTALLED_CLOUD_CONFIG = '/usr/lib/python3/dist-packages/cloudinit/config/schemas/schema-cloud-config-v1.json'
+
+/** Why a validator is absent, one reason each. */
+export const missing: string[] = []
+
+function load(candidates: string[], what: string): object | undefined {
+  const found = candidates.find((f) => existsSync(f))
+  if (!found) {
+    missing.push(`${what}: none of ${candidates.join(', ')} exists (set BAI_SEED_UPSTREAM_SCHEMAS, see README "Tests")`)
+    return undefined
+  }
+  return JSON.parse(readFileSync(found, 'utf8')) as object
+}
 
 const ajv04 = new AjvDraft04({ strict: false, allErrors: true })
 addFormats(ajv04)
 const ajv = new Ajv({ strict: false, allErrors: true })
 addFormats(ajv)
 
-export const validateCloudConfig = ajv04.compile(schema('cloud-init-cloud-config-22.4.json'))
-export const validateAutoinstall = ajv.compile(schema('subiquity-autoinstall-focal.json'))
-export const validateNetworkConfig = ajv.compile(schema('cloud-init-network-config-v2-latest.json'))
+const cloudConfigSchema = load([join(upstreamSchemasDir, 'cloud-init-cloud-config-22.4.json'), INSTALLED_CLOUD_CONFIG], 'cloud-init cloud-config schema')
+const autoinstallSchema = load([join(upstreamSchemasDir, 'subiquity-autoinstall-focal.json')], 'subiquity autoinstall schema')
+const networkSchema = load([join(upstreamSchemasDir, 'cloud-init-network-config-v2-latest.json')], 'cloud-init network-config v2 schema')
+
+export const validateCloudConfig: ValidateFunction | undefined = cloudConfigSchema && ajv04.compile(cloudConfigSchema)
+export const validateAutoinstall: ValidateFunction | undefined = autoinstallSchema && ajv.compile(autoinstallSchema)
+export const validateNetworkConfig: ValidateFunction | undefined = networkSchema && ajv.compile(networkSchema)

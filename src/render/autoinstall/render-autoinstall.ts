@@ -5,6 +5,7 @@ import type { NodePlan } from '../../model/plan.js'
 import { buildCloudConfig } from '../cloud-config/render-cloud-config.js'
 import { buildNetplan } from '../cloud-config/render-network-config.js'
 import { shellQuote } from '../script/shell-quote.js'
+import { growRootLvCommand } from './root-lv.js'
 import { reportInstalledCommand } from './report-installed.js'
 
 /** `script`: provision.sh as already rendered for this plan, and `compressedScript` its gz+b64 form, if the caller has them. */
@@ -34,6 +35,7 @@ export function buildAutoinstall(plan: NodePlan, script?: string, compressedScri
   ai['late-commands'] = [
     // A record of what installed this machine, for the operator; the real work happens at first boot.
     ['sh', '-c', `mkdir -p /target/var/lib/bai-seed && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > /target/var/lib/bai-seed/installed`],
+    growRootLvCommand(plan),
     // Last: a PXE-booted installer reports its finished install (one-shot network installs).
     reportInstalledCommand(),
   ]

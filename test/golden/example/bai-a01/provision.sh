@@ -71,7 +71,7 @@ WantedBy=multi-user.target
 readonly STEP_IDS=(user limits sysctl hosts storage packages mounts docker python venvs nvidia-driver nvidia-cuda nvidia-toolkit nvidia-check images)
 declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [mounts]='Mount the shared storage' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [nvidia-driver]='Install the NVIDIA driver' [nvidia-cuda]='Install CUDA from NVIDIA'\''s repository' [nvidia-toolkit]='Install NVIDIA Container Toolkit and register the nvidia runtime' [nvidia-check]='Check the GPU stack (nvidia-smi, Docker nvidia runtime)' [images]='Pre-pull container images')
 declare -Ar STEP_ROOTABLE=([user]=0 [limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 [packages]=0 [mounts]=0 [docker]=0 [python]=0 [venvs]=0 [nvidia-driver]=0 [nvidia-cuda]=0 [nvidia-toolkit]=0 [nvidia-check]=0 [images]=0)
-declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=41dd668fc48a6d64 [storage]=698c851b101c6b9d [packages]=2f2ea17cfd994e3a [mounts]=3eb04b2aa4debce8 [docker]=82f2b8c7656311ca [python]=ea701507000752bc [venvs]=44261ebb79f65ac3 [nvidia-driver]=a20589815f2ca95f [nvidia-cuda]=caa3c47e00e2703c [nvidia-toolkit]=8a1d171ac7a1fae0 [nvidia-check]=d1f4d013ee9f279d [images]=e04001c2df3778db)
+declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=41dd668fc48a6d64 [storage]=99f2adf4ab17bedd [packages]=2f2ea17cfd994e3a [mounts]=86f1c065fa3525ba [docker]=8e999092d4c65d88 [python]=ea701507000752bc [venvs]=44261ebb79f65ac3 [nvidia-driver]=a20589815f2ca95f [nvidia-cuda]=caa3c47e00e2703c [nvidia-toolkit]=8a1d171ac7a1fae0 [nvidia-check]=d1f4d013ee9f279d [images]=e04001c2df3778db)
 declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [packages]=1 [mounts]=1 [docker]=1 [python]=1 [venvs]=1 [nvidia-driver]=1 [nvidia-cuda]=1 [nvidia-toolkit]=1 [nvidia-check]=1 [images]=1)
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -327,6 +327,47 @@ write_file() {
   mv -f "$tmp" "$path"
   WROTE=1
   note "wrote $1"
+}
+
+# merge_json PATH JSON: PATH becomes its current JSON object with the top-level keys of JSON set (ours win), and keys
+# we set in an earlier run but no longer want removed (remembered in the state folder); every other key stays, such as
+# the nvidia runtime that nvidia-ctk registers in Docker's daemon.json. Needs python3 (on every Ubuntu server).
+# Sets WROTE like write_file.
+merge_json() {
+  local rel=$1 ours=$2 merged keys_file
+  keys_file=$STATE_DIR/json-keys${rel//\//_}
+  under_root "$rel"
+  command -v python3 >/dev/null || fail "python3 is needed to merge $rel"
+  merged=$(BAI_OURS=$ours BAI_KEYS_FILE=$keys_file python3 - "$REPLY" <<'PY'
+import json, os, sys
+path, keys_file = sys.argv[1], os.environ["BAI_KEYS_FILE"]
+ours = json.loads(os.environ["BAI_OURS"])
+try:
+    with open(path) as f:
+        text = f.read()
+    current = json.loads(text) if text.strip() else {}
+except FileNotFoundError:
+    current = {}
+except ValueError as e:
+    print(f"it is not valid JSON ({e}): fix or remove it, then run again")
+    sys.exit(1)
+if not isinstance(current, dict):
+    print("it does not hold a JSON object: fix or remove it, then run again")
+    sys.exit(1)
+try:
+    with open(keys_file) as f:
+        before = [k for k in f.read().split("\n") if k]
+except FileNotFoundError:
+    before = []
+for k in before:
+    if k not in ours:
+        current.pop(k, None)
+current.update(ours)
+print(json.dumps(current, indent=2))
+PY
+  ) || fail "cannot merge our settings into $rel: $merged"
+  write_file "$rel" 0644 "$merged"$'\n'
+  BAI_OURS=$ours python3 -c 'import json, os; [print(k) for k in json.loads(os.environ["BAI_OURS"])]' >"$keys_file"
 }
 
 # replace_block PATH BEGIN END LINE...: the lines between the BEGIN and END marker lines of PATH become LINE...;
@@ -653,6 +694,23 @@ parse_args() {
   done
 }
 
+# check_state_paths: under --root, the state folder and the log stay inside the root (exit 3 otherwise): a symlink in
+# the scratch root must not make the run write its state, lock or log somewhere else.
+check_state_paths() {
+  local path real
+  for path in "$STATE_DIR" "$LOG_FILE"; do
+    real=$(realpath -m -- "$path")
+    if [[ $real != "$ROOT_REAL"/* ]]; then
+      printf '%s: refusing to write there under --root: it leads to %s, outside %s (a symlink?)\n' "$path" "$real" "$ROOT" >&2
+      exit 3
+    fi
+  done
+  if [[ -d $STATE_DIR ]] && [[ -n $(find "$STATE_DIR" -maxdepth 1 -type l -print -quit) ]]; then
+    printf '%s: refusing to run under --root: it holds a symlink\n' "$STATE_DIR" >&2
+    exit 3
+  fi
+}
+
 # finish: the run's outcome into status.json; power off when asked (image builds, tests).
 finish() {
   state_save
@@ -677,6 +735,7 @@ main() {
   fi
   STATE_DIR=$ROOT/var/lib/bai-seed
   LOG_FILE=$ROOT/var/log/bai-seed.log
+  if [[ -n $ROOT ]]; then check_state_paths; fi
   mkdir -p "$STATE_DIR" "$(dirname "$LOG_FILE")"
   exec 9>"$STATE_DIR/lock"
   if ! flock -n 9; then
@@ -882,7 +941,7 @@ step_mounts() {
 step_docker() {
   local repo='' key_url='' fingerprint=9DC858229FC7DD38854AE2D88D81803C0EBFCD88 user=bai
   local arch keyring=/etc/apt/keyrings/docker.gpg
-  local -a pkgs=(docker-ce docker-ce-cli containerd.io docker-compose-plugin)
+  local -a pkgs=(docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin)
   local restart=0
   # shellcheck source=/dev/null
   . /etc/os-release
@@ -896,7 +955,8 @@ step_docker() {
     apt_install "${pkgs[@]}" || fail "apt-get install failed for: ${pkgs[*]}"
   fi
   WROTE=0
-  write_file /etc/docker/daemon.json 0644 '{
+  # Merged, not replaced: nvidia-ctk registers the nvidia runtime in the same file.
+  merge_json /etc/docker/daemon.json '{
   "log-driver": "json-file",
   "log-opts": {
     "max-size": "100m",
@@ -911,6 +971,7 @@ step_docker() {
   usermod -aG docker "$user"
   docker info >/dev/null || fail "Docker Engine is installed but the daemon does not answer"
   docker compose version || fail "the docker compose plugin does not run"
+  docker buildx version || fail "the docker buildx plugin does not run (docker build would fall back to the legacy builder)"
 }
 
 # --- python: Install a standalone Python
