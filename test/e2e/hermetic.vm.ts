@@ -47,8 +47,9 @@ async function boot(hostname: string, n: number): Promise<Booted> {
     reuseDisk: reuse,
     consoleName: `console-${n}.log`,
     timeoutSeconds,
-    // No fallback poweroff: it counts only systemd jobs, and the provisioning runs for minutes without one.
-    fallbackGraceSeconds: 0,
+    // The fallback poweroff waits while bai-seed.service runs; it only cuts short a boot that went idle without
+    // powering off (a failure the checks then report), instead of waiting for the timeout.
+    fallbackGraceSeconds: 120,
     network: {
       mac: nd.mac,
       forwards: [

@@ -31,8 +31,13 @@ export interface Upstream {
 
 const recipeDir = join(e2eSourceDir, 'upstream')
 
+/**
+ * The build resolves Docker's dependencies against the guest's package state and copies a library from it: the key is
+ * the guest's dpkg status (not the whole rootfs recipe, so a changed guest unit does not rebuild the upstream) and the
+ * recipe here.
+ */
 function recipeKey(rootfs: GuestRootfs): string {
-  const hash = createHash('sha256').update(`rootfs ${rootfs.key}\0`)
+  const hash = createHash('sha256').update('dpkg status\0').update(readFileSync(join(rootfs.dir, 'var/lib/dpkg/status'))).update('\0')
   const walk = (dir: string, rel: string): void => {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name)

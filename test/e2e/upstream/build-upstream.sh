@@ -33,6 +33,13 @@ APT=(apt-get -q -y
 mkdir -p "$work/pydebs"
 (cd "$work/pydebs" && "${APT[@]}" download python3.11-minimal libpython3.11-minimal libpython3.11-stdlib python3.11-venv \
   python3-pip-whl python3-setuptools-whl python3-wheel-whl >/dev/null)
+# Compose v2 and buildx as Docker CLI plugins: bookworm has neither (its docker-compose is v1); the next release's
+# packages install them in /usr/libexec/docker/cli-plugins and need only libc6 (>= 2.34), which bookworm has.
+printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s trixie main\n' "$mirror" >"$aptd/sources-trixie.list"
+mkdir -p "$aptd/lists-trixie/partial" "$work/plugindebs"
+TRIXIE=("${APT[@]}" -o Dir::Etc::SourceList="$aptd/sources-trixie.list" -o Dir::State::Lists="$aptd/lists-trixie")
+"${TRIXIE[@]}" update >/dev/null
+(cd "$work/plugindebs" && "${TRIXIE[@]}" download docker-compose docker-buildx >/dev/null)
 
 # --- signing key and CA
 export GNUPGHOME=$work/gnupg
@@ -80,6 +87,9 @@ pkgs=$work/pkgs
 deb=$www/debian
 mkdir -p "$deb/pool/main" "$deb/dists/bookworm/main/binary-amd64"
 cp "$debs"/upstream/*.deb "$deb/pool/main/"
+# Debian's docker.io conflicts with docker-ce and docker-ce-cli: the Docker repository below carries it again without
+# that line (same files and maintainer scripts, a higher version), so the stand-ins of those names can depend on it.
+rm "$deb"/pool/main/docker.io_*.deb
 r=$pkgs/nvidia-driver-e2e
 install -D -m 0755 "$here/stubs/nvidia-smi" "$r/usr/bin/nvidia-smi"
 mkdir -p "$r/usr/lib/x86_64-linux-gnu"
@@ -97,15 +107,15 @@ sign_release "$deb/dists/bookworm"
 # --- Docker's repository: docker-ce & co. as packages that bring Debian's docker.io
 dk=$www/docker
 mkdir -p "$dk/pool/stable" "$dk/dists/bookworm/stable/binary-amd64"
+dpkg-deb -R "$debs"/upstream/docker.io_*.deb "$work/docker.io"
+sed -i -e '/^Conflicts:/d' -e 's/^Version: .*/&+e2e1/' "$work/docker.io/DEBIAN/control"
+dpkg-deb -Zgzip -z1 --build "$work/docker.io" "$dk/pool/stable/" >/dev/null
 for p in docker-ce:'docker.io, apparmor' docker-ce-cli:docker.io containerd.io:containerd; do
   mkdeb "$dk/pool/stable" "${p%%:*}" 5:99.0.0-e2e "${p#*:}" "$pkgs/${p%%:*}"
 done
-r=$pkgs/docker-compose-plugin
-install -D -m 0755 "$here/stubs/docker-compose" "$r/usr/libexec/docker/cli-plugins/docker-compose"
-mkdeb "$dk/pool/stable" docker-compose-plugin 2.99.0-e2e docker.io "$r"
-r=$pkgs/docker-buildx-plugin
-install -D -m 0755 "$here/stubs/docker-buildx" "$r/usr/libexec/docker/cli-plugins/docker-buildx"
-mkdeb "$dk/pool/stable" docker-buildx-plugin 0.99.0-e2e docker.io "$r"
+cp "$work"/plugindebs/*.deb "$dk/pool/stable/"
+mkdeb "$dk/pool/stable" docker-compose-plugin 5:99.0.0-e2e 'docker.io, docker-compose (>= 2)' "$pkgs/docker-compose-plugin"
+mkdeb "$dk/pool/stable" docker-buildx-plugin 5:99.0.0-e2e 'docker.io, docker-buildx' "$pkgs/docker-buildx-plugin"
 (cd "$dk" && dpkg-scanpackages -m pool/stable /dev/null 2>/dev/null >dists/bookworm/stable/binary-amd64/Packages)
 apt-ftparchive -o APT::FTPArchive::Release::Suite=bookworm -o APT::FTPArchive::Release::Codename=bookworm \
   -o APT::FTPArchive::Release::Components=stable -o APT::FTPArchive::Release::Architectures=amd64 \
