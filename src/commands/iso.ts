@@ -16,7 +16,7 @@ export default class Iso extends BaseCommand {
     output: outputFlag,
     profiles: profilesFlag,
     node: nodeFlag,
-    base: Flags.string({ description: 'the Ubuntu live-server ISO to start from (20.04 layout)', required: true }),
+    base: Flags.string({ description: 'the Ubuntu live-server ISO to start from (20.04, 22.04 or 24.04 layout)', required: true }),
   }
 
   async run(): Promise<void> {

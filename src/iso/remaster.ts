@@ -4,25 +4,45 @@
 //   20.04  ISOLINUX El Torito entry (isolinux.bin, boot info table) + EFI entry (boot/grub/efi.img inside the ISO
 //          tree), isohybrid MBR (partition 2, type EF, is the EFI image) and GPT, so that the file also boots from a
 //          USB stick.
-//   22.04/24.04 (GRUB El Torito + EFI image as an appended GPT partition): recognised and refused for now.
+//   22.04/24.04  GRUB El Torito entry (boot/grub/i386-pc/eltorito.img with boot info table and GRUB 2 boot info) +
+//          EFI entry pointing at an ESP appended after the files as GPT partition 2 (copied from the base), GRUB's
+//          hybrid MBR (core address at 0x1b0) as a protective MBR, GPT with the ISO 9660 and EFI partitions. Unlike
+//          xorriso's -partition_offset 16 there is no second superblock: partition 1 is not mountable by itself (the
+//          whole device is, and that is what GRUB, casper and firmware read).
 // Anything else is refused with what was found.
 import { basename } from 'node:path'
 import { SECTOR, readIso, readRange, type IsoFile, type IsoImage } from './read-iso.js'
-import { bootCatalog, bootRecordDescriptor, patchBootInfoTable } from './el-torito.js'
+import { bootCatalog, bootRecordDescriptor, patchBootInfoTable, patchGrub2BootInfo } from './el-torito.js'
 import { bootConfigKind, patchGrubConfig, patchIsolinuxConfig } from './boot-config.js'
 import { isohybridMbr } from './isohybrid-mbr.js'
-import { GPT_BACKUP_BLOCKS, hybridGpt } from './hybrid-gpt.js'
+import { grub2Mbr } from './grub2-mbr.js'
+import { GPT_BACKUP_BLOCKS, GPT_FIRST_USABLE, gpt, hybridGpt } from './hybrid-gpt.js'
 import { layoutImage } from '../write/iso9660/layout.js'
 import { writeImageFile } from '../write/iso9660/image-writer.js'
 import { emptyDir, type IsoDirNode, type IsoFileNode, type IsoSymlinkNode } from '../write/iso9660/tree.js'
 
 export class RemasterError extends Error {}
 
-export interface BaseLayout {
-  kind: '20.04'
-  bios: IsoFile
-  catalog: IsoFile | null
-  efi: IsoFile
+export type BaseLayout =
+  | { kind: '20.04'; bios: IsoFile; catalog: IsoFile | null; efi: IsoFile }
+  | { kind: '22.04/24.04'; bios: IsoFile; catalog: IsoFile | null; esp: { offset: number; bytes: number } }
+
+/** The base's GPT partition that starts at 512-byte block `first`: its size in bytes, or null. */
+function gptPartitionBytes(iso: IsoImage, first: number): number | null {
+  const h = iso.systemArea.subarray(512, 1024)
+  if (h.toString('latin1', 0, 8) !== 'EFI PART') return null
+  const entriesLba = Number(h.readBigUInt64LE(72))
+  const count = h.readUInt32LE(80)
+  const size = h.readUInt32LE(84)
+  if (size < 128 || count > 1024) return null
+  const entries = readRange(iso.file, entriesLba * 512, count * size)
+  for (let i = 0; i < count; i++) {
+    const at = i * size
+    const start = Number(entries.readBigUInt64LE(at + 32))
+    const end = Number(entries.readBigUInt64LE(at + 40))
+    if (start === first && end >= start) return (end - start + 1) * 512
+  }
+  return null
 }
 
 function fileAt(iso: IsoImage, lba: number): IsoFile | null {
@@ -37,18 +57,25 @@ export function detectLayout(iso: IsoImage): BaseLayout {
   const efi = iso.boot.entries.find((e) => e.platform === 0xef)
   const biosFile = bios ? fileAt(iso, bios.lba) : null
   const efiFile = efi ? fileAt(iso, efi.lba) : null
-  const found = `BIOS boot image ${biosFile?.path ?? (bios ? `at sector ${bios.lba}` : 'none')}, EFI boot image ${efiFile?.path ?? (efi ? `at sector ${efi.lba}${efi.lba >= iso.volumeSectors ? ' (an appended partition)' : ''}` : 'none')}`
+  const found = `BIOS boot image ${biosFile?.path ?? (bios ? `at sector ${bios.lba}` : 'none')}, EFI boot image ${efiFile?.path ?? (efi ? `at sector ${efi.lba}${gptPartitionBytes(iso, efi.lba * 4) ? ' (an appended partition)' : ''}` : 'none')}`
   if (biosFile && /(^|\/)isolinux\.bin$/.test(biosFile.path) && efiFile) {
     if (iso.systemArea.readUInt16LE(510) !== 0xaa55) throw new RemasterError(`${what}: ${found}, but no isohybrid MBR: not the 20.04 layout`)
     const catalog = fileAt(iso, iso.boot.catalogLba)
     return { kind: '20.04', bios: biosFile, catalog, efi: efiFile }
   }
-  if (biosFile && /eltorito\.img$/.test(biosFile.path) && efi && efi.lba >= iso.volumeSectors) {
-    throw new RemasterError(
-      `${what}: the 22.04/24.04 layout (GRUB El Torito image, EFI image in an appended GPT partition) is not supported by this version; use the 20.04 live-server ISO`,
-    )
+  // xorriso counts an appended partition into the volume's size: it is told apart by lying outside every file and
+  // being a GPT partition of its own.
+  const appended = efi && !efiFile ? gptPartitionBytes(iso, efi.lba * 4) : null
+  if (biosFile && /(^|\/)eltorito\.img$/.test(biosFile.path) && efi && appended) {
+    const offset = efi.lba * SECTOR
+    const bytes = appended
+    if (bytes <= 0 || offset + bytes > iso.size) throw new RemasterError(`${what}: ${found}, but the appended EFI partition lies past the end of the file`)
+    if (iso.systemArea.readUInt16LE(510) !== 0xaa55) throw new RemasterError(`${what}: ${found}, but no MBR: not the 22.04/24.04 layout`)
+    return { kind: '22.04/24.04', bios: biosFile, catalog: fileAt(iso, iso.boot.catalogLba), esp: { offset, bytes } }
   }
-  throw new RemasterError(`${what}: unknown boot layout (${found}); expected Ubuntu 20.04's (isolinux/isolinux.bin + boot/grub/efi.img)`)
+  throw new RemasterError(
+    `${what}: unknown boot layout (${found}); expected Ubuntu 20.04's (isolinux/isolinux.bin + boot/grub/efi.img) or 22.04/24.04's (boot/grub/i386-pc/eltorito.img + an appended EFI partition)`,
+  )
 }
 
 export interface RemasterInput {
@@ -132,22 +159,31 @@ export async function remaster(input: RemasterInput): Promise<RemasterResult> {
       }
     }
   }
-  if (!patched.some((p) => bootConfigKind(p.path) === 'isolinux') || !patched.some((p) => bootConfigKind(p.path) === 'grub')) {
+  const hasGrub = patched.some((p) => bootConfigKind(p.path) === 'grub')
+  if (layout.kind === '20.04' && (!patched.some((p) => bootConfigKind(p.path) === 'isolinux') || !hasGrub)) {
     throw new RemasterError(
       `${input.base}: found no ${patched.length ? 'GRUB' : 'ISOLINUX or GRUB'} boot menu entries to patch (isolinux/*.cfg APPEND, boot/grub/grub.cfg linux)`,
     )
   }
+  if (layout.kind !== '20.04' && !hasGrub) throw new RemasterError(`${input.base}: found no GRUB boot menu entries to patch (boot/grub/grub.cfg linux)`)
   for (const f of input.seed) {
     const data = Buffer.from(f.content, 'utf8')
     putFile(root, f.path, { size: data.length, mode: f.mode, source: { kind: 'data', data } })
   }
   // A catalog the base image kept outside its file tree gets a file of its own.
-  const catalogPath = layout.catalog?.path ?? 'isolinux/boot.cat'
+  const catalogPath = layout.catalog?.path ?? (layout.kind === '20.04' ? 'isolinux/boot.cat' : 'boot.catalog')
   if (!layout.catalog) byPath.set(catalogPath, putFile(root, catalogPath, { size: SECTOR, mode: 0o444, source: { kind: 'data', data: Buffer.alloc(SECTOR) } }))
 
-  // The backup GPT takes the last 63 blocks of 512 bytes: 16 sectors of 2048 after the files.
-  const tailSectors = Math.ceil((GPT_BACKUP_BLOCKS * 512) / SECTOR)
-  const planned = layoutImage(root, { volumeId: iso.volumeId, epoch: input.epoch, bootRecord: true, tailSectors })
+  // The backup GPT takes the last 63 blocks of 512 bytes: 16 sectors of 2048 after the files (and after an appended
+  // EFI partition).
+  const gptSectors = Math.ceil((GPT_BACKUP_BLOCKS * 512) / SECTOR)
+  const espSectors = layout.kind === '20.04' ? 0 : Math.ceil(layout.esp.bytes / SECTOR)
+  const planned = layoutImage(root, {
+    volumeId: iso.volumeId,
+    epoch: input.epoch,
+    bootRecord: true,
+    tailSectors: espSectors + gptSectors,
+  })
   const extent = (path: string): number => {
     const node = byPath.get(path)
     const placed = planned.files.find((f) => f.node === node)
@@ -155,29 +191,49 @@ export async function remaster(input: RemasterInput): Promise<RemasterResult> {
     return placed.extent
   }
   const biosLba = extent(layout.bios.path)
-  const efiLba = extent(layout.efi.path)
   const catalogLba = extent(catalogPath)
   const biosNode = byPath.get(layout.bios.path)!
   if (biosNode.source.kind !== 'data') throw new Error('internal: boot image not in memory')
+  // GRUB 2 boot info first: the boot info table's checksum covers it (as xorriso writes them).
+  if (layout.kind !== '20.04') patchGrub2BootInfo(biosNode.source.data, biosLba)
   patchBootInfoTable(biosNode.source.data, 16, biosLba)
   const catalog = byPath.get(catalogPath)!
   if (catalog.source.kind !== 'data') throw new Error('internal: catalog not in memory')
-  bootCatalog([
-    { platform: 0, sectorCount: 4, lba: biosLba },
-    { platform: 0xef, sectorCount: Math.min(0xffff, Math.ceil(layout.efi.size / 512)), lba: efiLba },
-  ]).copy(catalog.source.data)
   bootRecordDescriptor(catalogLba).copy(planned.head, 17 * SECTOR)
-  isohybridMbr({
-    baseMbr: iso.systemArea.subarray(0, 512),
-    bootFileLba: biosLba,
-    efiLba,
-    efiBytes: layout.efi.size,
-    imageBytes: planned.size,
-    volumeId: iso.volumeId,
-  }).copy(planned.head, 0)
-  const gpt = hybridGpt({ imageBytes: planned.size, efiBlock: efiLba * 4, efiBlocks: Math.ceil(layout.efi.size / 512), seed: `${iso.volumeId}\0${planned.size}` })
-  gpt.primary.copy(planned.head, 512)
-  gpt.backup.copy(planned.tail!, planned.tail!.length - gpt.backup.length)
+  const seed = `${iso.volumeId}\0${planned.size}`
+  let gptTables
+  if (layout.kind === '20.04') {
+    const efiLba = extent(layout.efi.path)
+    bootCatalog([
+      { platform: 0, sectorCount: 4, lba: biosLba },
+      { platform: 0xef, sectorCount: Math.min(0xffff, Math.ceil(layout.efi.size / 512)), lba: efiLba },
+    ]).copy(catalog.source.data)
+    isohybridMbr({
+      baseMbr: iso.systemArea.subarray(0, 512),
+      bootFileLba: biosLba,
+      efiLba,
+      efiBytes: layout.efi.size,
+      imageBytes: planned.size,
+      volumeId: iso.volumeId,
+    }).copy(planned.head, 0)
+    gptTables = hybridGpt({ imageBytes: planned.size, efiBlock: efiLba * 4, efiBlocks: Math.ceil(layout.efi.size / 512), seed })
+  } else {
+    // The EFI partition right after the volume, copied from the base (a few MiB), then the backup GPT.
+    const espLba = planned.totalSectors - espSectors - gptSectors
+    readRange(input.base, layout.esp.offset, layout.esp.bytes).copy(planned.tail!, 0)
+    const espBlocks = Math.ceil(layout.esp.bytes / 512)
+    bootCatalog([
+      { platform: 0, sectorCount: 4, lba: biosLba },
+      { platform: 0xef, sectorCount: Math.min(0xffff, espBlocks), lba: espLba },
+    ]).copy(catalog.source.data)
+    grub2Mbr({ baseMbr: iso.systemArea.subarray(0, 512), bootImageLba: biosLba, imageBytes: planned.size }).copy(planned.head, 0)
+    gptTables = gpt(planned.size, seed, [
+      { type: 'basic-data', first: GPT_FIRST_USABLE, last: espLba * 4 - 1, readOnly: true, name: 'ISO9660' },
+      { type: 'efi-system', first: espLba * 4, last: espLba * 4 + espBlocks - 1, readOnly: false, name: 'Appended2' },
+    ])
+  }
+  gptTables.primary.copy(planned.head, 512)
+  gptTables.backup.copy(planned.tail!, planned.tail!.length - gptTables.backup.length)
   await writeImageFile(planned, input.outFile)
   return { layout: layout.kind, size: planned.size, patched, symlinks, files }
 }
