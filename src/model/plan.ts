@@ -1,18 +1,20 @@
 // The plan: pure data, one ordered list of steps per node. It is the single source of truth that every renderer
 // (autoinstall, cloud-config, provision script) turns into files.
 
-export interface Step {
-  /** Stable id, also the state key in /var/lib/bai-seed/status.json, e.g. 'sysctl'. */
+export interface Step<V extends object = Record<string, unknown>> {
+  /** Stable id, also the state key in status.json, e.g. 'sysctl'. */
   id: string
   title: string
   /** Needs the network (downloads, apt). Steps without network run first. */
   network: boolean
   /** Can run against a scratch root folder (`provision.sh --root DIR`): only writes files. */
   rootable: boolean
-  /** Template partial that holds the step's shell function body. */
-  partial: string
-  /** Values the step's template uses; every one is shell-quoted by the template. */
-  vars: Record<string, unknown>
+  /** Template (from the step's declaration) that holds the body of its shell function. */
+  template: string
+  /** Name of the shell function in provision.sh. */
+  fn: string
+  /** Values the step's template uses, as its declaration types them; every one is shell-quoted by the template. */
+  vars: V
   /** Dotted settings paths this step reads (for `bai-seed plan`, which shows where each came from). */
   settings: string[]
 }

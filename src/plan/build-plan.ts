@@ -5,6 +5,7 @@ import type { ResolvedNode } from '../model/resolved.js'
 import type { PlanContext } from './step-def.js'
 import { STEP_ORDER } from './step-order.js'
 import { passwordHash } from './password.js'
+import { stepFunctionName } from '../model/shared-names.js'
 
 export interface PlanOptions {
   /** Power the machine off when a provisioning run ends (image builds, tests). */
@@ -61,8 +62,9 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     title: def.title,
     network: def.network,
     rootable: def.rootable,
-    partial: `steps/${def.id}`,
-    vars: def.vars(ctx),
+    template: def.template,
+    fn: stepFunctionName(def.id),
+    vars: def.vars(ctx) as Record<string, unknown>,
     settings: def.settings,
   }))
   return { ...plan, steps }

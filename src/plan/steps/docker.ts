@@ -1,8 +1,17 @@
 // Page section "Docker engine 설치하기": Docker Engine from Docker's apt repository with its signed keyring, the
 // compose plugin, `bai` in group docker, optional daemon.json.
-import type { StepDef } from '../step-def.js'
+import { defineStep, type PlanContext } from '../step-def.js'
 
-export const dockerStep: StepDef = {
+export interface DockerVars {
+  packages: string[]
+  /** Docker's apt repository base URL, or '' for Docker's own for the running distribution. */
+  repo: string
+  daemonJson: string | null
+  proxyConf: string | null
+  user: string
+}
+
+export const dockerStep = defineStep<DockerVars>({
   id: 'docker',
   title: 'Install Docker Engine and the compose plugin',
   network: true,
@@ -40,4 +49,4 @@ export const dockerStep: StepDef = {
       user: ctx.settings.user.name,
     }
   },
-}
+})

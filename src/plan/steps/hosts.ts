@@ -1,6 +1,6 @@
 // Page section "네트워크 별칭 구성하기": a managed block in /etc/hosts naming every node of the cluster.
 import type { Inventory } from '../../model/inventory.js'
-import type { StepDef } from '../step-def.js'
+import { defineStep, type PlanContext } from '../step-def.js'
 
 export const HOSTS_BEGIN = '##### BEGIN for Backend.AI services #####'
 export const HOSTS_END = '##### END for Backend.AI services #####'
@@ -25,7 +25,13 @@ function hostsLines(inventory: Inventory): readonly string[] {
   return lines
 }
 
-export const hostsStep: StepDef = {
+export interface HostsVars {
+  begin: string
+  end: string
+  lines: readonly string[]
+}
+
+export const hostsStep = defineStep<HostsVars>({
   id: 'hosts',
   title: 'Write the cluster block in /etc/hosts',
   network: false,
@@ -33,4 +39,4 @@ export const hostsStep: StepDef = {
   settings: ['hosts'],
   applies: (ctx) => ctx.settings.hosts.enabled,
   vars: (ctx) => ({ begin: HOSTS_BEGIN, end: HOSTS_END, lines: hostsLines(ctx.inventory) }),
-}
+})

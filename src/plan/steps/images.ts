@@ -1,8 +1,16 @@
 // Page section "컨테이너 이미지 가져오기": pre-pull the role's images with bounded parallelism and retries,
 // optionally through a registry mirror (pulled from the mirror, then tagged with the original name).
-import type { StepDef } from '../step-def.js'
+import { defineStep, type PlanContext } from '../step-def.js'
 
-export const imagesStep: StepDef = {
+export interface ImagesVars {
+  images: string[]
+  parallel: number
+  retries: number
+  /** Registry host to pull through, or ''. */
+  mirror: string
+}
+
+export const imagesStep = defineStep<ImagesVars>({
   id: 'images',
   title: 'Pre-pull container images',
   network: true,
@@ -15,4 +23,4 @@ export const imagesStep: StepDef = {
     retries: ctx.settings.images.retries,
     mirror: ctx.inventory.mirrors.registry ?? '',
   }),
-}
+})

@@ -1,11 +1,18 @@
 // Page section "가속기 설정하기", corrected by the reference: nvidia-docker2 is obsolete. Driver (pinned package or
 // ubuntu-drivers) then one reboot, CUDA from NVIDIA's repository, NVIDIA Container Toolkit with the `nvidia` runtime
 // registered in Docker, then a health check.
-import type { StepDef } from '../step-def.js'
+import { defineStep, type PlanContext } from '../step-def.js'
+import { SHARED_PATHS } from '../../model/shared-names.js'
 
-const on = (ctx: Parameters<StepDef['applies']>[0]): boolean => ctx.settings.nvidia.enabled
+const on = (ctx: PlanContext): boolean => ctx.settings.nvidia.enabled
 
-export const nvidiaDriverStep: StepDef = {
+export interface NvidiaDriverVars {
+  method: 'package' | 'ubuntu-drivers'
+  package: string
+  reboot: boolean
+}
+
+export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
   id: 'nvidia-driver',
   title: 'Install the NVIDIA driver',
   network: true,
@@ -17,19 +24,26 @@ export const nvidiaDriverStep: StepDef = {
     package: ctx.settings.nvidia.driver.package,
     reboot: ctx.settings.nvidia.reboot,
   }),
+})
+
+export interface NvidiaCudaVars {
+  package: string
+  cache: string
 }
 
-export const nvidiaCudaStep: StepDef = {
+export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
   id: 'nvidia-cuda',
   title: 'Install CUDA from NVIDIA\'s repository',
   network: true,
   rootable: false,
   settings: ['nvidia'],
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.cuda.enabled,
-  vars: (ctx) => ({ package: ctx.settings.nvidia.cuda.package }),
-}
+  vars: (ctx) => ({ package: ctx.settings.nvidia.cuda.package, cache: SHARED_PATHS.cacheDir }),
+})
 
-export const nvidiaToolkitStep: StepDef = {
+export type NvidiaToolkitVars = Record<string, never>
+
+export const nvidiaToolkitStep = defineStep<NvidiaToolkitVars>({
   id: 'nvidia-toolkit',
   title: 'Install NVIDIA Container Toolkit and register the nvidia runtime',
   network: true,
@@ -37,9 +51,14 @@ export const nvidiaToolkitStep: StepDef = {
   settings: ['nvidia', 'docker'],
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.container_toolkit.enabled,
   vars: () => ({}),
+})
+
+export interface NvidiaCheckVars {
+  docker: boolean
+  cuda: boolean
 }
 
-export const nvidiaCheckStep: StepDef = {
+export const nvidiaCheckStep = defineStep<NvidiaCheckVars>({
   id: 'nvidia-check',
   title: 'Check the GPU stack (nvidia-smi, Docker nvidia runtime)',
   // Needs no download itself, but checks what the network steps before it installed.
@@ -51,4 +70,4 @@ export const nvidiaCheckStep: StepDef = {
     docker: ctx.settings.docker.enabled && ctx.settings.nvidia.container_toolkit.enabled,
     cuda: ctx.settings.nvidia.cuda.enabled,
   }),
-}
+})

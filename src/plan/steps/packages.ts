@@ -1,8 +1,14 @@
 // Base apt packages every later step relies on (curl, gnupg, nfs-common for NFS), and the apt proxy.
-import type { StepDef } from '../step-def.js'
+import { defineStep, type PlanContext } from '../step-def.js'
 import { usesNfs } from './storage.js'
 
-export const packagesStep: StepDef = {
+export interface PackagesVars {
+  /** apt packages, also what the autoinstall installs from the installer's own apt access. */
+  install: string[]
+  aptProxy: string | null
+}
+
+export const packagesStep = defineStep<PackagesVars>({
   id: 'packages',
   title: 'Install base packages',
   network: true,
@@ -18,4 +24,4 @@ export const packagesStep: StepDef = {
       : null
     return { install: [...new Set(install)], aptProxy }
   },
-}
+})

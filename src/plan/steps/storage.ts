@@ -1,15 +1,25 @@
 // Page section "공유 스토리지 마운트하기": /vfroot/<name> mount points and their /etc/fstab lines, or /vfroot/local.
 // The mounts themselves need the network and happen in the `mounts` step.
-import type { StepDef } from '../step-def.js'
+import { defineStep, type PlanContext } from '../step-def.js'
 
 export const FSTAB_BEGIN = '# BEGIN bai-seed shared storage'
 export const FSTAB_END = '# END bai-seed shared storage'
 
-export function usesNfs(ctx: Parameters<StepDef['applies']>[0]): boolean {
+export function usesNfs(ctx: PlanContext): boolean {
   return ctx.inventory.storage.type === 'nfs' && !ctx.settings.storage.local
 }
 
-export const storageStep: StepDef = {
+export interface StorageVars {
+  nfs: boolean
+  dirs: string[]
+  uid: number
+  gid: number
+  begin: string
+  end: string
+  lines: string[]
+}
+
+export const storageStep = defineStep<StorageVars>({
   id: 'storage',
   title: 'Prepare /vfroot and the shared storage entries',
   network: false,
@@ -29,9 +39,15 @@ export const storageStep: StepDef = {
     })
     return { nfs: true, dirs: exports.map((e) => `/vfroot/${e.name}`), uid, gid, begin: FSTAB_BEGIN, end: FSTAB_END, lines }
   },
+})
+
+export interface MountsVars {
+  dirs: string[]
+  uid: number
+  gid: number
 }
 
-export const mountsStep: StepDef = {
+export const mountsStep = defineStep<MountsVars>({
   id: 'mounts',
   title: 'Mount the shared storage',
   network: true,
@@ -43,4 +59,4 @@ export const mountsStep: StepDef = {
     uid: ctx.settings.user.uid,
     gid: ctx.settings.user.gid,
   }),
-}
+})

@@ -1,9 +1,23 @@
-// One virtual environment per Backend.AI service of the node's roles, at ~/<service>/.venv, with pip, setuptools
+// One virtual environment per Backend.AI service of the node's roles, in its service folder (shared-names.ts), with pip, setuptools
 // and wheel upgraded; owned by the service account. pip uses the PyPI mirror when the inventory names one.
-import type { StepDef } from '../step-def.js'
-import { pythonBin, pythonChoice } from './python.js'
+import { defineStep, type PlanContext } from '../step-def.js'
+import { nodePythonLayout, pythonChoice } from './python.js'
+import { serviceDir, VENV_SUBDIR } from '../../model/shared-names.js'
 
-export const venvsStep: StepDef = {
+export interface VenvsVars {
+  method: 'static' | 'pyenv'
+  python: string
+  /** The Python layout's root (pythonLayout); under pyenv its bin/pyenv makes the virtualenvs. */
+  root: string
+  version: string
+  release: string
+  services: { name: string; dir: string; venv: string }[]
+  user: string
+  group: number
+  pipConf: string | null
+}
+
+export const venvsStep = defineStep<VenvsVars>({
   id: 'venvs',
   title: 'Create one Python venv per service',
   network: true,
@@ -17,14 +31,17 @@ export const venvsStep: StepDef = {
     const { version } = pythonChoice(ctx)
     return {
       method: ctx.settings.python.method,
-      python: pythonBin(ctx),
+      python: nodePythonLayout(ctx).bin,
+      root: nodePythonLayout(ctx).root,
       version,
       release: ctx.inventory.cluster.release,
-      services: ctx.settings.services.venvs.map((name) => ({ name, dir: `${u.home}/${name}` })),
+      services: ctx.settings.services.venvs.map((name) => {
+        const dir = serviceDir(u.home, name)
+        return { name, dir, venv: `${dir}/${VENV_SUBDIR}` }
+      }),
       user: u.name,
       group: u.gid,
-      home: u.home,
       pipConf,
     }
   },
-}
+})

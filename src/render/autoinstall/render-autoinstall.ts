@@ -5,6 +5,12 @@ import type { NodePlan } from '../../model/plan.js'
 import { buildCloudConfig } from '../cloud-config/render-cloud-config.js'
 import { buildNetplan } from '../cloud-config/render-network-config.js'
 import { shellQuote } from '../script/shell-quote.js'
+import { SHARED_PATHS } from '../../model/shared-names.js'
+import { plannedStep } from '../../plan/step-def.js'
+import { packagesStep } from '../../plan/steps/packages.js'
+import { posix } from 'node:path'
+
+const { dirname } = posix
 
 /** `script`: provision.sh as already rendered for this plan, if the caller has it. */
 export function buildAutoinstall(plan: NodePlan, script?: string): Record<string, unknown> {
@@ -25,11 +31,14 @@ export function buildAutoinstall(plan: NodePlan, script?: string): Record<string
   const apt: Record<string, unknown> = { geoip: !plan.aptMirror }
   if (plan.aptMirror) apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
   ai.apt = apt
-  // Installed from the installer's own apt access, so the first boot finds them even before the network is up.
-  ai.packages = ['curl', 'ca-certificates', 'gnupg']
+  // The plan's base packages, installed from the installer's own apt access, so the first boot finds them even
+  // before the network is up.
+  const packages = plannedStep(plan, packagesStep)?.vars.install ?? []
+  if (packages.length) ai.packages = packages
+  const marker = `/target${SHARED_PATHS.installedMarker}`
   ai['late-commands'] = [
     // A record of what installed this machine, for the operator; the real work happens at first boot.
-    ['sh', '-c', `mkdir -p /target/var/lib/bai-seed && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > /target/var/lib/bai-seed/installed`],
+    ['sh', '-c', `mkdir -p ${shellQuote(dirname(marker))} && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > ${shellQuote(marker)}`],
   ]
   ai['user-data'] = buildCloudConfig(plan, { apt: false, script })
   return { autoinstall: ai }

@@ -1,9 +1,12 @@
 // The first-boot cloud-config of a node (cloud-init user-data for cloud images and VMs; the same document goes
-// under autoinstall.user-data for bare-metal installs). It creates the service account natively, installs the
-// provisioning script and bai-seed.service, and starts the unit; the script does every step of the plan.
+// under autoinstall.user-data for bare-metal installs). It creates the service account natively when the plan has
+// the `user` step, installs the provisioning script and the unit, and starts the unit; the script does every step.
 import type { NodePlan } from '../../model/plan.js'
+import { SHARED_PATHS } from '../../model/shared-names.js'
+import { plannedStep } from '../../plan/step-def.js'
+import { userStep, type UserVars } from '../../plan/steps/user.js'
 import { renderScript } from '../script/render-script.js'
-import { renderUnit, SCRIPT_PATH, UNIT_PATH } from '../script/unit.js'
+import { renderUnit } from '../script/unit.js'
 import { shellQuote } from '../script/shell-quote.js'
 
 export interface CloudConfigOptions {
@@ -13,9 +16,8 @@ export interface CloudConfigOptions {
   script?: string
 }
 
-export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): Record<string, unknown> {
-  const u = plan.user
-  const userEntry: Record<string, unknown> = {
+function userEntry(u: UserVars): Record<string, unknown> {
+  const entry: Record<string, unknown> = {
     name: u.name,
     uid: u.uid,
     // cloud-init cannot set a gid: bootcmd creates the group with the right gid first, and useradd joins it.
@@ -26,19 +28,29 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
     gecos: u.gecos,
     lock_passwd: u.passwordHash === null,
   }
-  if (u.passwordHash) userEntry.hashed_passwd = u.passwordHash
-  if (u.sudoNopasswd) userEntry.sudo = 'ALL=(ALL) NOPASSWD:ALL'
-  if (u.authorizedKeys.length) userEntry.ssh_authorized_keys = u.authorizedKeys
+  if (u.passwordHash) entry.hashed_passwd = u.passwordHash
+  if (u.sudoNopasswd) entry.sudo = 'ALL=(ALL) NOPASSWD:ALL'
+  if (u.authorizedKeys.length) entry.ssh_authorized_keys = u.authorizedKeys
+  return entry
+}
+
+export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): Record<string, unknown> {
   const doc: Record<string, unknown> = {
     hostname: plan.hostname,
     fqdn: plan.fqdn,
     // The script writes the cluster's block into /etc/hosts; cloud-init must not rewrite the file.
     manage_etc_hosts: false,
     timezone: plan.timezone,
-    bootcmd: [['sh', '-c', `getent group ${shellQuote(u.name)} >/dev/null || groupadd --gid ${shellQuote(u.gid)} ${shellQuote(u.name)}`]],
-    users: [userEntry],
-    ssh_pwauth: plan.sshAllowPassword,
   }
+  const user = plannedStep(plan, userStep)?.vars
+  if (user) {
+    doc.bootcmd = [['sh', '-c', `getent group ${shellQuote(user.name)} >/dev/null || groupadd --gid ${shellQuote(user.gid)} ${shellQuote(user.name)}`]]
+    doc.users = [userEntry(user)]
+  } else if (plan.user.authorizedKeys.length) {
+    // No service account in the plan: the image's default user keeps its place and gets the keys.
+    doc.ssh_authorized_keys = plan.user.authorizedKeys
+  }
+  doc.ssh_pwauth = plan.sshAllowPassword
   if (options.apt && (plan.aptMirror || plan.proxy)) {
     const apt: Record<string, unknown> = {}
     if (plan.aptMirror) apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
@@ -46,14 +58,14 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
     doc.apt = apt
   }
   doc.write_files = [
-    { path: SCRIPT_PATH, owner: 'root:root', permissions: '0700', content: options.script ?? renderScript(plan) },
-    { path: UNIT_PATH, owner: 'root:root', permissions: '0644', content: renderUnit() },
+    { path: SHARED_PATHS.installedScript, owner: 'root:root', permissions: '0700', content: options.script ?? renderScript(plan) },
+    { path: SHARED_PATHS.unitPath, owner: 'root:root', permissions: '0644', content: renderUnit() },
   ]
   doc.runcmd = [
     ['systemctl', 'daemon-reload'],
-    ['systemctl', 'enable', 'bai-seed.service'],
-    // --no-block: the unit is ordered after cloud-final, which is running this very command.
-    ['systemctl', 'start', '--no-block', 'bai-seed.service'],
+    ['systemctl', 'enable', SHARED_PATHS.unitName],
+    // --no-block: cloud-final, which runs this very command, must not wait for the whole provisioning run.
+    ['systemctl', 'start', '--no-block', SHARED_PATHS.unitName],
   ]
   return doc
 }

@@ -1,9 +1,7 @@
-// bai-seed.service: runs the provisioning script at boot until every step is done, so a run interrupted by a reboot
+// The systemd unit: runs the provisioning script at boot until every step is done, so a run interrupted by a reboot
 // (the NVIDIA driver needs one) or by a failure (no network yet) goes on by itself. cloud-init writes it on first
-// boot; provision.sh installs it before it reboots when run by hand.
-
-export const UNIT_PATH = '/etc/systemd/system/bai-seed.service'
-export const SCRIPT_PATH = '/usr/local/sbin/bai-seed-provision'
+// boot; provision.sh installs it before it reboots when run by hand. Its name and paths come from shared-names.ts.
+import { SHARED_PATHS } from '../../model/shared-names.js'
 
 export function renderUnit(): string {
   return [
@@ -15,11 +13,11 @@ export function renderUnit(): string {
     // systemd would drop the start job at boot to break the cycle (seen in the VM test). After cloud-config, the
     // written files and the account are there; cloud-final's runcmd starts the unit on first boot.
     'After=network-online.target cloud-config.service',
-    'ConditionPathExists=!/var/lib/bai-seed/complete',
+    `ConditionPathExists=!${SHARED_PATHS.completeMarker}`,
     '',
     '[Service]',
     'Type=oneshot',
-    `ExecStart=${SCRIPT_PATH} --from-unit`,
+    `ExecStart=${SHARED_PATHS.installedScript} --from-unit`,
     'TimeoutStartSec=infinity',
     'StandardOutput=journal+console',
     'StandardError=journal+console',
