@@ -1,5 +1,6 @@
 // The plan: pure data, one ordered list of steps per node. It is the single source of truth that every renderer
 // (autoinstall, cloud-config, provision script) turns into files.
+import type { Architecture, TargetId } from '../targets/os-targets.js'
 
 export interface Step<V extends object = Record<string, unknown>> {
   /** Stable id, also the state key in status.json, e.g. 'sysctl'. */
@@ -44,8 +45,17 @@ export interface AddressPlan {
   interface: string | null
 }
 
+/** The OS release and architecture a node is rendered for; its facts are in the registry (targets/os-targets.ts). */
+export interface TargetPlan {
+  id: TargetId
+  /** Where the choice came from: `nodes[<i>].os`, `cluster.os`, or `default`. */
+  from: string
+  arch: Architecture
+}
+
 export interface NodePlan {
   hostname: string
+  target: TargetPlan
   fqdn: string
   cluster: string
   release: string

@@ -1,11 +1,12 @@
 // Turns a resolved node into its plan: the node-wide facts the renderers need, and the ordered steps that apply.
 import type { Inventory } from '../model/inventory.js'
-import type { NodePlan } from '../model/plan.js'
+import type { NodePlan, TargetPlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
 import type { PlanContext } from './step-def.js'
 import { STEP_ORDER } from './step-order.js'
 import { passwordHash } from './password.js'
 import { stepFunctionName } from '../model/shared-names.js'
+import { DEFAULT_TARGET } from '../targets/os-targets.js'
 
 export interface PlanOptions {
   /** Power the machine off when a provisioning run ends (image builds, tests). */
@@ -20,8 +21,14 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
   const u = settings.user
   const hash = passwordHash(inventory.password, options.plaintextPassword, inventory.cluster.name, node.hostname, u.name)
   const domain = inventory.cluster.domain
+  const target: TargetPlan = node.os
+    ? { id: node.os, from: `nodes[${resolved.index}].os`, arch: 'amd64' }
+    : inventory.cluster.os
+      ? { id: inventory.cluster.os, from: 'cluster.os', arch: 'amd64' }
+      : { id: DEFAULT_TARGET, from: 'default', arch: 'amd64' }
   const plan: Omit<NodePlan, 'steps'> = {
     hostname: node.hostname,
+    target,
     fqdn: domain ? `${node.hostname}.${domain}` : node.hostname,
     cluster: inventory.cluster.name,
     release: inventory.cluster.release,

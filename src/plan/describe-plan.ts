@@ -19,6 +19,8 @@ export interface DescribedStep {
 export interface DescribedPlan {
   hostname: string
   roles: string[]
+  /** The OS target, its architecture, and where the choice came from (`nodes[1].os`, `cluster.os`, `default`). */
+  target: { id: string; arch: string; from: string }
   steps: DescribedStep[]
 }
 
@@ -44,6 +46,7 @@ export function describePlans(plans: NodePlan[], nodes: ResolvedNode[]): Describ
     return {
       hostname: plan.hostname,
       roles: node.node.roles,
+      target: { id: plan.target.id, arch: plan.target.arch, from: plan.target.from },
       steps: plan.steps.map((s) => ({
         id: s.id,
         title: s.title,
@@ -58,6 +61,7 @@ export function formatPlans(plans: DescribedPlan[]): string {
   const lines: string[] = []
   for (const p of plans) {
     lines.push(`${p.hostname} (roles: ${p.roles.join(', ')})`)
+    lines.push(`  target: ${p.target.id} ${p.target.arch}  <- ${p.target.from}`)
     p.steps.forEach((s, i) => {
       lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
       for (const set of s.settings) lines.push(`        ${set.key} = ${JSON.stringify(set.value)}  <- ${set.from}`)

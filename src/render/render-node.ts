@@ -7,6 +7,7 @@ import { buildMetaData, userDataDigest } from './cloud-config/render-meta-data.j
 import { buildAutoinstall } from './autoinstall/render-autoinstall.js'
 import { cloudConfigText, dumpYaml } from './yaml-dump.js'
 import { BAI_SEED_VERSION } from '../version.js'
+import { osTarget } from '../targets/os-targets.js'
 
 export interface Artifact {
   /** Path inside the node's folder, '/'-separated. */
@@ -24,7 +25,7 @@ export function renderNode(plan: NodePlan): Artifact[] {
   // One rendering of the script for the three files that carry it.
   const script = renderScript(plan)
   const cloudUserData = cloudConfigText(buildCloudConfig(plan, { apt: true, script }), note)
-  const autoUserData = cloudConfigText(buildAutoinstall(plan, script), `Ubuntu 20.04 autoinstall. ${note}`)
+  const autoUserData = cloudConfigText(buildAutoinstall(plan, script), `${osTarget(plan.target.id).name} autoinstall. ${note}`)
   const file = (path: string, content: string, holdsSecret: boolean, exec = false, sha256?: string): Artifact => ({
     path,
     content,

@@ -3,11 +3,11 @@
 // node's own `overrides`. Records where every value came from.
 import type { Inventory, NodeEntry } from '../model/inventory.js'
 import type { Origin, ResolvedNode } from '../model/resolved.js'
-import type { Settings } from '../model/settings.js'
 import type { Diagnostic } from '../validate/diagnostic.js'
 import type { SourceDoc } from '../load/source-doc.js'
 import { mergeInto, type Tree, type MergeTrace } from './merge.js'
 import { lookupProfile, type Profile, type ProfileSet } from './profile-set.js'
+import { checkedSettings } from '../validate/settings-complete.js'
 
 export const BASE_PROFILE = 'base'
 
@@ -92,5 +92,12 @@ export function resolveNode(
       source: `node:${node.hostname}`,
     }))
   }
-  return { node, index, settings: settings as unknown as Settings, origins: trace.origins }
+  const checked = checkedSettings(settings)
+  if (!checked.settings) {
+    const shown = checked.missing.slice(0, 5).join(', ') + (checked.missing.length > 5 ? `, ... (${checked.missing.length})` : '')
+    diagnostics.push(diag(inventoryDoc, ['nodes', index, 'roles'], 'SETTINGS_INCOMPLETE',
+      `no profile of ${node.hostname} sets ${shown}: the base profile (or one replacing it) must set every field`))
+    return undefined
+  }
+  return { node, index, settings: checked.settings, origins: trace.origins }
 }

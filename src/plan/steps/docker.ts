@@ -1,11 +1,15 @@
 // Page section "Docker engine 설치하기": Docker Engine from Docker's apt repository with its signed keyring, the
 // compose plugin, `bai` in group docker, optional daemon.json.
-import { defineStep, type PlanContext } from '../step-def.js'
+import { defineStep } from '../step-def.js'
+import { osTarget } from '../../targets/os-targets.js'
 
 export interface DockerVars {
   packages: string[]
   /** Docker's apt repository base URL, or '' for Docker's own for the running distribution. */
   repo: string
+  /** Docker's suite for the target (its codename), and how the target writes apt sources. */
+  codename: string
+  deb822: boolean
   daemonJson: string | null
   proxyConf: string | null
   user: string
@@ -44,6 +48,8 @@ export const dockerStep = defineStep<DockerVars>({
       packages: d.packages,
       // Docker's own repository for the running distribution (ubuntu on the targets) unless a mirror is set.
       repo: m.docker_apt ?? '',
+      codename: osTarget(ctx.plan.target.id).dockerCodename,
+      deb822: osTarget(ctx.plan.target.id).apt.sourcesFormat === 'deb822',
       daemonJson,
       proxyConf,
       user: ctx.settings.user.name,

@@ -3,6 +3,17 @@
 // registered in Docker, then a health check.
 import { defineStep, type PlanContext } from '../step-def.js'
 import { SHARED_PATHS } from '../../model/shared-names.js'
+import { osTarget } from '../../targets/os-targets.js'
+
+/** The driver and CUDA packages of a node: `auto` takes the target's default pair. */
+export function nvidiaPackages(ctx: PlanContext): { driver: string; cuda: string } {
+  const pair = osTarget(ctx.plan.target.id).nvidia
+  const n = ctx.settings.nvidia
+  return {
+    driver: n.driver.package === 'auto' ? pair.driverPackage : n.driver.package,
+    cuda: n.cuda.package === 'auto' ? pair.cudaPackage : n.cuda.package,
+  }
+}
 
 const on = (ctx: PlanContext): boolean => ctx.settings.nvidia.enabled
 
@@ -21,7 +32,7 @@ export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
   applies: on,
   vars: (ctx) => ({
     method: ctx.settings.nvidia.driver.method,
-    package: ctx.settings.nvidia.driver.package,
+    package: nvidiaPackages(ctx).driver,
     reboot: ctx.settings.nvidia.reboot,
   }),
 })
@@ -29,6 +40,8 @@ export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
 export interface NvidiaCudaVars {
   package: string
   cache: string
+  /** NVIDIA's CUDA repository folder of the target (ubuntu2004 ...). */
+  distro: string
 }
 
 export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
@@ -38,7 +51,11 @@ export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
   rootable: false,
   settings: ['nvidia'],
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.cuda.enabled,
-  vars: (ctx) => ({ package: ctx.settings.nvidia.cuda.package, cache: SHARED_PATHS.cacheDir }),
+  vars: (ctx) => ({
+    package: nvidiaPackages(ctx).cuda,
+    cache: SHARED_PATHS.cacheDir,
+    distro: osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro,
+  }),
 })
 
 export type NvidiaToolkitVars = Record<string, never>

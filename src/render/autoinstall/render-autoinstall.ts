@@ -1,6 +1,7 @@
-// Ubuntu 20.04 autoinstall user-data (subiquity, focal era): everything under `autoinstall:` with `version: 1`.
-// No `identity`: it cannot set uid 1100 and focal's subiquity lets it overwrite user-data users; the account is made
-// by the first-boot cloud-config under `user-data`, which also sets the hostname.
+// Ubuntu autoinstall user-data (subiquity): everything under `autoinstall:` with `version: 1`, in the dialect of the
+// node's target (targets/os-targets.ts). No `identity`: it cannot set uid 1100 and focal's subiquity lets it
+// overwrite user-data users; the account is made by the first-boot cloud-config under `user-data`, which also sets
+// the hostname.
 import type { NodePlan } from '../../model/plan.js'
 import { buildCloudConfig } from '../cloud-config/render-cloud-config.js'
 import { buildNetplan } from '../cloud-config/render-network-config.js'
@@ -9,24 +10,32 @@ import { SHARED_PATHS } from '../../model/shared-names.js'
 import { plannedStep } from '../../plan/step-def.js'
 import { packagesStep } from '../../plan/steps/packages.js'
 import { posix } from 'node:path'
+import { osTarget } from '../../targets/os-targets.js'
 
 const { dirname } = posix
 
 /** `script`: provision.sh as already rendered for this plan, if the caller has it. */
 export function buildAutoinstall(plan: NodePlan, script?: string): Record<string, unknown> {
+  const dialect = osTarget(plan.target.id).autoinstall
+  const netplan = buildNetplan(plan)
+  const layout: Record<string, unknown> = { name: 'lvm', match: plan.disk }
+  if (dialect.sizingPolicyAll) layout['sizing-policy'] = 'all'
   const ai: Record<string, unknown> = {
     version: 1,
     locale: plan.locale,
     keyboard: { layout: plan.keyboard },
-    // The doubled `network: network:` form: the 20.04 GA installer needs it, later ones accept it.
-    network: { network: buildNetplan(plan) },
-    storage: { layout: { name: 'lvm', match: plan.disk } },
+    network: dialect.doubledNetworkKey ? { network: netplan } : netplan,
+  }
+  // The driver search is off: the plan installs the NVIDIA driver it names itself, at first boot.
+  if (dialect.sourceId) ai.source = { id: dialect.sourceId, search_drivers: false }
+  Object.assign(ai, {
+    storage: { layout },
     ssh: {
       'install-server': true,
       'authorized-keys': plan.user.authorizedKeys,
       'allow-pw': plan.sshAllowPassword,
     },
-  }
+  })
   if (plan.proxy) ai.proxy = plan.proxy
   const apt: Record<string, unknown> = { geoip: !plan.aptMirror }
   if (plan.aptMirror) apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]

@@ -1,5 +1,5 @@
-// plan -> PXE tree: the files under out/pxe/ that boot each node with a MAC address into the Ubuntu 20.04
-// live-server installer with its nocloud-net seed:
+// plan -> PXE tree: the files under out/pxe/ that boot each node with a MAC address into the live-server installer
+// of its OS target with its HTTP NoCloud seed:
 //   grub/grub.cfg                 GRUB (UEFI), one entry per node chosen by $net_default_mac
 //   grub/grub.cfg-01-<mac>        the same entry alone, found by GRUB's per-client lookup (Red Hat / SUSE builds,
 //   grub/grub.cfg-<mac>             and upstream GRUB >= 2.06 without the "01-")
@@ -13,6 +13,7 @@ import { BAI_SEED_VERSION } from '../../version.js'
 import { UnquotableValueError } from '../script/shell-quote.js'
 import { installerArgs, type PxeOptions } from './boot-options.js'
 import { kernelCmdlineProblem } from './kernel-cmdline.js'
+import { osTarget } from '../../targets/os-targets.js'
 import { dashedMac, normalizeMac } from './mac-address.js'
 import { PXELINUX_MAX_LINE } from './pxelinux-quote.js'
 import { renderPxeTemplate } from './pxe-templates.js'
@@ -74,13 +75,14 @@ export function renderPxe(plans: NodePlan[], options: PxeOptions, cluster: strin
       continue
     }
     byMac.set(mac, host)
-    const args = installerArgs(options, host)
+    const target = osTarget(plan.target.id)
+    const args = installerArgs(options, host, target)
     const problem = kernelCmdlineProblem([`initrd=initrd`, ...args])
     if (problem) {
       errors.push(`${host}: kernel command line: ${problem}`)
       continue
     }
-    nodes.push({ hostname: host, fqdn: plan.fqdn, mac, dashed: dashedMac(mac), title: `Install ${plan.fqdn} (Ubuntu 20.04 autoinstall)`, args })
+    nodes.push({ hostname: host, fqdn: plan.fqdn, mac, dashed: dashedMac(mac), title: `Install ${plan.fqdn} (${target.name} autoinstall)`, args })
   }
   if (errors.length) return { files: [], booted: [], warnings, errors }
   if (nodes.length === 0) {
@@ -116,7 +118,7 @@ function renderFiles(nodes: BootNode[], options: PxeOptions, cluster: string): A
     script: `${n.hostname}.ipxe`,
     kernelUrl: `${options.bootBase}${options.kernel}`,
     initrdUrl: `${options.bootBase}${options.initrd}`,
-    // The EFI stub of Ubuntu 20.04's kernel finds the initrd by this name in iPXE's image list.
+    // The EFI stub of Ubuntu's kernels finds the initrd by this name in iPXE's image list.
     args: ['initrd=initrd', ...n.args],
   }))
   files.push(file('ipxe/boot.ipxe', renderPxeTemplate('ipxe', 'boot', { note, nodes: ipxeNodes })))

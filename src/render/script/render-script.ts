@@ -4,6 +4,7 @@ import type { NodePlan } from '../../model/plan.js'
 import { SHARED_PATHS } from '../../model/shared-names.js'
 import { renderTemplate } from '../templates.js'
 import { renderUnit } from './unit.js'
+import { osTarget } from '../../targets/os-targets.js'
 import { BAI_SEED_VERSION } from '../../version.js'
 
 export function renderScript(plan: NodePlan): string {
@@ -16,6 +17,7 @@ export function renderScript(plan: NodePlan): string {
     proxy: plan.proxy ?? '',
     noProxy: plan.noProxy.join(','),
     paths: SHARED_PATHS,
+    target: { ...osTarget(plan.target.id), arch: plan.target.arch },
     unitText: renderUnit(),
     steps: plan.steps,
   })

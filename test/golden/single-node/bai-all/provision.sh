@@ -7,11 +7,14 @@
 # a failed step resumes there (also after a reboot, through bai-seed.service).
 # State: /var/lib/bai-seed/status.json   Log: /var/log/bai-seed.log
 #
-# Usage: provision.sh [--only IDS] [--skip IDS] [--force] [--root DIR] [--no-reboot] [--list]
+# Rendered for Ubuntu 20.04 LTS (amd64); it refuses to run on another release or architecture.
+#
+# Usage: provision.sh [--only IDS] [--skip IDS] [--force] [--root DIR] [--no-reboot] [--any-os] [--list]
 #   --only IDS, --skip IDS   comma-separated step ids to run, or to leave out
 #   --force                  run steps again even if they are done
 #   --root DIR               write files under DIR instead of / and run only the steps that just write files
 #   --no-reboot              stop (and say so) instead of rebooting when a step needs a reboot
+#   --any-os                 run on any release and architecture (also BAI_SEED_ANY_OS=1)
 #   --list                   print the steps and exit
 #
 # Steps:
@@ -33,6 +36,10 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 readonly NODE=bai-all
 readonly POWER_OFF_WHEN_DONE=0
 readonly PROXY=http://proxy.lab.internal:3128
+readonly TARGET_NAME='Ubuntu 20.04 LTS'
+readonly TARGET_OS_ID=ubuntu
+readonly TARGET_VERSION=20.04
+readonly TARGET_ARCH=amd64
 readonly NO_PROXY_LIST=localhost,127.0.0.1,.lab.internal
 readonly INSTALLED_SCRIPT=/usr/local/sbin/bai-seed-provision
 readonly UNIT_NAME=bai-seed.service
@@ -72,6 +79,11 @@ ONLY=''
 EXCLUDE=''
 FORCE=0
 NO_REBOOT=0
+ANY_OS=${BAI_SEED_ANY_OS:-0}
+OS_ID=''
+OS_VERSION_ID=''
+OS_CODENAME=''
+OS_NAME=''
 STATE_DIR=$STATE_HOME
 STATUS_FILE=$STATUS_PATH
 LOG_FILE=$LOG_PATH
@@ -317,7 +329,7 @@ selected() {
   return 0
 }
 
-# run_step ID: runs the step's function (STEP_FN) in a subshell with errexit on, records start, end, duration and outcome.
+# run_step ID: runs the step's function in a subshell with errexit on, records start, end, duration and outcome.
 run_step() {
   local id=$1 t0 t1 rc reason
   if [[ ${ST_STATE[$id]:-pending} == 'done' && $FORCE == 0 ]]; then
@@ -373,6 +385,44 @@ run_step() {
   return 1
 }
 
+# read_os_release FILE: OS_ID, OS_VERSION_ID, OS_CODENAME and OS_NAME from an os-release file (read, not sourced).
+read_os_release() {
+  local key value
+  [[ -r $1 ]] || return 0
+  while IFS='=' read -r key value; do
+    value=${value#[\"\']}
+    value=${value%[\"\']}
+    case $key in
+      ID) OS_ID=$value ;;
+      VERSION_ID) OS_VERSION_ID=$value ;;
+      VERSION_CODENAME) OS_CODENAME=$value ;;
+      PRETTY_NAME) OS_NAME=$value ;;
+    esac
+  done <"$1"
+}
+
+# check_target: stops unless this machine (or, under --root, the root's /etc/os-release when it has one) runs the
+# release and architecture the script was rendered for. --any-os (BAI_SEED_ANY_OS=1) lets it go on anyway; steps then
+# take release-specific names (repository suites) from the running system.
+check_target() {
+  local arch='' found=()
+  read_os_release "$ROOT/etc/os-release"
+  if [[ -n $ROOT && -z $OS_ID ]]; then return 0; fi
+  if [[ -z $ROOT ]]; then arch=$(dpkg --print-architecture 2>/dev/null || uname -m); fi
+  if [[ $OS_ID != "$TARGET_OS_ID" || $OS_VERSION_ID != "$TARGET_VERSION" ]]; then
+    found+=("${OS_NAME:-an unknown release} (ID=${OS_ID:-?} VERSION_ID=${OS_VERSION_ID:-?})")
+  fi
+  if [[ -n $arch && $arch != "$TARGET_ARCH" ]]; then found+=("architecture $arch"); fi
+  ((${#found[@]})) || return 0
+  if [[ $ANY_OS == 1 ]]; then
+    printf 'bai-seed: rendered for %s (%s), running on %s: going on (--any-os)\n' "$TARGET_NAME" "$TARGET_ARCH" "${found[*]}" >&2
+    return 0
+  fi
+  printf 'bai-seed: this script was rendered for %s (%s), but this machine runs %s.\n' "$TARGET_NAME" "$TARGET_ARCH" "${found[*]}" >&2
+  printf 'Render it for this release (os: in the inventory), or run it with --any-os to go on anyway.\n' >&2
+  exit 2
+}
+
 usage() {
   sed -n '/^# Usage:/,/^# Steps:/p' "$0" | sed '$d; s/^# \{0,1\}//'
 }
@@ -385,6 +435,7 @@ parse_args() {
       --force) FORCE=1; shift ;;
       --root) ROOT=${2:?--root needs a folder}; ROOT=${ROOT%/}; shift 2 ;;
       --no-reboot) NO_REBOOT=1; shift ;;
+      --any-os) ANY_OS=1; shift ;;
       --from-unit) shift ;;
       --list)
         for id in "${STEP_IDS[@]}"; do printf '%-16s %s%s\n' "$id" "${STEP_TITLE[$id]}" "$( [[ ${STEP_NETWORK[$id]} == 1 ]] && printf ' (network)')"; done
@@ -411,6 +462,7 @@ main() {
     printf 'provision.sh must run as root (or with --root DIR for a scratch root)\n' >&2
     exit 2
   fi
+  check_target
   STATE_DIR=$ROOT$STATE_HOME
   STATUS_FILE=$ROOT$STATUS_PATH
   LOG_FILE=$ROOT$LOG_PATH
@@ -599,19 +651,23 @@ Acquire::https::Proxy "http://proxy.lab.internal:3128";
 
 # --- docker: Install Docker Engine and the compose plugin
 step_docker() {
-  local repo=http://apt.lab.internal/docker-ce/linux/ubuntu user=bai arch keyring=/etc/apt/keyrings/docker.asc
+  local repo=http://apt.lab.internal/docker-ce/linux/ubuntu user=bai codename=focal arch keyring=/etc/apt/keyrings/docker.asc
   local -a pkgs=(docker-ce docker-ce-cli containerd.io docker-compose-plugin)
   local restart=0
-  # shellcheck source=/dev/null
-  . /etc/os-release
-  [[ -n $repo ]] || repo="https://download.docker.com/linux/$ID"
+  if [[ -n $OS_CODENAME && $OS_CODENAME != "$codename" ]]; then
+    # Only under --any-os: Docker's suite (and, without a mirror, its repository) of the running release.
+    note "rendered for $codename, running on $OS_CODENAME: using Docker's packages for $OS_CODENAME"
+    codename=$OS_CODENAME
+    [[ -n $repo ]] || repo="https://download.docker.com/linux/$OS_ID"
+  fi
+  [[ -n $repo ]] || repo="https://download.docker.com/linux/ubuntu"
   if ! installed "${pkgs[@]}"; then
     install -m 0755 -d /etc/apt/keyrings
     retry 5 curl -fsSL "$repo/gpg" -o "$keyring.part" || fail "cannot download Docker's signing key from $repo/gpg"
     mv -f "$keyring.part" "$keyring"
     chmod a+r "$keyring"
     arch=$(dpkg --print-architecture)
-    write_file /etc/apt/sources.list.d/docker.list 0644 "deb [arch=$arch signed-by=$keyring] $repo ${VERSION_CODENAME:?} stable"$'\n'
+    write_file /etc/apt/sources.list.d/docker.list 0644 "deb [arch=$arch signed-by=$keyring] $repo $codename stable"$'\n'
     retry 5 apt_update || fail "apt-get update failed for Docker's repository $repo"
     apt_install "${pkgs[@]}" || fail "apt-get install failed for: ${pkgs[*]}"
   fi
