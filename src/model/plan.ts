@@ -16,6 +16,8 @@ export interface Step<V extends object = Record<string, unknown>> {
   fn: string
   /** Values the step's template uses, as its declaration types them; every one is shell-quoted by the template. */
   vars: V
+  /** Digest of id + vars: a done step whose digest changed runs again (provision.sh records it per step). */
+  digest: string
   /** Dotted settings paths this step reads (for `bai-seed plan`, which shows where each came from). */
   settings: string[]
 }

@@ -7,6 +7,7 @@ import { STEP_ORDER } from './step-order.js'
 import { passwordHash } from './password.js'
 import { stepFunctionName } from '../model/shared-names.js'
 import { DEFAULT_TARGET } from '../targets/os-targets.js'
+import { stepDigest } from './step-digest.js'
 
 export interface PlanOptions {
   /** Power the machine off when a provisioning run ends (image builds, tests). */
@@ -64,15 +65,19 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     powerOffWhenDone: options.powerOffWhenDone,
   }
   const ctx: PlanContext = { inventory, resolved, settings, node, plan }
-  const steps = STEP_ORDER.filter((def) => def.applies(ctx)).map((def) => ({
-    id: def.id,
-    title: def.title,
-    network: def.network,
-    rootable: def.rootable,
-    template: def.template,
-    fn: stepFunctionName(def.id),
-    vars: def.vars(ctx) as Record<string, unknown>,
-    settings: def.settings,
-  }))
+  const steps = STEP_ORDER.filter((def) => def.applies(ctx)).map((def) => {
+    const vars = def.vars(ctx) as Record<string, unknown>
+    return {
+      id: def.id,
+      title: def.title,
+      network: def.network,
+      rootable: def.rootable,
+      template: def.template,
+      fn: stepFunctionName(def.id),
+      vars,
+      digest: stepDigest(def.id, vars),
+      settings: def.settings,
+    }
+  })
   return { ...plan, steps }
 }

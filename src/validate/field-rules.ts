@@ -75,6 +75,35 @@ function absPathOk(v: string): boolean {
   return parts.every((p) => p !== '' && p !== '.' && p !== '..' && /^[A-Za-z0-9._+-]+$/.test(p))
 }
 
+// Folders a service account's home must never be: its home is created and chowned to the account.
+const SYSTEM_FOLDERS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
+  '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/var', '/vfroot'])
+
+function homeCheck(v: string): Problem | undefined {
+  if (!absPathOk(v)) return { code: 'BAD_PATH', message: M.badAbsPath }
+  const dir = v.length > 1 ? v.replace(/\/+$/, '') : v
+  if (SYSTEM_FOLDERS.has(dir)) return { code: 'BAD_HOME', message: M.systemHome(dir) }
+  return undefined
+}
+
+// Accounts an Ubuntu server (20.04-24.04) or its usual packages create: the service account must be a new one, since
+// the user step refuses an account with another uid and would otherwise take over a system account.
+export const SYSTEM_ACCOUNTS: ReadonlySet<string> = new Set([
+  'root', 'daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'mail', 'news', 'uucp', 'proxy', 'www-data', 'backup',
+  'list', 'irc', 'gnats', 'nobody', 'nogroup', 'systemd-network', 'systemd-resolve', 'systemd-timesync', 'systemd-coredump',
+  'systemd-oom', 'messagebus', 'syslog', '_apt', 'uuidd', 'tcpdump', 'tss', 'landscape', 'pollinate', 'sshd', 'lxd',
+  'usbmux', 'dnsmasq', 'fwupd-refresh', 'polkitd', 'nvidia-persistenced', 'ntp', '_chrony', 'statd', '_rpc', 'postfix',
+  'lxc-dnsmasq', 'dhcpcd', 'cloud-init',
+  // Groups the account's own group (named after it) would collide with.
+  'adm', 'sudo', 'docker', 'nogroup', 'users', 'staff', 'admin',
+])
+
+function serviceUserCheck(v: string): Problem | undefined {
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(v)) return { code: 'BAD_USERNAME', message: M.badUsername }
+  if (SYSTEM_ACCOUNTS.has(v) || v.startsWith('systemd-')) return { code: 'SYSTEM_ACCOUNT', message: M.systemAccount(v) }
+  return undefined
+}
+
 function urlCheck(v: string): Problem | undefined {
   let u: URL
   try {
@@ -260,6 +289,18 @@ export const FIELD_RULES = {
     charsText: WORD,
     check: when((v) => /^[a-z0-9][a-z0-9_-]*$/.test(v), 'BAD_PROFILE_NAME', M.badProfileName),
   },
+  serviceUser: {
+    what: 'user name',
+    chars: base,
+    charsText: WORD,
+    check: serviceUserCheck,
+  },
+  homePath: {
+    what: 'path',
+    chars: safe('/+'),
+    charsText: `${WORD}, "/", "+"`,
+    check: homeCheck,
+  },
   username: {
     what: 'user name',
     chars: base,
@@ -288,15 +329,13 @@ export const FIELD_RULES = {
     charsText: WORD,
     check: when((v) => /^(unlimited|infinity|-?[0-9]+)$/.test(v), 'BAD_LIMIT_VALUE', M.badLimitValue),
   },
+  // Dotted form only: the script finds the live value at /proc/sys/<key with "/" for ".">, so a "/" (the slash form,
+  // or procps' "/ stands for ." inside a segment) or an empty segment could name a path outside /proc/sys/<key>.
   sysctlKey: {
     what: 'sysctl key',
-    chars: safe('/'),
-    charsText: `${WORD}, "/"`,
-    check: when(
-      (v) => /^([a-z0-9_-]+(\.[a-z0-9_-]+)+|[a-z0-9_-]+(\/[a-z0-9_.-]+)+)$/.test(v),
-      'BAD_SYSCTL_KEY',
-      M.badSysctlKey,
-    ),
+    chars: base,
+    charsText: WORD,
+    check: when((v) => /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/.test(v), 'BAD_SYSCTL_KEY', M.badSysctlKey),
   },
   sysctlValue: {
     what: 'sysctl value',

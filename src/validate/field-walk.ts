@@ -12,7 +12,7 @@ export interface RuleTree {
 
 /** Settings as written in profiles (`settings:`) and in per-node `overrides:`. */
 export const SETTINGS_RULES: RuleTree = {
-  user: { name: 'username', groups: { '[]': 'groupName' }, shell: 'absPath', home: 'absPath', gecos: 'gecos' },
+  user: { name: 'serviceUser', groups: { '[]': 'groupName' }, shell: 'absPath', home: 'homePath', gecos: 'gecos' },
   limits: { entries: { '[]': { domain: 'limitDomain', value: 'limitValue' } } },
   sysctl: { values: { '{key}': 'sysctlKey', '{}': 'sysctlValue' } },
   storage: { nfs_options: { '[]': 'mountOption' } },

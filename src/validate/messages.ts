@@ -88,7 +88,11 @@ export const M = {
   badGroupName: 'a group name has 1 to 32 lowercase letters, digits, "_" and "-", starting with a letter or "_"',
   badLimitDomain: 'expected a user name, @group, %group, "*" or a uid range such as 1000:',
   badLimitValue: 'expected a number, "unlimited" or "infinity"',
-  badSysctlKey: 'expected a sysctl key such as net.core.somaxconn: segments of lowercase letters, digits, "_" and "-" separated by "." (or "/")',
+  badSysctlKey:
+    'expected a sysctl key such as net.core.somaxconn: segments of lowercase letters, digits, "_" and "-" separated by single "." (no "/" form)',
+  systemHome: (dir: string) => `${q(dir)} is a system folder: the service account's home is created and owned by it (use e.g. /home/bai)`,
+  systemAccount: (name: string) =>
+    `${q(name)} is a system account (or one Ubuntu or its packages create): the service account must be its own, such as bai`,
   badSysctlValue: 'expected numbers separated by spaces (such as 10000 65000) or one simple word',
   badPackageName:
     'a Debian package name has at least 2 lowercase letters, digits, "+", "-" and ".", starting with a letter or digit (optionally =version)',

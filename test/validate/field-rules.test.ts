@@ -56,8 +56,9 @@ const formats: [FieldKind, string[], [string, string][]][] = [
   ],
   [
     'sysctlKey',
-    ['net.ipv4.tcp_rmem', 'fs.file-max', 'kernel.sched_rt_runtime_us', 'net/ipv4/conf/eth0.100/rp_filter'],
+    ['net.ipv4.tcp_rmem', 'fs.file-max', 'kernel.sched_rt_runtime_us', 'net.ipv4.conf.eno1.rp_filter'],
     [
+      ['kernel..core_pattern', M.badSysctlKey],
       ['vm', M.badSysctlKey],
       ['Net.core.x', M.badSysctlKey],
       ['net..core', M.badSysctlKey],
@@ -88,6 +89,8 @@ const formats: [FieldKind, string[], [string, string][]][] = [
   ['pbsRelease', ['auto', '20240909'], [['2024090', M.badPbsRelease], ['20241301', M.badPbsRelease]]],
   ['sha256', [HEX64], [[HEX64.toUpperCase(), M.badSha256], [HEX64.slice(1), M.badSha256]]],
   ['absPath', ['/home/bai', '/', '/opt/x+y/', '/var/lib/docker'], [['home/bai', M.badAbsPath], ['/a//b', M.badAbsPath], ['/a/../b', M.badAbsPath], ['/a/./b', M.badAbsPath]]],
+  ['homePath', ['/home/bai', '/srv/bai', '/data/bai/'], [['/', M.systemHome('/')], ['/etc', M.systemHome('/etc')], ['/home/', M.systemHome('/home')], ['/usr', M.systemHome('/usr')], ['/a/../b', M.badAbsPath]]],
+  ['serviceUser', ['bai', 'backend', '_svc'], [['root', M.systemAccount('root')], ['daemon', M.systemAccount('daemon')], ['www-data', M.systemAccount('www-data')], ['systemd-foo', M.systemAccount('systemd-foo')], ['Bai', M.badUsername]]],
   ['username', ['bai', '_svc', 'a-b', 'a'.repeat(32)], [['Bai', M.badUsername], ['1bai', M.badUsername], ['a'.repeat(33), M.badUsername]]],
   ['limitDomain', ['*', 'bai', '@docker', '%admin', '1000:', ':2000', '1000:2000', '@1000:'], [['b@i', M.badLimitDomain], ['@', M.badLimitDomain]]],
   ['limitValue', ['unlimited', 'infinity', '-1', '512000'], [['lots', M.badLimitValue]]],
@@ -236,13 +239,13 @@ settings:
 `
 const PROFILE_FIELDS: Field[] = [
   { name: 'description', kind: 'text', extra: '', text: true, path: ['description'], value: 'a role' },
-  { name: 'username', kind: 'username', extra: '', path: ['settings', 'user', 'name'], value: 'bai' },
-  { name: 'home', kind: 'absPath', extra: '/+', path: ['settings', 'user', 'home'], value: '/home/bai' },
+  { name: 'username', kind: 'serviceUser', extra: '', path: ['settings', 'user', 'name'], value: 'bai' },
+  { name: 'home', kind: 'homePath', extra: '/+', path: ['settings', 'user', 'home'], value: '/home/bai' },
   { name: 'gecos', kind: 'gecos', extra: '', text: true, path: ['settings', 'user', 'gecos'], value: 'Backend.AI' },
   { name: 'package', kind: 'debPackage', extra: '+=:~', path: ['settings', 'packages', 'install', 0], value: 'curl' },
   { name: 'service', kind: 'serviceName', extra: '', path: ['settings', 'services', 'venvs', 0], value: 'agent' },
   { name: 'image', kind: 'imageRef', extra: '/:@', path: ['settings', 'images', 'pull', 0], value: 'postgres:16' },
-  { name: 'sysctlKey', kind: 'sysctlKey', extra: '/', path: ['settings', 'sysctl', 'values', '@'], which: 'key', value: 'vm.dirty_ratio' },
+  { name: 'sysctlKey', kind: 'sysctlKey', extra: '', path: ['settings', 'sysctl', 'values', '@'], which: 'key', value: 'vm.dirty_ratio' },
   { name: 'sysctlValue', kind: 'sysctlValue', extra: ' ,:/+', path: ['settings', 'sysctl', 'values', 'vm.swappiness'], value: '10' },
   { name: 'nfsOption', kind: 'mountOption', extra: '=:', path: ['settings', 'storage', 'nfs_options', 0], value: 'rw' },
 ]

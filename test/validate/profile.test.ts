@@ -43,6 +43,16 @@ const cases: [string, string, Row[]][] = [
     ],
   ],
   [
+    'service account: system name, system home, unsafe sysctl keys',
+    'settings:\n  user:\n    name: root\n    home: /\n  sysctl:\n    values:\n      kernel..x: 1\n      net/ipv4/ip_forward: 1\n',
+    [
+      ['SYSTEM_ACCOUNT', 'settings.user.name', 3, 11, M.systemAccount('root')],
+      ['BAD_HOME', 'settings.user.home', 4, 11, M.systemHome('/')],
+      ['BAD_SYSCTL_KEY', 'settings.sysctl.values["kernel..x"]', 7, 7, M.badSysctlKey],
+      ['UNSAFE_CHARS', 'settings.sysctl.values["net/ipv4/ip_forward"]', 8, 7, M.unsafeChars('"/"', 'sysctl key', FIELD_RULES.sysctlKey.charsText)],
+    ],
+  ],
+  [
     'uid and gid',
     'settings:\n  user:\n    uid: 0\n    gid: 65534\n',
     [

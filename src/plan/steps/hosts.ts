@@ -29,6 +29,7 @@ export interface HostsVars {
   begin: string
   end: string
   lines: readonly string[]
+  hostname: string
 }
 
 export const hostsStep = defineStep<HostsVars>({
@@ -38,5 +39,7 @@ export const hostsStep = defineStep<HostsVars>({
   rootable: true,
   settings: ['hosts'],
   applies: (ctx) => ctx.settings.hosts.enabled,
-  vars: (ctx) => ({ begin: HOSTS_BEGIN, end: HOSTS_END, lines: hostsLines(ctx.inventory) }),
+  // The script also makes sure 127.0.0.1 maps localhost and that the node's own name resolves (cloud-init leaves the
+  // file alone: manage_etc_hosts is false in the cloud-config).
+  vars: (ctx) => ({ begin: HOSTS_BEGIN, end: HOSTS_END, lines: hostsLines(ctx.inventory), hostname: ctx.node.hostname }),
 })

@@ -19,7 +19,10 @@ export interface CloudConfigOptions {
 function userEntry(u: UserVars): Record<string, unknown> {
   const entry: Record<string, unknown> = {
     name: u.name,
-    uid: u.uid,
+    // A string: cloud-init before 22.2 (20.04 media up to 20.04.4, older cloud images) passes only string options to
+    // useradd and silently drops an integer uid (LP #1875772); newer ones accept both (the schema marks the string
+    // form deprecated, not invalid).
+    uid: String(u.uid),
     // cloud-init cannot set a gid: bootcmd creates the group with the right gid first, and useradd joins it.
     primary_group: u.name,
     groups: u.groups,
