@@ -6,18 +6,24 @@ import { EXIT_INVALID, printDiagnostics } from '../cli/report.js'
 export default class Pxe extends Command {
   static override summary = 'Write PXE boot files (GRUB, PXELINUX, iPXE) and an nginx server block into <output>/pxe/'
   static override description =
-    'Each node with a MAC address boots the Ubuntu 20.04 live-server installer with `autoinstall ds=nocloud-net;s=<http-base>/<hostname>/autoinstall/`. ' +
-    'GRUB and PXELINUX load the kernel and initrd by TFTP from the TFTP root; iPXE loads them from --boot-base.'
+    'Each node with a MAC address boots the Ubuntu 20.04 live-server installer with `autoinstall ds=nocloud-net;s=<http-base>/<hostname>/autoinstall/`, once: ' +
+    'the installer reports its finished install to `bai-seed serve`, and from then on every loader boots that machine from its local disk until `--reinstall NODE`. ' +
+    '<output>/pxe/ is the TFTP root: GRUB and PXELINUX load casper/vmlinuz and casper/initrd from it; iPXE loads them from --boot-base (<http-base>/pxe/).'
   static override examples = [
     '<%= config.bin %> pxe --http-base http://10.20.30.5:8080/',
     '<%= config.bin %> pxe --http-base http://boot.lab/seeds/ --iso-url http://mirror.lab/ubuntu-20.04.6-live-server-amd64.iso',
+    '<%= config.bin %> pxe --reinstall bai-a01',
   ]
   static override flags = {
     inventory: inventoryFlag,
     output: outputFlag,
     profiles: profilesFlag,
     node: nodeFlag,
-    'http-base': Flags.string({ description: 'URL at which the output folder is served, e.g. http://10.20.30.5:8080/', required: true }),
+    'http-base': Flags.string({ description: 'URL at which the output folder is served, e.g. http://10.20.30.5:8080/ (required unless --reinstall)' }),
+    reinstall: Flags.string({
+      description: 'let NODE install again at its next network boot (removes the marker its finished install left); writes nothing else',
+      multiple: true,
+    }),
     'iso-url': Flags.string({ description: 'URL of the Ubuntu 20.04 live-server ISO [default: <http-base>/ubuntu-20.04.6-live-server-amd64.iso]' }),
     'boot-base': Flags.string({ description: 'URL iPXE loads --kernel and --initrd from [default: <http-base>]' }),
     kernel: Flags.string({ description: 'kernel path, relative to the TFTP root (GRUB, PXELINUX) and to --boot-base (iPXE)', default: 'casper/vmlinuz' }),
@@ -27,6 +33,20 @@ export default class Pxe extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Pxe)
+    if (flags.reinstall?.length) {
+      const { reinstallNodes } = await import('../pipeline/pxe-cluster.js')
+      const result = reinstallNodes(flags.output, flags.reinstall)
+      for (const e of result.errors) process.stderr.write(`error: ${e}\n`)
+      for (const host of result.notInstalled) process.stderr.write(`warning: ${host} had not reported a finished install; nothing to undo\n`)
+      if (result.cleared.length) this.log(`${result.cleared.join(', ')}: will install again at the next network boot`)
+      if (result.errors.length) this.exit(EXIT_INVALID)
+      return
+    }
+    const httpBase = flags['http-base']
+    if (httpBase === undefined) {
+      process.stderr.write('error: --http-base is required (the URL at which the output folder is served)\n')
+      return this.exit(EXIT_INVALID)
+    }
     const { writePxeTree } = await import('../pipeline/pxe-cluster.js')
     const result = await writePxeTree({
       inventoryFile: flags.inventory,
@@ -35,7 +55,7 @@ export default class Pxe extends Command {
       only: flags.node,
       env: process.env,
       flags: {
-        httpBase: flags['http-base'],
+        httpBase,
         isoUrl: flags['iso-url'],
         bootBase: flags['boot-base'],
         kernel: flags.kernel,

@@ -5,7 +5,8 @@ import { EXIT_INVALID } from '../cli/report.js'
 export default class Serve extends Command {
   static override summary = 'Serve the output folder over HTTP for lab network installs, logging which node fetched what'
   static override description =
-    'Read-only: GET and HEAD of files under the output folder, no directory listing, nothing outside it. ' +
+    'GET and HEAD of files under the output folder, no directory listing, nothing outside it; the one write is a node reporting its finished install ' +
+    '(POST /pxe/done/<node>/<token>, see `bai-seed pxe`), which makes that machine boot from its local disk. ' +
     'Binds 127.0.0.1 unless --host says otherwise; use the nginx.conf of `bai-seed pxe` in production.'
   static override examples = ['<%= config.bin %> serve', '<%= config.bin %> serve --host 0.0.0.0 --port 8080 -o out']
   static override flags = {

@@ -1,15 +1,22 @@
 // load -> plan -> PXE tree: renders out/pxe/ for the selected nodes and swaps it into the output folder atomically
-// (the same staging + rename as the node folders), then rebuilds manifest.json.
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+// (the same staging + rename as the node folders), then rebuilds manifest.json. out/pxe/ is also the TFTP root: the
+// files put there by hand (boot loaders, casper/, the ISO) and the install markers of nodes still in the tree are
+// kept across the swap (moved aside and back, same filesystem). `--reinstall` removes install markers only.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { Diagnostic } from '../validate/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
 import { hasErrors, type ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
-import { resolvePxeOptions, type PxeFlags } from '../render/pxe/boot-options.js'
-import { renderPxe, PXE_DIR } from '../render/pxe/render-pxe.js'
+import { isoUrlFor, resolvePxeOptions, type PxeFlags, type PxeOptions } from '../render/pxe/boot-options.js'
+import type { NodePlan } from '../model/plan.js'
+import { osTarget } from '../targets/os-targets.js'
+import { normalizeMac } from '../render/pxe/mac-address.js'
+import { markerPath, renderPxe, NODES_FILE, PXE_DIR } from '../render/pxe/render-pxe.js'
 import { writeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
+import { nodeToken, readOrCreateNodeKey } from '../serve/node-token.js'
+import { clearInstalled, readPxeNodes } from '../write/pxe-state.js'
 
 export interface PxeRequest extends ClusterInput {
   outDir: string
@@ -27,13 +34,88 @@ export interface PxeResult {
   manifest?: Manifest
 }
 
+/** Files of out/pxe/ that `bai-seed pxe` writes; anything else there is the operator's and is kept. */
+function isGenerated(rel: string): boolean {
+  return (
+    rel === 'nginx.conf' ||
+    rel === NODES_FILE ||
+    rel === 'grub/grub.cfg' ||
+    rel.startsWith('grub/grub.cfg-') ||
+    rel.startsWith('pxelinux.cfg/') ||
+    /^ipxe\/[^/]+\.ipxe$/.test(rel)
+  )
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  let entries
+  try {
+    entries = readdirSync(join(dir, prefix), { withFileTypes: true })
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw e
+  }
+  const out: string[] = []
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue
+    const rel = prefix ? `${prefix}/${e.name}` : e.name
+    if (e.isDirectory()) out.push(...listFiles(dir, rel))
+    else out.push(rel)
+  }
+  return out
+}
+
+/** The host named in an install marker (its SAY line), or null. */
+function markerHost(file: string): string | null {
+  try {
+    return /^SAY bai-seed: (\S+) reported/m.exec(readFileSync(file, 'utf8'))?.[1] ?? null
+  } catch {
+    return null
+  }
+}
+
+function moveAll(from: string, to: string, rels: readonly string[]): void {
+  for (const rel of rels) {
+    mkdirSync(dirname(join(to, rel)), { recursive: true })
+    renameSync(join(from, rel), join(to, rel))
+  }
+}
+
+/** What a machine will fetch from the output folder and is not there (TFTP from out/pxe/, HTTP under --http-base). */
+function missingFetches(outDir: string, options: PxeOptions, plans: readonly NodePlan[]): string[] {
+  const pxeDir = join(outDir, PXE_DIR)
+  const wanted = new Map<string, string[]>()
+  const want = (file: string, why: string): void => {
+    wanted.set(file, [...(wanted.get(file) ?? []), why])
+  }
+  want(join(pxeDir, options.kernel), 'GRUB and PXELINUX load it by TFTP')
+  want(join(pxeDir, options.initrd), 'GRUB and PXELINUX load it by TFTP')
+  const local = (url: string): string | null =>
+    url.startsWith(options.httpBase) ? join(outDir, ...decodeURIComponent(url.slice(options.httpBase.length)).split('/')) : null
+  for (const [why, url] of [
+    ['iPXE loads it from', `${options.bootBase}${options.kernel}`],
+    ['iPXE loads it from', `${options.bootBase}${options.initrd}`],
+    // The installer ISO of each OS target that a node boots.
+    ...[...new Set(plans.map((p) => p.target.id))].map((id) => ['the installer (casper url=) downloads it from', isoUrlFor(options, osTarget(id))] as const),
+  ] as const) {
+    const file = local(url)
+    if (file) want(file, `${why} ${url}`)
+  }
+  const warnings: string[] = []
+  for (const [file, whys] of wanted) {
+    if (!existsSync(file)) warnings.push(`${file} is missing (${whys.join('; ')}): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`)
+  }
+  return warnings
+}
+
 export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
   const { options, errors } = resolvePxeOptions(request.flags)
   if (!options) return { diagnostics: [], errors, warnings: [], booted: [] }
   const { plans, diagnostics } = planFromInput({ ...request, powerOffWhenDone: false })
   if (hasErrors(diagnostics)) return { diagnostics, errors: [], warnings: [], booted: [] }
   const cluster = plans[0]?.cluster ?? ''
-  const rendered = renderPxe(plans, options, cluster)
+  mkdirSync(request.outDir, { recursive: true })
+  const key = readOrCreateNodeKey(request.outDir)
+  const rendered = renderPxe(plans, options, cluster, (host) => nodeToken(key, 'pxe-done', host))
   if (rendered.errors.length) return { diagnostics, errors: rendered.errors, warnings: rendered.warnings, booted: [] }
   const warnings = [...rendered.warnings]
   for (const host of rendered.booted) {
@@ -41,10 +123,59 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
       warnings.push(`${host}: ${join(request.outDir, host, 'autoinstall')}/ is not rendered yet; run bai-seed render before booting`)
     }
   }
-  // The PXE tree is swapped in like a node folder named "pxe" (render-pxe refuses a node of that name).
-  const manifest = await writeOutput([{ hostname: PXE_DIR, artifacts: rendered.files }], {
-    dir: request.outDir,
-    epoch: sourceDateEpoch(request.env),
+  // Keep the operator's files and the markers of nodes that are still in the tree under the same MAC.
+  const pxeDir = join(request.outDir, PXE_DIR)
+  const markers = new Map(
+    plans.filter((p) => rendered.booted.includes(p.hostname)).map((p) => [markerPath(normalizeMac(p.address.mac!)!), p.hostname]),
+  )
+  const kept = listFiles(pxeDir).filter((rel) => {
+    if (isGenerated(rel)) return false
+    if (!rel.startsWith('installed/')) return true
+    return markers.get(rel) !== undefined && markers.get(rel) === markerHost(join(pxeDir, rel))
   })
+  const holding = mkdtempSync(join(request.outDir, '.pxe-keep-'))
+  let manifest: Manifest
+  try {
+    moveAll(pxeDir, holding, kept)
+    try {
+      // The PXE tree is swapped in like a node folder named "pxe" (render-pxe refuses a node of that name).
+      manifest = await writeOutput([{ hostname: PXE_DIR, artifacts: rendered.files }], {
+        dir: request.outDir,
+        epoch: sourceDateEpoch(request.env),
+      })
+    } finally {
+      moveAll(holding, pxeDir, kept)
+    }
+  } finally {
+    rmSync(holding, { recursive: true, force: true })
+  }
+  for (const rel of kept) if (rel.startsWith('installed/')) warnings.push(`${markers.get(rel)}: reported a finished install; it boots from its local disk until bai-seed pxe --reinstall ${markers.get(rel)}`)
+  warnings.push(...missingFetches(request.outDir, options, plans))
   return { diagnostics, errors: [], warnings, booted: rendered.booted, manifest }
+}
+
+export interface ReinstallResult {
+  errors: string[]
+  /** Nodes whose marker was removed, and nodes that had none. */
+  cleared: string[]
+  notInstalled: string[]
+}
+
+/** Removes the install markers of the named nodes so that their next network boot installs them again. */
+export function reinstallNodes(outDir: string, hostnames: readonly string[]): ReinstallResult {
+  const nodes = readPxeNodes(outDir)
+  if (!nodes) return { errors: [`${join(outDir, PXE_DIR, NODES_FILE)} is missing: run bai-seed pxe first`], cleared: [], notInstalled: [] }
+  const errors: string[] = []
+  const cleared: string[] = []
+  const notInstalled: string[] = []
+  for (const host of hostnames) {
+    const node = nodes.find((n) => n.hostname === host)
+    if (!node) {
+      errors.push(`--reinstall ${host}: no such node in ${join(outDir, PXE_DIR, NODES_FILE)} (nodes: ${nodes.map((n) => n.hostname).join(', ')})`)
+      continue
+    }
+    if (clearInstalled(outDir, node)) cleared.push(host)
+    else notInstalled.push(host)
+  }
+  return { errors, cleared, notInstalled }
 }

@@ -1,6 +1,6 @@
 // Which first path segments are node folders: those that manifest.json lists with a node's seed or script
 // (<hostname>/autoinstall/..., <hostname>/cloud-init/..., <hostname>/provision.sh). Re-read when the manifest
-// changes, so a render while serving is picked up.
+// changes, so a render while serving is picked up. pxe/ipxe/<hostname>.ipxe belongs to its node too.
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { MANIFEST_NAME } from '../write/manifest.js'
@@ -14,6 +14,11 @@ export class NodeFolders {
   async nodeOf(segments: readonly string[]): Promise<string | null> {
     await this.refresh()
     const first = segments[0]
+    // The per-node iPXE script of the PXE tree: pxe/ipxe/<hostname>.ipxe.
+    if (first === 'pxe' && segments[1] === 'ipxe' && segments.length === 3) {
+      const host = segments[2]!.replace(/\.ipxe$/, '')
+      return this.nodes.has(host) ? host : null
+    }
     return first !== undefined && this.nodes.has(first) ? first : null
   }
 

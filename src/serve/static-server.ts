@@ -9,6 +9,7 @@ import { firstSegment, resolveRequestPath } from './request-path.js'
 import { contentTypeOf } from './content-type.js'
 import { NodeFolders } from './node-folders.js'
 import type { AccessLogEntry } from './access-log.js'
+import { pxeDoneTarget, reportDone } from './pxe-done.js'
 
 export interface ServeOptions {
   root: string
@@ -35,12 +36,14 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
     let bytes = 0
     // Refused requests are logged with their node too: a machine asking for a missing seed file is worth seeing.
     let node: string | null = null
+    // A report's token is never logged, whatever the method.
+    let logPath = target.replace(/^(\/pxe\/done\/[^/?]*\/)[^?]*/, '$1-')
     res.on('close', () => {
       options.log({
         time: new Date(),
         client,
         method: req.method ?? '-',
-        path: target,
+        path: logPath,
         status: res.statusCode,
         bytes,
         node,
@@ -54,6 +57,22 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
         bytes = Buffer.byteLength(body)
         res.end(body)
       }
+    }
+    if (req.method === 'POST') {
+      // The one thing a client may write: a node's report of its finished install (pxe-done.ts).
+      req.resume()
+      const segments = target.startsWith('/') ? target.split('?', 1)[0]!.split('/').filter((s) => s !== '') : []
+      let decoded: string[] = []
+      try {
+        decoded = segments.map((s) => decodeURIComponent(s))
+      } catch {
+        // not a report
+      }
+      const done = pxeDoneTarget(decoded)
+      if (!done) return refuse(405, 'only GET and HEAD', { allow: 'GET, HEAD' })
+      const outcome = reportDone(rootReal, done.hostname, done.token)
+      node = outcome.node
+      return refuse(outcome.status, outcome.message)
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(405, 'only GET and HEAD', { allow: 'GET, HEAD' })
     const resolved = await resolveRequestPath(rootReal, target)

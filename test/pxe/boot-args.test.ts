@@ -56,18 +56,30 @@ function grubLinuxArgs(command: GrubWord[]): string[] {
   return command.slice(2).map((w) => w.text) // after "linux <kernel>"
 }
 
-/** From grub.cfg: the linux command that runs when $net_default_mac is `mac`. */
+/**
+ * From grub.cfg: the linux command that runs when $net_default_mac is `mac` (and the node has not reported a finished
+ * install: the linux command sits in the else branch of the inner `if [ -s <marker> ]`, whose then branch exits).
+ */
 function grubEntryFor(script: string, mac: string): string[] {
+  let depth = 0
   let matched = false
   let found: string[] | null = null
   for (const cmd of grubCommands(script, { net_default_mac: mac })) {
     const head = cmd[0]!.text
-    if (head === 'if' || head === 'elif') {
+    if (head === 'if') depth++
+    if ((head === 'if' && depth === 1) || (head === 'elif' && depth === 1)) {
       // [ "$net_default_mac" = <mac> ]
       matched = cmd[2]!.text === cmd[4]!.text && cmd[3]!.text === '='
       if (matched) assert.is(found, null, `two entries match ${mac}`)
+    } else if (head === 'if' && depth === 2 && matched) {
+      assert.equal([cmd[1]!.text, cmd[2]!.text], ['[', '-s'], 'the install marker is tested with [ -s ]')
+      assert.is(cmd[3]!.text, `/installed/01-${dashedMac(mac)}`)
     } else if (head === 'linux' && matched) found = grubLinuxArgs(cmd)
-    else if (head === 'else' || head === 'fi') matched = false
+    else if (head === 'else' && depth === 1) matched = false
+    if (head === 'fi') {
+      if (depth === 1) matched = false
+      depth--
+    }
   }
   assert.ok(found, `no GRUB entry for ${mac}`)
   return found!
@@ -78,7 +90,7 @@ function received(files: Map<string, string>, plan: NodePlan): Received[] {
   const dashed = dashedMac(mac)
   const out: Received[] = []
   out.push({ loader: 'grub.cfg', host: plan.hostname, cmdline: grubLoaderCmdline(grubEntryFor(files.get('grub/grub.cfg')!, mac)) })
-  for (const name of [`grub/grub.cfg-01-${dashed}`, `grub/grub.cfg-${dashed}`]) {
+  for (const name of [`grub/grub.cfg-01-${dashed}`]) {
     const linux = grubCommands(files.get(name)!).filter((c) => c[0]!.text === 'linux')
     assert.is(linux.length, 1, name)
     out.push({ loader: name, host: plan.hostname, cmdline: grubLoaderCmdline(grubLinuxArgs(linux[0]!)) })
@@ -86,13 +98,16 @@ function received(files: Map<string, string>, plan: NodePlan): Received[] {
   const pxelinux = pxelinuxConfig(files.get(`pxelinux.cfg/01-${dashed}`)!)
   const label = pxelinux.labels.find((l) => l.label === pxelinux.default)
   assert.ok(label, 'DEFAULT names a LABEL')
+  assert.ok(files.get(`pxelinux.cfg/01-${dashed}`)!.split('\n').includes(`INCLUDE installed/01-${dashed}`), 'includes the install marker')
   out.push({ loader: 'pxelinux', host: plan.hostname, cmdline: pxelinuxKernelCmdline(label!) })
-  // boot.ipxe: the first line whose iseq holds chains to this node's script.
+  // boot.ipxe: the first line whose iseq holds goes to a label, whose next command chains to this node's script.
   const settings = { 'netX/mac': mac, 'net0/mac': mac }
   const boot = ipxeScript(files.get('ipxe/boot.ipxe')!, settings)
-  const chainIndex = boot.findIndex((c, i) => c.argv[0] === 'iseq' && c.argv[1] === c.argv[2] && boot[i + 1]?.argv[0] === 'chain')
-  assert.ok(chainIndex >= 0, `boot.ipxe chains nowhere for ${mac}`)
-  const script = boot[chainIndex + 1]!.argv[1]!
+  const gotoIndex = boot.findIndex((c, i) => c.argv[0] === 'iseq' && c.argv[1] === c.argv[2] && boot[i + 1]?.argv[0] === 'goto')
+  assert.ok(gotoIndex >= 0, `boot.ipxe goes nowhere for ${mac}`)
+  const labelIndex = boot.findIndex((c) => c.argv[0] === `:${boot[gotoIndex + 1]!.argv[1]}`)
+  assert.is(boot[labelIndex + 1]!.argv[0], 'chain')
+  const script = boot[labelIndex + 1]!.argv[1]!
   assert.is(script, `${plan.hostname}.ipxe`)
   const node = ipxeScript(files.get(`ipxe/${script}`)!, {})
   assert.not.ok(node.some((c) => c.expanded), 'no ${setting} in the node script')
@@ -100,7 +115,7 @@ function received(files: Map<string, string>, plan: NodePlan): Received[] {
   const initrd = ipxeImageCommand(node.find((c) => c.argv[0] === 'initrd')!.argv)
   assert.is(initrd.options['--name'], 'initrd')
   assert.ok(whitespaceWords(kernel.cmdline).includes('initrd=initrd'), 'the EFI stub finds the initrd by name')
-  assert.equal(node.map((c) => c.argv[0]), ['kernel', 'initrd', 'boot'])
+  assert.equal(node.map((c) => c.argv[0]), ['imgfetch', 'goto', 'kernel', 'initrd', 'boot', 'exit', ':installed', 'echo', 'exit'])
   out.push({ loader: 'ipxe', host: plan.hostname, cmdline: kernel.cmdline })
   return out
 }
@@ -110,7 +125,7 @@ for (const base of BASES) {
     const options = pxeOptions({ httpBase: base })
     const { files } = renderPxeFiles(plans, options)
     const all = plans.flatMap((p) => received(files, p))
-    assert.is(all.length, plans.length * 5)
+    assert.is(all.length, plans.length * 4)
     for (const r of all) {
       const seed = `${base}${r.host}/autoinstall/`
       const ds = `ds=nocloud-net;s=${seed}`
@@ -121,8 +136,11 @@ for (const base of BASES) {
       assert.is(words.filter((w) => w === ds).length, 1, where)
       assert.ok(words.includes('autoinstall'), where)
       assert.ok(words.includes('ip=dhcp'), where)
-      assert.ok(words.includes(`url=${base}ubuntu-20.04.6-live-server-amd64.iso`), where)
-      assert.equal(params.find((p) => p.param === 'url'), { param: 'url', val: `${base}ubuntu-20.04.6-live-server-amd64.iso` }, where)
+      assert.ok(words.includes(`url=${base}pxe/ubuntu-20.04.6-live-server-amd64.iso`), where)
+      assert.equal(params.find((p) => p.param === 'url'), { param: 'url', val: `${base}pxe/ubuntu-20.04.6-live-server-amd64.iso` }, where)
+      const done = params.filter((p) => p.param === 'bai_seed.done')
+      assert.is(done.length, 1, where)
+      assert.match(done[0]!.val!, new RegExp(`^${base.replace(/[^A-Za-z0-9]/g, '\\$&')}pxe/done/${r.host}/[A-Za-z0-9_-]{22}$`), where)
     }
     assert.equal(cloudInitSeeds(all.map((r) => r.cmdline)), all.map((r) => `${base}${r.host}/autoinstall/`))
   })
@@ -132,11 +150,16 @@ test('the GRUB entries reach only their own MAC; an unknown MAC gets the fall-th
   const { files } = renderPxeFiles(plans, pxeOptions({ httpBase: BASES[0]! }))
   const unknown = grubCommands(files.get('grub/grub.cfg')!, { net_default_mac: '02:00:00:00:00:01' })
   let inElse = false
+  let depth = 0
   const elseCommands: string[] = []
   for (const cmd of unknown) {
-    if (cmd[0]!.text === 'else') inElse = true
-    else if (cmd[0]!.text === 'fi') inElse = false
-    else if (inElse) elseCommands.push(cmd[0]!.text)
+    const head = cmd[0]!.text
+    if (head === 'if') depth++
+    if (head === 'else' && depth === 1) inElse = true
+    else if (head === 'fi') {
+      if (depth === 1) inElse = false
+      depth--
+    } else if (inElse) elseCommands.push(head)
   }
   assert.equal(elseCommands, ['menuentry', 'exit', '}'])
 })

@@ -2,11 +2,15 @@
 import { planFromInput } from '../../src/pipeline/render-cluster.js'
 import { resolvePxeOptions, type PxeFlags, type PxeOptions } from '../../src/render/pxe/boot-options.js'
 import { renderPxe, type PxeRender } from '../../src/render/pxe/render-pxe.js'
+import { nodeToken } from '../../src/serve/node-token.js'
 import { exampleInventory } from '../helpers/repo.js'
 import { formatDiagnostic } from '../../src/validate/diagnostic.js'
 import type { NodePlan } from '../../src/model/plan.js'
 
 export const SERVE_ROOT = '/srv/bai-seed/out'
+
+/** A fixed key, so that the tokens in the golden files stay the same. */
+export const TEST_KEY = Buffer.alloc(32, 7)
 
 export function planInventory(inventoryFile = exampleInventory, env: NodeJS.ProcessEnv = {}): NodePlan[] {
   const { plans, diagnostics } = planFromInput({ inventoryFile, profileDirs: [], only: [], powerOffWhenDone: false, env })
@@ -21,7 +25,7 @@ export function pxeOptions(flags: Partial<PxeFlags> & { httpBase: string }): Pxe
 }
 
 export function renderPxeFiles(plans: NodePlan[], options: PxeOptions): { files: Map<string, string>; result: PxeRender } {
-  const result = renderPxe(plans, options, plans[0]?.cluster ?? '')
+  const result = renderPxe(plans, options, plans[0]?.cluster ?? '', (host) => nodeToken(TEST_KEY, 'pxe-done', host))
   if (result.errors.length) throw new Error(result.errors.join('\n'))
   return { files: new Map(result.files.map((f) => [f.path, f.content])), result }
 }

@@ -13,6 +13,7 @@ import { posix } from 'node:path'
 import { osTarget } from '../../targets/os-targets.js'
 
 const { dirname } = posix
+import { reportInstalledCommand } from './report-installed.js'
 
 /** `script`: provision.sh as already rendered for this plan, if the caller has it. */
 export function buildAutoinstall(plan: NodePlan, script?: string): Record<string, unknown> {
@@ -48,6 +49,8 @@ export function buildAutoinstall(plan: NodePlan, script?: string): Record<string
   ai['late-commands'] = [
     // A record of what installed this machine, for the operator; the real work happens at first boot.
     ['sh', '-c', `mkdir -p ${shellQuote(dirname(marker))} && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > ${shellQuote(marker)}`],
+    // Last: a PXE-booted installer reports its finished install (one-shot network installs).
+    reportInstalledCommand(),
   ]
   ai['user-data'] = buildCloudConfig(plan, { apt: false, script })
   return { autoinstall: ai }

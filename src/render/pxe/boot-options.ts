@@ -1,5 +1,7 @@
 // The options of `bai-seed pxe`: where the output folder is served (--http-base), where the installer ISO is
 // (--iso-url), where iPXE fetches the kernel and initrd (--boot-base), their paths, and the folder nginx serves.
+// By default everything a machine fetches lives in <output>/pxe/, which is also the TFTP root: casper/vmlinuz and
+// casper/initrd (TFTP for GRUB and PXELINUX, HTTP for iPXE) and the ISO (HTTP, casper's url=).
 // Every URL and path is checked here, before anything is rendered, so that a bad value is one clear error.
 import { isAbsolute } from 'node:path'
 import { DEFAULT_TARGET, netbootKernelArgs, osTarget, type OsTarget } from '../../targets/os-targets.js'
@@ -8,6 +10,8 @@ import { DEFAULT_TARGET, netbootKernelArgs, osTarget, type OsTarget } from '../.
 export const DEFAULT_ISO_NAME = osTarget(DEFAULT_TARGET).media.isoName
 export const DEFAULT_KERNEL = osTarget(DEFAULT_TARGET).media.kernel
 export const DEFAULT_INITRD = osTarget(DEFAULT_TARGET).media.initrd
+/** The PXE tree's folder under the output folder (and under --http-base). */
+export const PXE_FOLDER = 'pxe'
 
 export interface PxeFlags {
   httpBase: string
@@ -76,8 +80,8 @@ export function resolvePxeOptions(flags: PxeFlags): { options?: PxeOptions; erro
   const errors = checkUrl('--http-base', flags.httpBase, 'base')
   if (errors.length) return { errors }
   const httpBase = withSlash(flags.httpBase)
-  const isoUrl = flags.isoUrl ?? `${httpBase}${DEFAULT_ISO_NAME}`
-  const bootBase = withSlash(flags.bootBase ?? httpBase)
+  const isoUrl = flags.isoUrl ?? `${httpBase}${PXE_FOLDER}/${DEFAULT_ISO_NAME}`
+  const bootBase = withSlash(flags.bootBase ?? `${httpBase}${PXE_FOLDER}/`)
   const kernel = flags.kernel ?? DEFAULT_KERNEL
   const initrd = flags.initrd ?? DEFAULT_INITRD
   if (flags.isoUrl !== undefined) errors.push(...checkUrl('--iso-url', flags.isoUrl, 'file'))
@@ -98,11 +102,20 @@ export function isoUrlFor(options: PxeOptions, target: OsTarget): string {
   return options.isoFromFlag ? options.isoUrl : `${options.httpBase}${target.media.isoName}`
 }
 
+/** Where a node reports its finished install (bai-seed serve: POST, see src/serve/pxe-done.ts). */
+export function doneUrl(options: PxeOptions, hostname: string, token: string): string {
+  return `${options.httpBase}${PXE_FOLDER}/done/${hostname}/${token}`
+}
+
 /**
- * The kernel command line of the target's live-server netboot (casper fetches the ISO from url=; the registry
- * holds the arguments each installer needs), plus `autoinstall` so that subiquity does not ask for confirmation,
- * and the HTTP NoCloud seed.
+ * The kernel command line of the target's live-server netboot (casper fetches the ISO from url=; the registry holds
+ * the arguments each installer needs), plus `autoinstall` so that subiquity does not ask for confirmation, and the
+ * HTTP NoCloud seed.
  */
-export function installerArgs(options: PxeOptions, hostname: string, target: OsTarget = osTarget(DEFAULT_TARGET)): string[] {
-  return netbootKernelArgs(target, isoUrlFor(options, target), seedUrl(options, hostname))
+export function installerArgs(options: PxeOptions, hostname: string, token?: string, target: OsTarget = osTarget(DEFAULT_TARGET)): string[] {
+  const args = netbootKernelArgs(target, isoUrlFor(options, target), seedUrl(options, hostname))
+  // Read by the autoinstall late-command that reports the finished install (a dotted word: the kernel passes it to
+  // no module and not to init).
+  if (token !== undefined) args.push(`bai_seed.done=${doneUrl(options, hostname, token)}`)
+  return args
 }

@@ -1,17 +1,22 @@
-// plan -> PXE tree: the files under out/pxe/ that boot each node with a MAC address into the live-server installer
-// of its OS target with its HTTP NoCloud seed:
-//   grub/grub.cfg                 GRUB (UEFI), one entry per node chosen by $net_default_mac
-//   grub/grub.cfg-01-<mac>        the same entry alone, found by GRUB's per-client lookup (Red Hat / SUSE builds,
-//   grub/grub.cfg-<mac>             and upstream GRUB >= 2.06 without the "01-")
-//   pxelinux.cfg/01-<mac>         PXELINUX (BIOS)
-//   ipxe/boot.ipxe                iPXE, chains per MAC to ipxe/<hostname>.ipxe
+// plan -> PXE tree: the files under out/pxe/ (the TFTP root) that boot each node with a MAC address into the
+// live-server installer of its OS target with its HTTP NoCloud seed, once:
+//   grub/grub.cfg                 GRUB (UEFI), one entry per node chosen by $net_default_mac. Debian's and Ubuntu's
+//                                 signed grubnetx64.efi (prefix /grub) read only this file, never a per-MAC one.
+//   grub/grub.cfg-01-<mac>        the node's entry alone: what GRUB 2.06's own lookup (an unsigned grub-mkimage
+//                                 build) reads first; it never reads grub.cfg-<mac> without the "01-".
+//   pxelinux.cfg/01-<mac>         PXELINUX (BIOS); pxelinux.cfg/default boots the next device (unknown MACs)
+//   ipxe/boot.ipxe                iPXE, chains per MAC to ipxe/<hostname>.ipxe; unknown MACs exit
+//   nodes.json                    hostname and MAC of each node, for bai-seed serve and pxe --reinstall
 //   nginx.conf                    an nginx server block that serves the output folder
+// One-shot installs: the installer reports its finished install (late-command, bai_seed.done= on the kernel command
+// line) and bai-seed serve writes installed/01-<mac> (installedMarker below); while it exists, GRUB ([ -s ]), PXELINUX
+// (INCLUDE) and iPXE (imgfetch) boot that machine from its local disk, until `bai-seed pxe --reinstall NODE`.
 // Every value is checked before rendering; a value no loader can carry is an error, never a broken file.
 import type { NodePlan } from '../../model/plan.js'
 import type { Artifact } from '../render-node.js'
 import { BAI_SEED_VERSION } from '../../version.js'
 import { UnquotableValueError } from '../script/shell-quote.js'
-import { installerArgs, type PxeOptions } from './boot-options.js'
+import { installerArgs, PXE_FOLDER, type PxeOptions } from './boot-options.js'
 import { kernelCmdlineProblem } from './kernel-cmdline.js'
 import { osTarget } from '../../targets/os-targets.js'
 import { dashedMac, normalizeMac } from './mac-address.js'
@@ -19,7 +24,19 @@ import { PXELINUX_MAX_LINE } from './pxelinux-quote.js'
 import { renderPxeTemplate } from './pxe-templates.js'
 
 /** The folder under the output folder that holds the PXE tree; no node may have this name. */
-export const PXE_DIR = 'pxe'
+export const PXE_DIR = PXE_FOLDER
+
+/** The file, relative to the TFTP root (out/pxe/), whose presence makes a MAC boot from its local disk. */
+export function markerPath(mac: string): string {
+  return `installed/01-${dashedMac(mac)}`
+}
+
+/** The hostname and MAC address of each node with PXE files (out/pxe/nodes.json). */
+export const NODES_FILE = 'nodes.json'
+export interface PxeNodeEntry {
+  hostname: string
+  mac: string
+}
 
 /** Seconds GRUB shows the entry before booting it, so that an operator at the console can stop an install. */
 export const GRUB_TIMEOUT = 5
@@ -42,10 +59,13 @@ interface BootNode {
   mac: string
   dashed: string
   title: string
+  localTitle: string
+  marker: string
   args: string[]
 }
 
-export function renderPxe(plans: NodePlan[], options: PxeOptions, cluster: string): PxeRender {
+/** `tokenOf` gives the node's token for reporting a finished install (src/serve/node-token.ts). */
+export function renderPxe(plans: NodePlan[], options: PxeOptions, cluster: string, tokenOf: (hostname: string) => string): PxeRender {
   const warnings: string[] = []
   const errors: string[] = []
   const nodes: BootNode[] = []
@@ -76,13 +96,22 @@ export function renderPxe(plans: NodePlan[], options: PxeOptions, cluster: strin
     }
     byMac.set(mac, host)
     const target = osTarget(plan.target.id)
-    const args = installerArgs(options, host, target)
+    const args = installerArgs(options, host, tokenOf(host), target)
     const problem = kernelCmdlineProblem([`initrd=initrd`, ...args])
     if (problem) {
       errors.push(`${host}: kernel command line: ${problem}`)
       continue
     }
-    nodes.push({ hostname: host, fqdn: plan.fqdn, mac, dashed: dashedMac(mac), title: `Install ${plan.fqdn} (${target.name} autoinstall)`, args })
+    nodes.push({
+      hostname: host,
+      fqdn: plan.fqdn,
+      mac,
+      dashed: dashedMac(mac),
+      title: `Install ${plan.fqdn} (${target.name} autoinstall)`,
+      localTitle: `${plan.fqdn} is installed: boot from the local disk (bai-seed pxe --reinstall ${host} to install again)`,
+      marker: markerPath(mac),
+      args,
+    })
   }
   if (errors.length) return { files: [], booted: [], warnings, errors }
   if (nodes.length === 0) {
@@ -101,11 +130,11 @@ function renderFiles(nodes: BootNode[], options: PxeOptions, cluster: string): A
   const note = `Generated by bai-seed ${BAI_SEED_VERSION} (bai-seed pxe) for cluster ${cluster}; do not edit, run bai-seed pxe again.`
   const file = (path: string, content: string): Artifact => ({ path, content, mode: 0o644 })
   const files: Artifact[] = []
-  const grubNodes = nodes.map((n) => ({ ...n, kernel: `/${options.kernel}`, initrd: `/${options.initrd}` }))
+  // GRUB's root is the TFTP server: paths are absolute in the TFTP root.
+  const grubNodes = nodes.map((n) => ({ ...n, kernel: `/${options.kernel}`, initrd: `/${options.initrd}`, marker: `/${n.marker}` }))
   files.push(file('grub/grub.cfg', renderPxeTemplate('grub', 'grub.cfg', { note, timeout: GRUB_TIMEOUT, nodes: grubNodes })))
   for (const n of grubNodes) {
-    const text = renderPxeTemplate('grub', 'node', { ...n, note, timeout: GRUB_TIMEOUT })
-    files.push(file(`grub/grub.cfg-01-${n.dashed}`, text), file(`grub/grub.cfg-${n.dashed}`, text))
+    files.push(file(`grub/grub.cfg-01-${n.dashed}`, renderPxeTemplate('grub', 'node', { ...n, note, timeout: GRUB_TIMEOUT })))
   }
   for (const n of nodes) {
     const text = renderPxeTemplate('pxelinux', 'node', { ...n, note, kernel: options.kernel, initrd: options.initrd })
@@ -113,8 +142,11 @@ function renderFiles(nodes: BootNode[], options: PxeOptions, cluster: string): A
     if (long) throw new UnquotableValueError(`${n.hostname}: a PXELINUX line is longer than ${PXELINUX_MAX_LINE} bytes`)
     files.push(file(`pxelinux.cfg/01-${n.dashed}`, text))
   }
+  files.push(file('pxelinux.cfg/default', renderPxeTemplate('pxelinux', 'default', { note })))
   const ipxeNodes = nodes.map((n) => ({
     ...n,
+    label: `bai-seed-${n.hostname}`,
+    markerUrl: `${options.httpBase}${PXE_FOLDER}/${n.marker}`,
     script: `${n.hostname}.ipxe`,
     kernelUrl: `${options.bootBase}${options.kernel}`,
     initrdUrl: `${options.bootBase}${options.initrd}`,
@@ -124,6 +156,8 @@ function renderFiles(nodes: BootNode[], options: PxeOptions, cluster: string): A
   files.push(file('ipxe/boot.ipxe', renderPxeTemplate('ipxe', 'boot', { note, nodes: ipxeNodes })))
   for (const n of ipxeNodes) files.push(file(`ipxe/${n.script}`, renderPxeTemplate('ipxe', 'node', { ...n, note })))
   files.push(file('nginx.conf', renderPxeTemplate('nginx', 'nginx.conf', nginxContext(options, note))))
+  const entries: PxeNodeEntry[] = nodes.map((n) => ({ hostname: n.hostname, mac: n.mac }))
+  files.push(file(NODES_FILE, `${JSON.stringify({ note, nodes: entries }, null, 2)}\n`))
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }
 
@@ -148,4 +182,10 @@ function nginxContext(options: PxeOptions, note: string): object {
     // alias replaces the location prefix, so both end with '/'.
     serveRoot: alias ? options.serveRoot.replace(/\/?$/, '/') : options.serveRoot,
   }
+}
+
+/** The content of installed/01-<mac>: PXELINUX syntax (it is INCLUDEd), non-empty for GRUB's [ -s ]. */
+export function installedMarker(hostname: string, mac: string): string {
+  const note = `Written by bai-seed ${BAI_SEED_VERSION} when ${hostname} reported a finished install.`
+  return renderPxeTemplate('pxelinux', 'installed', { note, hostname, mac })
 }

@@ -1,0 +1,62 @@
+// Per-node tokens for what a node reports back to `bai-seed serve` (a finished install). A token is
+// HMAC-SHA256(key, purpose + NUL + hostname), 128 bits in base64url (22 characters, a valid word for every boot loader
+// and the kernel command line). The key is 32 random bytes in <output>/.bai-seed-key (mode 0600, never served: serve
+// refuses dot-files; never in manifest.json), made by the first command that needs it, so re-renders into the same
+// folder give the same tokens.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+
+export const KEY_FILE = '.bai-seed-key'
+
+export type TokenPurpose = 'pxe-done'
+
+function parseKey(text: string, file: string): Buffer {
+  const hex = text.trim()
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${file}: not a bai-seed key (64 hex digits); delete it to make a new one`)
+  return Buffer.from(hex, 'hex')
+}
+
+/** The output folder's key, or null when there is none yet. */
+export function readNodeKey(outDir: string): Buffer | null {
+  const file = join(outDir, KEY_FILE)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw e
+  }
+  return parseKey(text, file)
+}
+
+/** The output folder's key, made (O_EXCL, 0600) when missing. */
+export function readOrCreateNodeKey(outDir: string): Buffer {
+  const existing = readNodeKey(outDir)
+  if (existing) return existing
+  const key = randomBytes(32)
+  try {
+    const fd = openSync(join(outDir, KEY_FILE), 'wx', 0o600)
+    try {
+      writeSync(fd, `${key.toString('hex')}\n`)
+    } finally {
+      closeSync(fd)
+    }
+    return key
+  } catch (e) {
+    // Another process made it first: use theirs.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return readNodeKey(outDir)!
+    throw e
+  }
+}
+
+export function nodeToken(key: Buffer, purpose: TokenPurpose, hostname: string): string {
+  return createHmac('sha256', key).update(`${purpose}\0${hostname}`).digest().subarray(0, 16).toString('base64url')
+}
+
+/** Constant-time comparison of a presented token with the node's. */
+export function tokenMatches(key: Buffer, purpose: TokenPurpose, hostname: string, presented: string): boolean {
+  const expected = Buffer.from(nodeToken(key, purpose, hostname))
+  const given = Buffer.from(presented)
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
