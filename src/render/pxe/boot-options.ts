@@ -26,7 +26,7 @@ export interface PxeFlags {
 export interface PxeOptions {
   /** Ends with '/'. */
   httpBase: string
-  /** The installer ISO: --iso-url, else <http-base><the node's target's ISO name> (isoUrlFor). */
+  /** The installer ISO: --iso-url, else <http-base>pxe/<the node target's ISO name> (isoUrlFor). */
   isoUrl: string
   isoFromFlag: boolean
   /** Ends with '/'. */
@@ -99,7 +99,7 @@ export function seedUrl(options: PxeOptions, hostname: string): string {
 
 /** The installer ISO a node of this target netboots: --iso-url, else its target's ISO under the HTTP base. */
 export function isoUrlFor(options: PxeOptions, target: OsTarget): string {
-  return options.isoFromFlag ? options.isoUrl : `${options.httpBase}${target.media.isoName}`
+  return options.isoFromFlag ? options.isoUrl : `${options.httpBase}${PXE_FOLDER}/${target.media.isoName}`
 }
 
 /** Where a node reports its finished install (bai-seed serve: POST, see src/serve/pxe-done.ts). */
