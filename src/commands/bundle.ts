@@ -1,8 +1,8 @@
-import { Command, Flags } from '#oclif'
+import { Flags } from '#oclif'
+import { BaseCommand } from '../cli/base-command.js'
 import { inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
-import { EXIT_INVALID, printDiagnostics } from '../cli/report.js'
 
-export default class Bundle extends Command {
+export default class Bundle extends BaseCommand {
   static override summary = 'Render the nodes and pack their folders into <output>/bundle.tar.gz or <output>/bundle.zip'
   static override description =
     'The archive is reproducible: fixed order, SOURCE_DATE_EPOCH mtimes, owner root (uid/gid 0), modes 0755/0644 and 0600 ' +
@@ -22,16 +22,15 @@ export default class Bundle extends Command {
     const { bundleCluster } = await import('../pipeline/bundle-cluster.js')
     const result = await bundleCluster({
       inventoryFile: flags.inventory,
-      profileDirs: flags.profiles,
+      profileDirs: flags.profiles ?? [],
       outDir: flags.output,
-      only: flags.node,
+      only: flags.node ?? [],
       powerOffWhenDone: false,
       isos: flags.iso,
       env: process.env,
       format: flags.format as 'tar.gz' | 'zip',
     })
-    printDiagnostics(result.diagnostics)
-    if (!result.bundle) this.exit(EXIT_INVALID)
+    this.reportDiagnostics(result.diagnostics, { writes: true })
     const files = result.bundle!.entries.filter((e) => e.type === 'file').length
     this.log(`wrote ${result.bundle!.path} (${result.plans.length} node(s), ${files} files)`)
   }

@@ -1,35 +1,43 @@
-import { Command, Flags } from '#oclif'
-import { existsSync, writeFileSync } from 'node:fs'
+import { Flags } from '#oclif'
+import { BaseCommand } from '../cli/base-command.js'
+import { InputError, OutputError } from '../diagnostics/errors.js'
 
-export default class Init extends Command {
+export default class Init extends BaseCommand {
   static override summary = 'Write a commented starter inventory'
-  static override examples = ['<%= config.bin %> init', '<%= config.bin %> init -c site.yaml']
+  static override examples = ['<%= config.bin %> init', '<%= config.bin %> init -c site.yaml --ssh-key ~/.ssh/id_ed25519.pub']
   static override flags = {
     inventory: Flags.string({ char: 'c', description: 'file to write', default: 'cluster.yaml' }),
     force: Flags.boolean({ description: 'overwrite an existing file' }),
-    'ssh-key': Flags.string({ description: 'public key file for ssh.authorized_keys (default: ~/.ssh/id_ed25519.pub or id_rsa.pub if present)' }),
+    'ssh-key': Flags.string({ description: 'public key file (.pub) for ssh.authorized_keys [default: ~/.ssh/id_ed25519.pub or id_rsa.pub if present]' }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Init)
     const { starterInventory } = await import('../init/starter-inventory.js')
+    const { isPrivateKey } = await import('../validate/ssh-key.js')
     const { packageRoot } = await import('../package-root.js')
     const { homedir } = await import('node:os')
-    const { join } = await import('node:path')
-    const { readFileSync } = await import('node:fs')
-    const candidates = flags['ssh-key'] ? [flags['ssh-key']] : ['id_ed25519.pub', 'id_rsa.pub'].map((f) => join(homedir(), '.ssh', f))
-    const keyFile = candidates.find((f) => existsSync(f))
-    if (flags['ssh-key'] && !keyFile) {
-      process.stderr.write(`--ssh-key: cannot read ${flags['ssh-key']}\n`)
-      this.exit(2)
+    const { dirname, join, relative } = await import('node:path')
+    const { existsSync, readFileSync, statSync, writeFileSync } = await import('node:fs')
+    const given = flags['ssh-key']
+    const keyFile = given ?? ['id_ed25519.pub', 'id_rsa.pub'].map((f) => join(homedir(), '.ssh', f)).find((f) => existsSync(f))
+    if (given !== undefined && !(existsSync(given) && statSync(given).isFile())) {
+      throw new InputError('SSH_KEY_FILE', `--ssh-key ${given}: no such file`)
     }
-    const authorizedKeys = keyFile ? readFileSync(keyFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : []
-    const text = starterInventory({ schemaRef: join(packageRoot(), 'schemas', 'inventory.schema.json'), authorizedKeys })
-    if (existsSync(flags.inventory) && !flags.force) {
-      process.stderr.write(`${flags.inventory} exists; pass --force to overwrite it\n`)
-      this.exit(2)
+    const keyText = keyFile ? readFileSync(keyFile, 'utf8') : ''
+    if (isPrivateKey(keyText)) {
+      const pub = existsSync(`${keyFile}.pub`) ? ` (${keyFile}.pub)` : ''
+      throw new InputError('PRIVATE_KEY', `--ssh-key ${keyFile} is a PRIVATE key: give the public key file${pub} instead`)
     }
-    writeFileSync(flags.inventory, text, { flag: flags.force ? 'w' : 'wx' })
-    this.log(`wrote ${flags.inventory}: edit it, then run: bai-seed validate -c ${flags.inventory}`)
+    const authorizedKeys = keyText.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
+    const target = flags.inventory
+    const folder = dirname(target)
+    if (!existsSync(folder)) throw new OutputError('ENOENT', target, `the folder ${folder}/ does not exist; create it first`)
+    if (existsSync(target) && !flags.force) throw new InputError('EXISTS', `${target} exists; pass --force to overwrite it`)
+    // The schema path is written relative to the inventory, so the file and a checkout can move together.
+    let schemaRef = relative(folder, join(packageRoot(), 'schemas', 'inventory.schema.json'))
+    if (!schemaRef.startsWith('.')) schemaRef = `./${schemaRef}`
+    writeFileSync(target, starterInventory({ schemaRef, authorizedKeys }), { flag: flags.force ? 'w' : 'wx' })
+    this.log(`wrote ${target}: edit it, then run: bai-seed validate ${target}`)
   }
 }

@@ -1,9 +1,10 @@
-import { Command, Flags } from '#oclif'
+import { Flags } from '#oclif'
 import { resolve } from 'node:path'
+import { BaseCommand } from '../cli/base-command.js'
 import { inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
-import { EXIT_INVALID, printDiagnostics } from '../cli/report.js'
+import { EXIT_INPUT, InputError } from '../diagnostics/errors.js'
 
-export default class Pxe extends Command {
+export default class Pxe extends BaseCommand {
   static override summary = 'Write PXE boot files (GRUB, PXELINUX, iPXE) and an nginx server block into <output>/pxe/'
   static override description =
     'Each node with a MAC address boots the Ubuntu 20.04 live-server installer with `autoinstall ds=nocloud-net;s=<http-base>/<hostname>/autoinstall/`, once: ' +
@@ -36,23 +37,22 @@ export default class Pxe extends Command {
     if (flags.reinstall?.length) {
       const { reinstallNodes } = await import('../pipeline/pxe-cluster.js')
       const result = reinstallNodes(flags.output, flags.reinstall)
-      for (const e of result.errors) process.stderr.write(`error: ${e}\n`)
-      for (const host of result.notInstalled) process.stderr.write(`warning: ${host} had not reported a finished install; nothing to undo\n`)
+      for (const e of result.errors) process.stderr.write(`error[PXE] ${e}\n`)
+      for (const host of result.notInstalled) this.warning('PXE', `${host} had not reported a finished install; nothing to undo`)
       if (result.cleared.length) this.log(`${result.cleared.join(', ')}: will install again at the next network boot`)
-      if (result.errors.length) this.exit(EXIT_INVALID)
+      if (result.errors.length) this.exit(EXIT_INPUT)
       return
     }
     const httpBase = flags['http-base']
     if (httpBase === undefined) {
-      process.stderr.write('error: --http-base is required (the URL at which the output folder is served)\n')
-      return this.exit(EXIT_INVALID)
+      throw new InputError('FLAG', '--http-base is required (the URL at which the output folder is served)')
     }
     const { writePxeTree } = await import('../pipeline/pxe-cluster.js')
     const result = await writePxeTree({
       inventoryFile: flags.inventory,
-      profileDirs: flags.profiles,
+      profileDirs: flags.profiles ?? [],
       outDir: flags.output,
-      only: flags.node,
+      only: flags.node ?? [],
       env: process.env,
       flags: {
         httpBase,
@@ -63,12 +63,12 @@ export default class Pxe extends Command {
         serveRoot: flags['serve-root'] ?? resolve(flags.output),
       },
     })
-    printDiagnostics(result.diagnostics)
-    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
-    for (const e of result.errors) process.stderr.write(`error: ${e}\n`)
+    this.reportDiagnostics(result.diagnostics, { writes: true })
+    for (const w of result.warnings) this.warning('PXE', w)
     if (!result.manifest) {
-      if (result.errors.length) process.stderr.write('nothing written\n')
-      this.exit(EXIT_INVALID)
+      for (const e of result.errors) process.stderr.write(`error[PXE] ${e}\n`)
+      process.stderr.write('nothing written\n')
+      this.exit(EXIT_INPUT)
     }
     this.log(`wrote PXE boot files for ${result.booted.length} node(s) into ${flags.output}/pxe/ (${result.booted.join(', ')})`)
   }

@@ -1,10 +1,11 @@
-import { Command, Flags } from '#oclif'
-import { inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
-import { EXIT_INVALID, printDiagnostics } from '../cli/report.js'
+import { Flags } from '#oclif'
+import { BaseCommand } from '../cli/base-command.js'
+import { inventoryArg, inventoryFile, inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
 
-export default class Render extends Command {
+export default class Render extends BaseCommand {
   static override summary = 'Render every node of the cluster into autoinstall, cloud-init, provision.sh and seed ISOs'
-  static override examples = ['<%= config.bin %> render -c examples/cluster.yaml -o out', '<%= config.bin %> render --node bai-a01']
+  static override examples = ['<%= config.bin %> render examples/cluster.yaml -o out', '<%= config.bin %> render --node bai-a01,bai-a02']
+  static override args = { file: inventoryArg }
   static override flags = {
     inventory: inventoryFlag,
     output: outputFlag,
@@ -15,19 +16,18 @@ export default class Render extends Command {
   }
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Render)
+    const { args, flags } = await this.parse(Render)
     const { renderCluster } = await import('../pipeline/render-cluster.js')
     const result = await renderCluster({
-      inventoryFile: flags.inventory,
-      profileDirs: flags.profiles,
+      inventoryFile: inventoryFile(args, flags, this.argv),
+      profileDirs: flags.profiles ?? [],
       outDir: flags.output,
-      only: flags.node,
+      only: flags.node ?? [],
       powerOffWhenDone: flags['power-off-when-done'],
       isos: flags.iso,
       env: process.env,
     })
-    printDiagnostics(result.diagnostics)
-    if (!result.manifest) this.exit(EXIT_INVALID)
+    this.reportDiagnostics(result.diagnostics, { writes: true })
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`)
     const files = result.manifest!.files.length
     this.log(`rendered ${result.plans.length} node(s) into ${flags.output}/ (${files} files in manifest.json)`)

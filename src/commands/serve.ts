@@ -1,8 +1,9 @@
-import { Command, Flags } from '#oclif'
+import { Flags } from '#oclif'
+import { BaseCommand } from '../cli/base-command.js'
 import { outputFlag } from '../cli/flags.js'
-import { EXIT_INVALID } from '../cli/report.js'
+import { InputError } from '../diagnostics/errors.js'
 
-export default class Serve extends Command {
+export default class Serve extends BaseCommand {
   static override summary = 'Serve the output folder over HTTP for lab network installs, logging which node fetched what'
   static override description =
     'GET and HEAD of files under the output folder, no directory listing, nothing outside it; the one write is a node reporting its finished install ' +
@@ -19,24 +20,17 @@ export default class Serve extends Command {
     const { flags } = await this.parse(Serve)
     const { existsSync, statSync } = await import('node:fs')
     if (!existsSync(flags.output) || !statSync(flags.output).isDirectory()) {
-      process.stderr.write(`error: ${flags.output}/ does not exist; run bai-seed render first\n`)
-      this.exit(EXIT_INVALID)
+      throw new InputError('NO_OUTPUT', `${flags.output}/ does not exist; run bai-seed render first`)
     }
     const { startStaticServer } = await import('../serve/static-server.js')
     const { formatAccessLog } = await import('../serve/access-log.js')
-    let server
-    try {
-      server = await startStaticServer({
-        root: flags.output,
-        host: flags.host,
-        port: flags.port,
-        log: (entry) => process.stdout.write(formatAccessLog(entry) + '\n'),
-      })
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException
-      process.stderr.write(`error: cannot listen on ${flags.host}:${flags.port}: ${err.code ?? err.message}\n`)
-      return this.exit(1)
-    }
+    // A port in use or an address not on this machine is a system error: exit 3, one line (base command).
+    const server = await startStaticServer({
+      root: flags.output,
+      host: flags.host,
+      port: flags.port,
+      log: (entry) => process.stdout.write(formatAccessLog(entry) + '\n'),
+    })
     this.log(`serving ${flags.output}/ at ${server.url} (Ctrl-C to stop)`)
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', resolve)

@@ -78,6 +78,3 @@ nodes:
     #     pull+: [cr.backend.ai/stable/python:3.9-ubuntu20.04]
 `
 }
-
-/** The starter without a schema line or keys (what `starterInventory()` gives). */
-export const STARTER_INVENTORY = starterInventory()

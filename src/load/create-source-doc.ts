@@ -1,5 +1,5 @@
 // Builds a SourceDoc from the text, its value and the position tree (see load-yaml.ts).
-import type { PathSegment } from '../validate/diagnostic.js'
+import type { PathSegment } from '../diagnostics/diagnostic.js'
 import { LineIndex } from './line-index.js'
 import type { PosNode, SourceDoc } from './source-doc.js'
 

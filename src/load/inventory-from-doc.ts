@@ -3,7 +3,7 @@
 // schemas/inventory.schema.json, so the schema stays the one place that states them. `$ref`s are not followed: per-node
 // `overrides` are patches, and filling them with defaults would hide the profiles' values.
 import type { Inventory } from '../model/inventory.js'
-import { INVENTORY_SCHEMA_FILE, readSchema, type JsonSchema } from '../validate/schema-files.js'
+import { INVENTORY_SCHEMA_FILE, readSchema, type JsonSchema } from '../model/schema-files.js'
 import type { SourceDoc } from './source-doc.js'
 
 let inventorySchema: JsonSchema | undefined
@@ -15,7 +15,7 @@ export function inventoryFromDoc(doc: SourceDoc): Inventory {
 }
 
 /** Fills missing properties that have a `default` in `schema`, recursively through properties and items; in place. */
-export function applySchemaDefaults(schema: JsonSchema, value: unknown): unknown {
+function applySchemaDefaults(schema: JsonSchema, value: unknown): unknown {
   if (Array.isArray(value)) {
     const items = schema.items
     if (items && typeof items === 'object' && !Array.isArray(items)) for (const v of value) applySchemaDefaults(items as JsonSchema, v)

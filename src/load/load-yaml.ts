@@ -11,9 +11,9 @@
 // Tabs in indentation, bad indentation, unknown tags and the like are js-yaml's own errors (YAML_SYNTAX).
 import { readFileSync } from 'node:fs'
 import { constructFromEvents, getScalarValue, parseEvents, type Event, type ScalarEvent } from 'js-yaml'
-import type { Diagnostic, PathSegment } from '../validate/diagnostic.js'
-import { formatPath } from '../validate/diagnostic.js'
-import { M } from '../validate/messages.js'
+import type { Diagnostic, PathSegment } from '../diagnostics/diagnostic.js'
+import { formatPath } from '../diagnostics/diagnostic.js'
+import { M } from '../diagnostics/messages.js'
 import { LineIndex } from './line-index.js'
 import { createSourceDoc } from './create-source-doc.js'
 import type { PosNode, SourceDoc } from './source-doc.js'

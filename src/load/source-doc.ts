@@ -1,5 +1,5 @@
 // A loaded YAML file that remembers where every key and value sits in its text.
-import type { PathSegment } from '../validate/diagnostic.js'
+import type { PathSegment } from '../diagnostics/diagnostic.js'
 import type { Position } from './line-index.js'
 
 /** Where one node of the YAML tree starts, and its children. Offsets are UTF-16 indexes into the text. */
@@ -30,6 +30,3 @@ export interface SourceDoc {
   /** Text of a 1-based line, for excerpts. */
   lineText(line: number): string
 }
-
-// The loaders live in load-yaml.ts; re-exported so `import { loadYamlFile } from '../load/source-doc.js'` keeps working.
-export { loadYamlFile, loadYamlText, type LoadResult } from './load-yaml.js'

@@ -101,4 +101,3 @@ export interface Settings {
   images: ImagesSettings
 }
 
-export type SectionName = keyof Settings

@@ -3,14 +3,16 @@
 import { resolve as resolvePath, join } from 'node:path'
 import type { Inventory } from '../model/inventory.js'
 import type { ResolvedNode } from '../model/resolved.js'
-import type { Diagnostic } from '../validate/diagnostic.js'
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { SourceDoc } from '../load/source-doc.js'
 import { loadYamlFile } from '../load/load-yaml.js'
 import { inventoryFromDoc } from '../load/inventory-from-doc.js'
 import { loadProfileSet, type ProfileSet } from '../resolve/profile-set.js'
 import { resolveNode } from '../resolve/resolve-node.js'
 import { packageRoot } from '../package-root.js'
-import { checkInventory, checkProfile, checkResolved } from './validators.js'
+import { validateInventory } from '../validate/validate-inventory.js'
+import { validateProfile } from '../validate/validate-profile.js'
+import { validateResolved } from '../validate/validate-resolved.js'
 
 export interface ClusterInput {
   inventoryFile: string
@@ -26,12 +28,12 @@ export interface LoadedCluster {
   diagnostics: Diagnostic[]
 }
 
-export function shippedProfilesDir(): string {
+function shippedProfilesDir(): string {
   return join(packageRoot(), 'profiles')
 }
 
 export function loadProfiles(profileDirs: string[], diagnostics: Diagnostic[]): ProfileSet {
-  return loadProfileSet([shippedProfilesDir(), ...profileDirs.map((d) => resolvePath(d))], diagnostics, checkProfile)
+  return loadProfileSet([shippedProfilesDir(), ...profileDirs.map((d) => resolvePath(d))], diagnostics, validateProfile)
 }
 
 export function loadCluster(input: ClusterInput): LoadedCluster {
@@ -41,7 +43,7 @@ export function loadCluster(input: ClusterInput): LoadedCluster {
   diagnostics.push(...loaded.diagnostics)
   const doc = loaded.doc
   if (!doc) return { profiles, nodes: [], diagnostics }
-  const found = checkInventory(doc, new Set(profiles.byName.keys()))
+  const found = validateInventory(doc, new Set(profiles.byName.keys()))
   diagnostics.push(...found)
   if (hasErrors(diagnostics)) return { profiles, nodes: [], diagnostics, inventoryDoc: doc }
   const inventory = inventoryFromDoc(doc)
@@ -50,10 +52,16 @@ export function loadCluster(input: ClusterInput): LoadedCluster {
     const node = resolveNode(inventory, doc, i, profiles, diagnostics)
     if (node) nodes.push(node)
   })
-  if (!hasErrors(diagnostics)) diagnostics.push(...checkResolved(nodes, inventory, doc, profiles))
+  if (!hasErrors(diagnostics)) diagnostics.push(...checkResolved(nodes, doc, profiles))
   return { inventory, inventoryDoc: doc, profiles, nodes, diagnostics }
 }
 
-export function hasErrors(diagnostics: Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === 'error')
+/** Checks the resolved nodes; an origin names a file, and its loaded document gives the position. */
+function checkResolved(nodes: ResolvedNode[], doc: SourceDoc, profiles: ProfileSet): Diagnostic[] {
+  const docs = new Map<string, SourceDoc>([[doc.file, doc]])
+  for (const list of profiles.byName.values()) for (const p of list) docs.set(p.doc.file, p.doc)
+  return validateResolved(nodes, doc, (origin) => {
+    const source = docs.get(origin.file) ?? doc
+    return { file: source.file, ...source.locate(origin.path) }
+  })
 }

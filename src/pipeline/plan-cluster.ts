@@ -1,7 +1,7 @@
 // resolve -> plan: one NodePlan per selected node. Reads the plaintext password (if the inventory points at one)
 // here, once, and hands it only to the hashing in buildPlan.
 import type { NodePlan } from '../model/plan.js'
-import type { Diagnostic } from '../validate/diagnostic.js'
+import type { Diagnostic } from '../diagnostics/diagnostic.js'
 import type { LoadedCluster } from './load-cluster.js'
 import { buildPlan } from '../plan/build-plan.js'
 import { readPlaintext, PasswordSourceError } from '../plan/password.js'

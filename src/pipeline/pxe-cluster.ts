@@ -4,9 +4,9 @@
 // kept across the swap (moved aside and back, same filesystem). `--reinstall` removes install markers only.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { Diagnostic } from '../validate/diagnostic.js'
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
-import { hasErrors, type ClusterInput } from './load-cluster.js'
+import type { ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
 import { isoUrlFor, resolvePxeOptions, type PxeFlags, type PxeOptions } from '../render/pxe/boot-options.js'
 import type { NodePlan } from '../model/plan.js'

@@ -1,9 +1,9 @@
 // The whole render: load -> validate -> resolve -> plan -> render -> write. Returns diagnostics instead of writing
 // when the input has errors.
-import type { Diagnostic } from '../validate/diagnostic.js'
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
-import { loadCluster, hasErrors, type ClusterInput } from './load-cluster.js'
+import { loadCluster, type ClusterInput } from './load-cluster.js'
 import { planCluster } from './plan-cluster.js'
 import { renderNode } from '../render/render-node.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'

@@ -12,14 +12,14 @@ const CRYPT_ALPHABET = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr
 export class PasswordSourceError extends Error {}
 
 /** 16 salt characters from sha256(cluster, node, user): stable per account, different across nodes. */
-export function derivedSalt(cluster: string, node: string, user: string): string {
+function derivedSalt(cluster: string, node: string, user: string): string {
   const digest = createHash('sha256').update(`bai-seed\0${cluster}\0${node}\0${user}`).digest()
   let salt = ''
   for (let i = 0; i < 16; i++) salt += CRYPT_ALPHABET[digest[i]! & 63]
   return salt
 }
 
-export function sha512Crypt(plaintext: string, salt: string): string {
+function sha512Crypt(plaintext: string, salt: string): string {
   return encrypt(plaintext, `$6$${salt}`)
 }
 

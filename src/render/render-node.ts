@@ -8,6 +8,7 @@ import { buildAutoinstall } from './autoinstall/render-autoinstall.js'
 import { cloudConfigText, dumpYaml } from './yaml-dump.js'
 import { BAI_SEED_VERSION } from '../version.js'
 import { osTarget } from '../targets/os-targets.js'
+import { fileMode } from '../write/file-mode.js'
 
 export interface Artifact {
   /** Path inside the node's folder, '/'-separated. */
@@ -29,7 +30,7 @@ export function renderNode(plan: NodePlan): Artifact[] {
   const file = (path: string, content: string, holdsSecret: boolean, exec = false, sha256?: string): Artifact => ({
     path,
     content,
-    mode: holdsSecret ? (exec ? 0o700 : 0o600) : exec ? 0o755 : 0o644,
+    mode: fileMode(holdsSecret, exec),
     ...(sha256 ? { sha256 } : {}),
   })
   const autoDigest = userDataDigest(autoUserData)

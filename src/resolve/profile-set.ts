@@ -1,10 +1,10 @@
 // Loads role profiles from the shipped profiles/ folder and from user folders (--profiles DIR). A user profile with
 // the name of a shipped one replaces it; inside it, `extends: [<its own name>]` means the profile it replaces.
 import { readdirSync, existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, isAbsolute, join, relative } from 'node:path'
 import type { SourceDoc } from '../load/source-doc.js'
-import { loadYamlFile } from '../load/source-doc.js'
-import type { Diagnostic } from '../validate/diagnostic.js'
+import { loadYamlFile } from '../load/load-yaml.js'
+import type { Diagnostic } from '../diagnostics/diagnostic.js'
 
 export interface Profile {
   name: string
@@ -71,4 +71,11 @@ export function lookupProfile(set: ProfileSet, name: string, from?: Profile): Pr
     return [...list].reverse().find((p) => p.layer < from.layer)
   }
   return list[list.length - 1]
+}
+
+/** A profile as people read it: its name, and the folder it came from unless it is a shipped one. */
+export function profileLabel(p: Profile): string {
+  if (p.layer === 0) return p.name
+  const dir = relative(process.cwd(), dirname(p.file)) || '.'
+  return `${p.name} (${dir.startsWith('..') || isAbsolute(dir) ? dir : `./${dir}`})`
 }

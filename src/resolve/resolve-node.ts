@@ -3,10 +3,10 @@
 // node's own `overrides`. Records where every value came from.
 import type { Inventory, NodeEntry } from '../model/inventory.js'
 import type { Origin, ResolvedNode } from '../model/resolved.js'
-import type { Diagnostic } from '../validate/diagnostic.js'
+import type { Diagnostic } from '../diagnostics/diagnostic.js'
 import type { SourceDoc } from '../load/source-doc.js'
 import { mergeInto, type Tree, type MergeTrace } from './merge.js'
-import { lookupProfile, type Profile, type ProfileSet } from './profile-set.js'
+import { lookupProfile, profileLabel, type Profile, type ProfileSet } from './profile-set.js'
 import { checkedSettings } from '../validate/settings-complete.js'
 
 export const BASE_PROFILE = 'base'
@@ -55,11 +55,11 @@ export interface ResolvedProfile {
   chain: Profile[]
 }
 
-export function applyProfiles(chain: Profile[]): ResolvedProfile {
+function applyProfiles(chain: Profile[]): ResolvedProfile {
   const settings: Tree = {}
   const trace: MergeTrace = { origins: new Map() }
   for (const p of chain) {
-    mergeInto(settings, p.settings, trace, (path): Origin => ({ file: p.file, path: ['settings', ...path], source: p.name }))
+    mergeInto(settings, p.settings, trace, (path): Origin => ({ file: p.file, path: ['settings', ...path], source: profileLabel(p) }))
   }
   return { settings, trace, chain }
 }

@@ -1,6 +1,6 @@
 // crypt(3) password hashes as shadow(5) stores them. Formats per crypt(5) (libxcrypt): $6$ SHA-512, $5$ SHA-256,
 // $y$ yescrypt (libxcrypt on Ubuntu 20.04 supports it), $1$ MD5 (weak, warned about).
-import { M } from './messages.js'
+import { M } from '../diagnostics/messages.js'
 
 const SALT = '[./A-Za-z0-9]'
 const FORMATS: [RegExp, 'ok' | 'weak'][] = [

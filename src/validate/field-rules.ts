@@ -8,12 +8,12 @@
 //    never control characters or line breaks.
 // 2. format: the kind's grammar (RFC 1123 host names, Docker image references, Debian package names, ...), with its
 //    own code.
-import { releaseLine } from '../model/releases.js'
+import { KNOWN_RELEASES_HINT, releaseLine } from '../model/releases.js'
 import { cryptHashProblem } from './crypt-hash.js'
-import type { Severity } from './diagnostic.js'
+import type { Severity } from '../diagnostics/diagnostic.js'
 import { imageRefProblem } from './image-ref.js'
 import { networkOf, formatIPv4, parseCidr, parseIPv4 } from './ipv4.js'
-import { M } from './messages.js'
+import { M } from '../diagnostics/messages.js'
 import { sshKeyProblem } from './ssh-key.js'
 
 export interface Problem {
@@ -45,7 +45,7 @@ function when(ok: (v: string) => boolean, code: string, message: string): (v: st
   return (v) => (ok(v) ? undefined : { code, message })
 }
 
-export function isDomain(v: string): boolean {
+function isDomain(v: string): boolean {
   return v.length <= 253 && v.split('.').every((l) => LABEL.test(l))
 }
 
@@ -153,7 +153,7 @@ export const FIELD_RULES = {
     what: 'release line',
     chars: base,
     charsText: WORD,
-    check: (v) => (releaseLine(v) ? undefined : { code: 'UNKNOWN_RELEASE', message: M.unknownRelease(v) }),
+    check: (v) => (releaseLine(v) ? undefined : { code: 'UNKNOWN_RELEASE', message: M.unknownRelease(v, KNOWN_RELEASES_HINT) }),
   },
   locale: {
     what: 'locale',

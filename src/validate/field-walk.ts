@@ -2,8 +2,8 @@
 // Tree keys: a mapping key; "[]" for every item of a list; "{}" for every value of a map and "{key}" for its keys.
 // A key written "X+" (append to a list) uses the rule of "X".
 import type { SourceDoc } from '../load/source-doc.js'
-import type { Diagnostic, PathSegment } from './diagnostic.js'
-import { diagnosticAt } from './diagnostic-at.js'
+import type { Diagnostic, PathSegment } from '../diagnostics/diagnostic.js'
+import { diagnosticAt } from '../diagnostics/diagnostic-at.js'
 import { checkField, type FieldKind } from './field-rules.js'
 
 export interface RuleTree {

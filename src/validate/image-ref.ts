@@ -5,7 +5,7 @@
 //   path-component := [a-z0-9]+ ( separator [a-z0-9]+ )*,  separator := "." | "_" | "__" | "-"+
 //   tag       := [A-Za-z0-9_] [A-Za-z0-9_.-]{0,127}
 // The first component is a registry when it has a "." or ":" or is "localhost". Digests are limited to sha256 here.
-import { M } from './messages.js'
+import { M } from '../diagnostics/messages.js'
 
 const DOMAIN_COMPONENT = /^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])$/
 const PATH_COMPONENT = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$/

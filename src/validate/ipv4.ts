@@ -31,7 +31,7 @@ export function parseCidr(s: string): Cidr | undefined {
   return { addr, prefix }
 }
 
-export function mask(prefix: number): number {
+function mask(prefix: number): number {
   return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0
 }
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Ajv as AjvClass, ValidateFunction } from 'ajv'
-import { INVENTORY_SCHEMA_FILE, PROFILE_SCHEMA_FILE, schemasDir } from './schema-files.js'
+import { INVENTORY_SCHEMA_FILE, PROFILE_SCHEMA_FILE, schemasDir } from '../model/schema-files.js'
 
 // ajv is CommonJS; required on demand so that neither loading nor compiling happens unless needed.
 const require = createRequire(import.meta.url)

@@ -4,10 +4,10 @@
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { SourceDoc } from '../load/source-doc.js'
 import { closest } from './did-you-mean.js'
-import type { Diagnostic, PathSegment } from './diagnostic.js'
-import { diagnosticAt } from './diagnostic-at.js'
-import { M } from './messages.js'
-import { INVENTORY_SCHEMA_FILE, PROFILE_SCHEMA_FILE, type JsonSchema } from './schema-files.js'
+import type { Diagnostic, PathSegment } from '../diagnostics/diagnostic.js'
+import { diagnosticAt } from '../diagnostics/diagnostic-at.js'
+import { M } from '../diagnostics/messages.js'
+import { INVENTORY_SCHEMA_FILE, PROFILE_SCHEMA_FILE, type JsonSchema } from '../model/schema-files.js'
 import { compileValidator, generatedValidator } from './schema-compiler.js'
 
 const compiled = new Map<string, ValidateFunction>()
@@ -31,14 +31,14 @@ export function validateProfileSchema(doc: SourceDoc): Diagnostic[] {
 }
 
 /** Validates `doc.value` against one of the bundled schemas (by file name). */
-export function validateAgainst(doc: SourceDoc, schemaName: string): Diagnostic[] {
+function validateAgainst(doc: SourceDoc, schemaName: string): Diagnostic[] {
   const fn = validator(schemaName)
   if (fn(doc.value)) return []
   return mapSchemaErrors(doc, fn.errors ?? [])
 }
 
 /** Turns ajv errors (run with allErrors and verbose) into diagnostics for `doc`. */
-export function mapSchemaErrors(doc: SourceDoc, errors: readonly ErrorObject[]): Diagnostic[] {
+function mapSchemaErrors(doc: SourceDoc, errors: readonly ErrorObject[]): Diagnostic[] {
   // A wrong type makes every other complaint about the same value noise.
   const typeWrong = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath))
   const out: Diagnostic[] = []
@@ -151,7 +151,7 @@ function describeTypes(types: string): string {
 }
 
 /** How a wrong value is shown in a type error. */
-export function describeValue(v: unknown): string {
+function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'nothing (an empty value)'
   if (Array.isArray(v)) return 'a list'
   if (typeof v === 'object') return 'a mapping'

@@ -1,9 +1,9 @@
 // Checks of a settings patch as written (a profile's `settings:` or a node's `overrides:`), beyond schema and field
 // rules: uid/gid ranges, and a list set both replaced and appended in one place.
 import type { SourceDoc } from '../load/source-doc.js'
-import type { Diagnostic, PathSegment } from './diagnostic.js'
-import { diagnosticAt } from './diagnostic-at.js'
-import { M } from './messages.js'
+import type { Diagnostic, PathSegment } from '../diagnostics/diagnostic.js'
+import { diagnosticAt } from '../diagnostics/diagnostic-at.js'
+import { M } from '../diagnostics/messages.js'
 
 export const LOCAL_ID_MIN = 1000
 export const LOCAL_ID_MAX = 59999

@@ -3,7 +3,7 @@
 // right; what can go wrong is a field nobody set (a replaced `base` profile that leaves sections out). The schema
 // is the one statement of the settings' shape (test/plan/settings-shape.test.ts ties the TypeScript type to it).
 import type { Settings } from '../model/settings.js'
-import { PROFILE_SCHEMA_FILE, readSchema, type JsonSchema } from './schema-files.js'
+import { PROFILE_SCHEMA_FILE, readSchema, type JsonSchema } from '../model/schema-files.js'
 
 let definitions: Record<string, JsonSchema> | undefined
 

@@ -4,8 +4,8 @@
 import type { SourceDoc } from '../load/source-doc.js'
 import { PBS_RELEASES, releaseLine } from '../model/releases.js'
 import type { Origin, ResolvedNode } from '../model/resolved.js'
-import { formatPath, sortDiagnostics, type Diagnostic, type Severity } from './diagnostic.js'
-import { M } from './messages.js'
+import { formatPath, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js'
+import { M } from '../diagnostics/messages.js'
 
 export interface OriginPosition {
   file: string

@@ -17,9 +17,9 @@ import { TarArchive, ZipArchive, type Archiver, type EntryData } from 'archiver'
 import { BAI_SEED_VERSION } from '../version.js'
 import { gzipTo } from './gzip-member.js'
 import { sha256File, type Manifest } from './manifest.js'
+import { fileMode } from './file-mode.js'
 
 export type BundleFormat = 'tar.gz' | 'zip'
-export const BUNDLE_FORMATS: readonly BundleFormat[] = ['tar.gz', 'zip']
 
 export interface BundleEntry {
   /** '/'-separated; folders end with '/'. */
@@ -53,9 +53,7 @@ const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
  */
 export function archiveMode(diskMode: number, type: 'file' | 'directory'): number {
   if (type === 'directory') return 0o755
-  const exec = (diskMode & 0o100) !== 0
-  const private_ = (diskMode & 0o004) === 0
-  return private_ ? (exec ? 0o700 : 0o600) : exec ? 0o755 : 0o644
+  return fileMode((diskMode & 0o004) === 0, (diskMode & 0o100) !== 0)
 }
 
 async function walk(dir: string, name: string, out: BundleEntry[]): Promise<void> {
@@ -72,7 +70,7 @@ async function walk(dir: string, name: string, out: BundleEntry[]): Promise<void
   }
 }
 
-export async function collectBundleEntries(dir: string, hostnames: string[]): Promise<BundleEntry[]> {
+async function collectBundleEntries(dir: string, hostnames: string[]): Promise<BundleEntry[]> {
   const entries: BundleEntry[] = []
   for (const host of [...new Set(hostnames)].sort(byteOrder)) {
     const st = await lstat(join(dir, host)).catch(() => null)

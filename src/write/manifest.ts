@@ -47,7 +47,7 @@ export async function listFiles(dir: string, root = dir): Promise<string[]> {
  * The manifest of everything in `dir`. Files in `written` (by manifest path) were just written by this process
  * and are taken as they are; all others are read and hashed.
  */
-export async function buildManifest(dir: string, written?: ReadonlyMap<string, ManifestEntry>): Promise<Manifest> {
+async function buildManifest(dir: string, written?: ReadonlyMap<string, ManifestEntry>): Promise<Manifest> {
   const files: ManifestEntry[] = []
   for (const full of await listFiles(dir)) {
     const path = relative(dir, full).split(sep).join('/')

@@ -23,7 +23,7 @@ export function modeString(mode: number): string {
 }
 
 /** Writes `file` as a new file (its folder must exist); returns its manifest entry. */
-export function writeOutputFile(file: OutputFile, epoch: number): ManifestEntry {
+function writeOutputFile(file: OutputFile, epoch: number): ManifestEntry {
   const { path, data, mode } = file
   const fd = openSync(path, 'wx', mode)
   try {

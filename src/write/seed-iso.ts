@@ -4,6 +4,7 @@
 // each is made in memory from the rendered texts and written with them, instead of reading staged files back.
 import type { NodeOutput } from './node-files.js'
 import { isoToBuffer, type IsoEntry } from './iso9660/index.js'
+import { fileMode } from './file-mode.js'
 
 export const SEED_FOLDERS = ['autoinstall', 'cloud-init'] as const
 
@@ -26,7 +27,7 @@ export async function seedIsoFiles(node: NodeOutput, epoch: number, encoded?: Re
       mode: a.mode & 0o666,
     }))
     const secret = inside.some((a) => (a.mode & 0o077) === 0)
-    images.push({ path: `${folder}.iso`, data: await isoToBuffer({ entries, epoch, volumeId: 'cidata' }), mode: secret ? 0o600 : 0o644 })
+    images.push({ path: `${folder}.iso`, data: await isoToBuffer({ entries, epoch, volumeId: 'cidata' }), mode: fileMode(secret) })
   }
   return images
 }

@@ -2,7 +2,7 @@
 import { join } from 'node:path'
 import { renderCluster } from '../../src/pipeline/render-cluster.js'
 import { tempDir } from './repo.js'
-import { formatDiagnostic } from '../../src/validate/diagnostic.js'
+import { formatDiagnostic } from '../../src/diagnostics/diagnostic.js'
 
 export async function renderFixture(inventoryFile: string, opts: { isos?: boolean; env?: NodeJS.ProcessEnv; profileDirs?: string[] } = {}): Promise<string> {
   const outDir = join(tempDir('render'), 'out')

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert'
 import { starterInventory } from '../../src/init/starter-inventory.js'
 import { inventoryFromDoc } from '../../src/load/inventory-from-doc.js'
 import { loadYamlText } from '../../src/load/load-yaml.js'
-import { M } from '../../src/validate/messages.js'
+import { M } from '../../src/diagnostics/messages.js'
 import { validateInventory } from '../../src/validate/validate-inventory.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { loadYamlFile, loadYamlText } from '../../src/load/load-yaml.js'
-import { M } from '../../src/validate/messages.js'
+import { M } from '../../src/diagnostics/messages.js'
 
 const DOC = [
   'a: 1', //                      1

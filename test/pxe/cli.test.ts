@@ -29,9 +29,9 @@ test('render then pxe: exit 0, the tree in out/pxe/, listed in manifest.json wit
   assert.equal(
     r.stderr.trim().split('\n'),
     [
-      `warning: ${out}/pxe/casper/vmlinuz is missing (GRUB and PXELINUX load it by TFTP; iPXE loads it from ${BASE}pxe/casper/vmlinuz): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`,
-      `warning: ${out}/pxe/casper/initrd is missing (GRUB and PXELINUX load it by TFTP; iPXE loads it from ${BASE}pxe/casper/initrd): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`,
-      `warning: ${out}/pxe/ubuntu-20.04.6-live-server-amd64.iso is missing (the installer (casper url=) downloads it from ${BASE}pxe/ubuntu-20.04.6-live-server-amd64.iso): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`,
+      `warning[PXE] ${out}/pxe/casper/vmlinuz is missing (GRUB and PXELINUX load it by TFTP; iPXE loads it from ${BASE}pxe/casper/vmlinuz): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`,
+      `warning[PXE] ${out}/pxe/casper/initrd is missing (GRUB and PXELINUX load it by TFTP; iPXE loads it from ${BASE}pxe/casper/initrd): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`,
+      `warning[PXE] ${out}/pxe/ubuntu-20.04.6-live-server-amd64.iso is missing (the installer (casper url=) downloads it from ${BASE}pxe/ubuntu-20.04.6-live-server-amd64.iso): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`,
     ],
   )
   assert.match(r.stdout, /wrote PXE boot files for 3 node\(s\)/)
@@ -59,7 +59,7 @@ test('pxe replaces out/pxe/ as a whole: files of nodes no longer selected are go
   assert.not.ok(files.some((f) => f.includes('bai-m1') || f.includes('30-10')), files.join(' '))
   assert.ok(files.includes('ipxe/bai-a01.ipxe'))
   assert.equal(readdirSync(out).filter((n) => n.startsWith('.') && n !== '.bai-seed-key'), [], 'no staging folder left behind')
-  assert.match(r.stderr, /warning: bai-a01: .*not rendered yet; run bai-seed render/)
+  assert.match(r.stderr, /warning\[PXE\] bai-a01: .*not rendered yet; run bai-seed render/)
 })
 
 test('a node without a MAC is skipped with a warning; the others are written', () => {
@@ -67,7 +67,7 @@ test('a node without a MAC is skipped with a warning; the others are written', (
   const out = join(tempDir('pxe'), 'out')
   const r = runCli(['pxe', '-c', inv, '-o', out, '--http-base', BASE])
   assert.is(r.status, 0, r.stderr)
-  assert.match(r.stderr, /warning: bai-m1: no MAC address in the inventory; no PXE boot files for it/)
+  assert.match(r.stderr, /warning\[PXE\] bai-m1: no MAC address in the inventory; no PXE boot files for it/)
   assert.match(r.stdout, /for 2 node\(s\) .*\(bai-a01, bai-a02\)/)
   assert.not.ok(existsSync(join(out, 'pxe', 'ipxe', 'bai-m1.ipxe')))
   assert.not.ok(readFileSync(join(out, 'pxe', 'grub', 'grub.cfg'), 'utf8').includes('bai-m1'))
@@ -91,7 +91,7 @@ test('bad --http-base values: exit 2, a clear error, nothing written', () => {
     const r = runCli(['pxe', '-c', exampleInventory, '-o', out, '--http-base', base])
     assert.is(r.status, 2, `${base}: ${r.stderr}`)
     assert.match(r.stderr, message, base)
-    assert.match(r.stderr, /^error: --http-base /m, base)
+    assert.match(r.stderr, /^error\[PXE\] --http-base /m, base)
     assert.not.match(r.stderr, /\n\s+at /, 'no stack trace')
   }
   const bad = runCli(['pxe', '-c', exampleInventory, '-o', out, '--http-base', BASE, '--kernel', '../vmlinuz', '--iso-url', 'http://h/dir/'])
@@ -109,7 +109,7 @@ test('missing --http-base, no MAC at all, a shared MAC, a node named pxe: exit 2
   const noMacs = inventoryWith((t) => t.replace(/    mac: "[0-9a-f:]+"\n/g, ''))
   const r1 = runCli(['pxe', '-c', noMacs, '-o', out, '--http-base', BASE])
   assert.is(r1.status, 2)
-  assert.match(r1.stderr, /error: no node has a MAC address/)
+  assert.match(r1.stderr, /error\[PXE\] no node has a MAC address/)
   const shared = inventoryWith((t) => t.replace('52:54:00:20:30:22', '52:54:00:20:30:20'))
   const r2 = runCli(['pxe', '-c', shared, '-o', out, '--http-base', BASE])
   assert.is(r2.status, 2)

@@ -79,7 +79,7 @@ test('report, marker, pxe again keeps it and the operator files, --reinstall rem
   writeFileSync(join(out, 'pxe', 'pxelinux.0'), 'loader')
   const again = runCli(['pxe', '-c', exampleInventory, '-o', out, '--http-base', BASE])
   assert.is(again.status, 0, again.stderr)
-  assert.match(again.stderr, /warning: bai-a01: reported a finished install; it boots from its local disk until bai-seed pxe --reinstall bai-a01/)
+  assert.match(again.stderr, /warning\[PXE\] bai-a01: reported a finished install; it boots from its local disk until bai-seed pxe --reinstall bai-a01/)
   assert.not.match(again.stderr, /casper\/vmlinuz is missing/)
   assert.match(again.stderr, /casper\/initrd is missing/)
   assert.is(readFileSync(join(out, 'pxe', 'casper', 'vmlinuz'), 'utf8'), 'kernel')
@@ -93,10 +93,10 @@ test('report, marker, pxe again keeps it and the operator files, --reinstall rem
   assert.not.ok(existsSync(join(out, MARKER)))
   const twice = runCli(['pxe', '-o', out, '--reinstall', 'bai-a01'])
   assert.is(twice.status, 0)
-  assert.match(twice.stderr, /warning: bai-a01 had not reported a finished install; nothing to undo/)
+  assert.match(twice.stderr, /warning\[PXE\] bai-a01 had not reported a finished install; nothing to undo/)
   const bad = runCli(['pxe', '-o', out, '--reinstall', 'nosuch'])
   assert.is(bad.status, 2)
-  assert.match(bad.stderr, /error: --reinstall nosuch: no such node in .*nodes\.json \(nodes: bai-m1, bai-a01, bai-a02\)/)
+  assert.match(bad.stderr, /error\[PXE\] --reinstall nosuch: no such node in .*nodes\.json \(nodes: bai-m1, bai-a01, bai-a02\)/)
 })
 
 test('a marker of a MAC that now belongs to another node is dropped', () => {

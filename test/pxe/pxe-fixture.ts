@@ -4,7 +4,7 @@ import { resolvePxeOptions, type PxeFlags, type PxeOptions } from '../../src/ren
 import { renderPxe, type PxeRender } from '../../src/render/pxe/render-pxe.js'
 import { nodeToken } from '../../src/serve/node-token.js'
 import { exampleInventory } from '../helpers/repo.js'
-import { formatDiagnostic } from '../../src/validate/diagnostic.js'
+import { formatDiagnostic } from '../../src/diagnostics/diagnostic.js'
 import type { NodePlan } from '../../src/model/plan.js'
 
 export const SERVE_ROOT = '/srv/bai-seed/out'

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { mergeInto, type Tree } from '../../src/resolve/merge.js'
 import { loadProfileSet } from '../../src/resolve/profile-set.js'
 import { linearize, resolveProfile } from '../../src/resolve/resolve-node.js'
-import type { Diagnostic } from '../../src/validate/diagnostic.js'
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js'
 import { tempDir } from '../helpers/repo.js'
 
 const origin = (source: string) => (path: string[]) => ({ file: `${source}.yaml`, path, source })

@@ -13,7 +13,7 @@ import {
   generatedValidator,
   schemaDigest,
 } from '../../src/validate/schema-compiler.js'
-import { INVENTORY_SCHEMA_FILE, PROFILE_SCHEMA_FILE } from '../../src/validate/schema-files.js'
+import { INVENTORY_SCHEMA_FILE, PROFILE_SCHEMA_FILE } from '../../src/model/schema-files.js'
 
 const require = createRequire(import.meta.url)
 

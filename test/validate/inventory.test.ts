@@ -7,7 +7,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { loadYamlFile, loadYamlText } from '../../src/load/load-yaml.js'
 import { FIELD_RULES } from '../../src/validate/field-rules.js'
-import { M } from '../../src/validate/messages.js'
+import { M } from '../../src/diagnostics/messages.js'
+import { KNOWN_RELEASES_HINT } from '../../src/model/releases.js'
 import { validateInventory, type InventoryCheckOptions } from '../../src/validate/validate-inventory.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -148,7 +149,7 @@ const cases: Case[] = [
   },
   { name: 'comment with shell and YAML characters is fine (renderers quote it)', text: inv({}, ["    comment: \"$(reboot); `id` # {x}: 'y' é\""]), expect: [] },
   // cluster
-  { name: 'unknown release line', text: inv({ 4: '  release: "21.09"' }), expect: [['UNKNOWN_RELEASE', 'cluster.release', 4, 12, M.unknownRelease('21.09')]] },
+  { name: 'unknown release line', text: inv({ 4: '  release: "21.09"' }), expect: [['UNKNOWN_RELEASE', 'cluster.release', 4, 12, M.unknownRelease('21.09', KNOWN_RELEASES_HINT)]] },
   { name: 'release line 25.10 (quoted)', text: inv({ 4: '  release: "25.10"' }), expect: [] },
   { name: 'cluster name', text: inv({ 2: '  name: My_Cluster' }), expect: [['BAD_CLUSTER_NAME', 'cluster.name', 2, 9, M.badClusterName]] },
   { name: 'domain with an empty label', text: inv({ 3: '  domain: example..internal' }), expect: [['BAD_DOMAIN', 'cluster.domain', 3, 11, M.badDomain]] },

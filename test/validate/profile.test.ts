@@ -6,7 +6,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { loadYamlFile, loadYamlText } from '../../src/load/load-yaml.js'
 import { FIELD_RULES } from '../../src/validate/field-rules.js'
-import { M } from '../../src/validate/messages.js'
+import { M } from '../../src/diagnostics/messages.js'
 import { validateProfile } from '../../src/validate/validate-profile.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))

@@ -8,7 +8,7 @@ import type { SourceDoc } from '../../src/load/source-doc.js'
 import type { NodeEntry } from '../../src/model/inventory.js'
 import type { Origin, ResolvedNode } from '../../src/model/resolved.js'
 import type { Settings } from '../../src/model/settings.js'
-import { M } from '../../src/validate/messages.js'
+import { M } from '../../src/diagnostics/messages.js'
 import { validateResolved, type LocateOrigin } from '../../src/validate/validate-resolved.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))

@@ -9,7 +9,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { inventoryFromDoc } from '../../src/load/inventory-from-doc.js'
 import { loadYamlText } from '../../src/load/load-yaml.js'
-import { M } from '../../src/validate/messages.js'
+import { M } from '../../src/diagnostics/messages.js'
 import { validateInventorySchema, validateProfileSchema } from '../../src/validate/schema-validator.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))

@@ -1,19 +1,17 @@
-import { Command } from '#oclif'
+import { BaseCommand } from '../../cli/base-command.js'
 import { profilesFlag, jsonFlag } from '../../cli/flags.js'
-import { EXIT_INVALID, printDiagnostics } from '../../cli/report.js'
 
-export default class Profiles extends Command {
+export default class Profiles extends BaseCommand {
   static override summary = 'List the role profiles (shipped and your own)'
   static override examples = ['<%= config.bin %> profiles', '<%= config.bin %> profiles --profiles ./my-profiles']
   static override flags = { profiles: profilesFlag, json: jsonFlag }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Profiles)
-    const { loadProfiles, hasErrors } = await import('../../pipeline/load-cluster.js')
-    const diagnostics: import('../../validate/diagnostic.js').Diagnostic[] = []
-    const set = loadProfiles(flags.profiles, diagnostics)
-    printDiagnostics(diagnostics)
-    if (hasErrors(diagnostics)) this.exit(EXIT_INVALID)
+    const { loadProfiles } = await import('../../pipeline/load-cluster.js')
+    const diagnostics: import('../../diagnostics/diagnostic.js').Diagnostic[] = []
+    const set = loadProfiles(flags.profiles ?? [], diagnostics)
+    this.reportDiagnostics(diagnostics, { json: flags.json })
     const rows = [...set.byName.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([name, list]) => {

@@ -1,34 +1,36 @@
-import { Args, Command } from '#oclif'
+import { Args } from '#oclif'
+import { BaseCommand } from '../../cli/base-command.js'
 import { profilesFlag, jsonFlag } from '../../cli/flags.js'
-import { EXIT_INVALID, printDiagnostics } from '../../cli/report.js'
+import { InputError } from '../../diagnostics/errors.js'
 
-export default class ProfilesShow extends Command {
+export default class ProfilesShow extends BaseCommand {
   static override summary = 'Print one profile with its extends chain resolved, and where each value comes from'
-  static override examples = ['<%= config.bin %> profiles show agent-gpu']
+  static override examples = ['<%= config.bin %> profiles show agent-gpu', '<%= config.bin %> profiles show agent-gpu --profiles ./site']
   static override args = { name: Args.string({ description: 'profile name', required: true }) }
   static override flags = { profiles: profilesFlag, json: jsonFlag }
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ProfilesShow)
-    const { loadProfiles, hasErrors } = await import('../../pipeline/load-cluster.js')
+    const { loadProfiles } = await import('../../pipeline/load-cluster.js')
     const { resolveProfile } = await import('../../resolve/resolve-node.js')
-    const { dumpYaml } = await import('../../render/yaml-dump.js')
-    const diagnostics: import('../../validate/diagnostic.js').Diagnostic[] = []
-    const set = loadProfiles(flags.profiles, diagnostics)
+    const { profileLabel } = await import('../../resolve/profile-set.js')
+    const { settingLines } = await import('../../resolve/setting-lines.js')
+    const { hasErrors } = await import('../../diagnostics/diagnostic.js')
+    const diagnostics: import('../../diagnostics/diagnostic.js').Diagnostic[] = []
+    const set = loadProfiles(flags.profiles ?? [], diagnostics)
     const resolved = hasErrors(diagnostics) ? undefined : resolveProfile(set, args.name, diagnostics)
-    printDiagnostics(diagnostics)
-    if (hasErrors(diagnostics)) this.exit(EXIT_INVALID)
+    this.reportDiagnostics(diagnostics, { json: flags.json })
     if (!resolved) {
-      process.stderr.write(`no profile named "${args.name}" (known: ${[...set.byName.keys()].sort().join(', ')})\n`)
-      this.exit(EXIT_INVALID)
+      throw new InputError('UNKNOWN_PROFILE', `no profile named "${args.name}" (known: ${[...set.byName.keys()].sort().join(', ')})`)
     }
-    const origins = Object.fromEntries([...resolved!.trace.origins].map(([k, o]) => [k, o.source]))
-    const chain = resolved!.chain.map((p) => p.name)
+    const origins = Object.fromEntries([...resolved.trace.origins].map(([k, o]) => [k, o.source]))
+    const chain = resolved.chain.map((p) => p.name)
+    const files = resolved.chain.map((p) => p.file)
     if (flags.json) {
-      this.log(JSON.stringify({ name: args.name, chain, settings: resolved!.settings, origins }, null, 2))
+      this.log(JSON.stringify({ name: args.name, chain, files, settings: resolved.settings, origins }, null, 2))
       return
     }
-    this.log(`# ${args.name}: resolved from ${chain.join(' -> ')}`)
-    this.log(dumpYaml({ settings: resolved!.settings }))
+    this.log(`# ${args.name}: resolved from ${resolved.chain.map(profileLabel).join(' -> ')}`)
+    for (const line of settingLines(resolved.settings, resolved.trace.origins)) this.log(line)
   }
 }

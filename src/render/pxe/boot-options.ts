@@ -41,7 +41,7 @@ export interface PxeOptions {
 const URL_CHARS = /^[A-Za-z0-9\-._~:/[\]@!&()*+,=%]+$/
 const PATH = /^[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/
 
-export function checkUrl(flag: string, raw: string, kind: 'base' | 'file'): string[] {
+function checkUrl(flag: string, raw: string, kind: 'base' | 'file'): string[] {
   const errors: string[] = []
   const say = (why: string): void => {
     errors.push(`${flag} ${JSON.stringify(raw)}: ${why}`)
@@ -71,7 +71,7 @@ function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`
 }
 
-export function checkBootPath(flag: string, value: string): string[] {
+function checkBootPath(flag: string, value: string): string[] {
   if (PATH.test(value) && !value.split('/').some((s) => s === '.' || s === '..')) return []
   return [`${flag} ${JSON.stringify(value)}: must be a relative path of letters, digits and . _ + - (like ${DEFAULT_KERNEL})`]
 }
@@ -93,7 +93,7 @@ export function resolvePxeOptions(flags: PxeFlags): { options?: PxeOptions; erro
 }
 
 /** The nocloud-net seed of a node: its autoinstall/ folder, with the trailing slash cloud-init needs. */
-export function seedUrl(options: PxeOptions, hostname: string): string {
+function seedUrl(options: PxeOptions, hostname: string): string {
   return `${options.httpBase}${hostname}/autoinstall/`
 }
 

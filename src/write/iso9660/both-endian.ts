@@ -6,12 +6,6 @@ function checkRange(value: number, max: number, what: string): void {
   }
 }
 
-/** 7.1.1: 8-bit unsigned number. */
-export function putU8(buf: Buffer, offset: number, value: number): void {
-  checkRange(value, 0xff, '7.1.1 field')
-  buf[offset] = value
-}
-
 /** 7.2.1: 16-bit number, least significant byte first. */
 export function putU16LE(buf: Buffer, offset: number, value: number): void {
   checkRange(value, 0xffff, '7.2.1 field')

@@ -3,9 +3,6 @@
 /** 9.1.5: "Recording Date and Time", 7 bytes; the year is stored as years since 1900 in one byte. */
 export const RECORDING_DATE_LENGTH = 7
 
-/** 8.4.26.1: the 17-byte date of a volume descriptor. */
-export const VOLUME_DATE_LENGTH = 17
-
 function utcParts(epochSeconds: number, minYear: number, maxYear: number): Date {
   const min = Date.UTC(minYear, 0, 1, 0, 0, 0)
   const max = Date.UTC(maxYear, 11, 31, 23, 59, 59)

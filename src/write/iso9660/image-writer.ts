@@ -121,7 +121,7 @@ async function writeFileContents(sink: ChunkedSink, f: PlacedFile): Promise<void
 }
 
 /** Streams the image into an open file handle, which must be empty (holes read back as zeros). */
-export async function streamImage(layout: ImageLayout, out: FileHandle): Promise<void> {
+async function streamImage(layout: ImageLayout, out: FileHandle): Promise<void> {
   const sink = new ChunkedSink(out)
   await sink.put(layout.head)
   for (const f of layout.files) if (f.size > 0) await writeFileContents(sink, f)

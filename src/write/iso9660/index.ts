@@ -9,14 +9,13 @@
 
 import { readFile } from 'node:fs/promises'
 import { SECTOR_SIZE } from './constants.js'
-import { resolveEpoch } from './epoch.js'
+import { sourceDateEpoch } from '../source-date.js'
 import { IsoWriteError } from './errors.js'
 import { writeImageFile } from './image-writer.js'
 import { type ImageLayout, layoutImage } from './layout.js'
 import { type IsoDirNode, type IsoEntry, addEntries, emptyDir, scanDirectory } from './tree.js'
 
 export { IsoWriteError, type IsoErrorCode } from './errors.js'
-export { DEFAULT_EPOCH, resolveEpoch } from './epoch.js'
 export type { IsoEntry, IsoSourceFileEntry, IsoContentFileEntry, IsoDirectoryEntry } from './tree.js'
 export type { ImageLayout } from './layout.js'
 
@@ -48,7 +47,7 @@ function checkVolumeId(id: string): string {
   return id
 }
 
-export async function buildIsoTree(opts: IsoTreeOptions): Promise<IsoDirNode> {
+async function buildIsoTree(opts: IsoTreeOptions): Promise<IsoDirNode> {
   const root = opts.sourceDir !== undefined ? await scanDirectory(opts.sourceDir) : emptyDir(Buffer.alloc(0))
   await addEntries(root, opts.entries ?? [])
   return root
@@ -57,7 +56,10 @@ export async function buildIsoTree(opts: IsoTreeOptions): Promise<IsoDirNode> {
 /** The sector layout and the bytes of everything but file contents. */
 export async function planIso(opts: IsoImageOptions): Promise<ImageLayout> {
   const volumeId = checkVolumeId(opts.volumeId ?? DEFAULT_VOLUME_ID)
-  const epoch = resolveEpoch(opts.epoch)
+  if (opts.epoch !== undefined && !Number.isInteger(opts.epoch)) {
+    throw new IsoWriteError('INVALID_EPOCH', `epoch must be an integer number of seconds, got ${opts.epoch}`)
+  }
+  const epoch = opts.epoch ?? sourceDateEpoch()
   return layoutImage(await buildIsoTree(opts), { volumeId, epoch })
 }
 

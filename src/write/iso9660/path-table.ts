@@ -16,7 +16,7 @@ export interface PathTableEntry {
 }
 
 /** 9.4: 8 fixed bytes, the identifier, and a padding byte when LEN_DI is odd. */
-export function pathTableRecordLength(identifierLength: number): number {
+function pathTableRecordLength(identifierLength: number): number {
   return 8 + identifierLength + (identifierLength % 2)
 }
 

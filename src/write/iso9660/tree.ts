@@ -122,7 +122,7 @@ async function scanInto(node: IsoDirNode, dirPath: Buffer): Promise<void> {
 }
 
 /** "a/b/c" -> ["a", "b", "c"]; a leading "/" or "./" is dropped; ".", ".." and empty parts are refused. */
-export function splitEntryPath(path: string): string[] {
+function splitEntryPath(path: string): string[] {
   const parts = path.replace(/^(\.?\/)+/, '').replace(/\/+$/, '').split('/')
   for (const p of parts) {
     if (p === '' || p === '.' || p === '..' || p.includes('\0')) {

@@ -1,8 +1,6 @@
 // Every diagnostic text, named, so tests compare against the same constant the validators use.
 // Texts say what is wrong and, where it helps, what to write instead.
 
-import { KNOWN_RELEASES_HINT as KNOWN_RELEASES } from '../model/releases.js'
-
 const q = JSON.stringify
 
 function suggestion(s: string | undefined): string {
@@ -55,7 +53,7 @@ export const M = {
   badDomain:
     'a domain is labels separated by ".", each of lowercase letters, digits and "-" (1 to 63, not starting or ending with "-")',
   badHost: 'expected a host name or an IPv4 address',
-  unknownRelease: (release: string) => `unknown Backend.AI release line ${q(release)} (known: ${KNOWN_RELEASES})`,
+  unknownRelease: (release: string, known: string) => `unknown Backend.AI release line ${q(release)} (known: ${known})`,
   badLocale: 'expected a locale such as en_US.UTF-8 or C.UTF-8',
   badKeyboard: 'expected a keyboard layout such as us or de',
   badTimezone: 'expected a time zone such as UTC or Asia/Seoul',
@@ -77,6 +75,7 @@ export const M = {
   badRegistry: 'expected a registry host[:port] such as registry.example:5000',
   badNoProxy: 'expected a host name, .domain, IPv4 address or CIDR',
   sshKeyFormat: 'expected a public key line: type, base64 data, optional comment (the content of a .pub file)',
+  sshKeyPrivate: 'this is a PRIVATE key: never put it in an inventory; give the public key (the content of the .pub file)',
   sshKeyDsa: 'DSA keys (ssh-dss) are disabled in current OpenSSH: use an ssh-ed25519 key',
   sshKeyType: (type: string) => `unsupported key type ${q(type)} (expected ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp256/384/521)`,
   sshKeyData: (type: string) => `the base64 data is not a valid ${type} key (damaged, or pasted with another key's type)`,

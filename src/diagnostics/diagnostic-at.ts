@@ -1,9 +1,14 @@
-// A diagnostic placed at a path of a loaded file.
-import type { SourceDoc } from '../load/source-doc.js'
+// A diagnostic placed at a path of a loaded file. Anything that can locate a path (a loaded YAML document) will do,
+// so this module needs nothing from the stages that use it.
 import { formatPath, type Diagnostic, type PathSegment, type Severity } from './diagnostic.js'
 
+export interface Locator {
+  file: string
+  locate(path: readonly PathSegment[], which?: 'key' | 'value'): { line: number; col: number }
+}
+
 export function diagnosticAt(
-  doc: SourceDoc,
+  doc: Locator,
   path: readonly PathSegment[],
   code: string,
   message: string,

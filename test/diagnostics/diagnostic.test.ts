@@ -3,12 +3,11 @@ import * as assert from 'uvu/assert'
 import {
   diagnosticsToJson,
   formatDiagnostic,
-  formatDiagnosticWithExcerpt,
   formatPath,
   hasErrors,
   sortDiagnostics,
   type Diagnostic,
-} from '../../src/validate/diagnostic.js'
+} from '../../src/diagnostics/diagnostic.js'
 
 const d = (over: Partial<Diagnostic>): Diagnostic => ({
   file: 'cluster.yaml',
@@ -35,19 +34,6 @@ test('formatDiagnostic: file:line:col: severity[CODE] path: message', () => {
     'cluster.yaml:12:9: error[DUPLICATE_IP] nodes[1].ip: address 10.20.30.10 is already used by nodes[0] (line 8)',
   )
   assert.is(formatDiagnostic(d({ severity: 'warning', code: 'X', path: '(root)', message: 'm' })), 'cluster.yaml:12:9: warning[X] (root): m')
-})
-
-test('excerpt puts a caret under the column, tabs kept', () => {
-  const out = formatDiagnosticWithExcerpt(d({ line: 3, col: 7 }), '\tip: 10.0.0.1/24')
-  assert.is(
-    out,
-    [
-      'cluster.yaml:3:7: error[DUPLICATE_IP] nodes[1].ip: address 10.20.30.10 is already used by nodes[0] (line 8)',
-      ' 3 | \tip: 10.0.0.1/24',
-      '   | \t     ^',
-    ].join('\n'),
-  )
-  assert.is(formatDiagnosticWithExcerpt(d({}), undefined), formatDiagnostic(d({})))
 })
 
 test('sortDiagnostics orders by file, line, col, code', () => {

@@ -1,6 +1,6 @@
 // The JSON Schemas of the inputs live in <package>/schemas/ (shipped in the npm package, referenced by the example
 // files' `# yaml-language-server: $schema=` lines). Found by walking up from this module, which sits at
-// src/validate/ when run from source and at dist/src/validate/ when compiled.
+// src/model/ when run from source and at dist/src/model/ when compiled.
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'

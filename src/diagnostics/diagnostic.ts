@@ -37,24 +37,6 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.col}: ${d.severity}[${d.code}] ${d.path}: ${d.message}`
 }
 
-/**
- * The one-line form, then the offending source line and a caret under the column (for people; `--json` and tests use
- * the structured form). `sourceLine` is the text of line `d.line` of the file.
- */
-export function formatDiagnosticWithExcerpt(d: Diagnostic, sourceLine: string | undefined): string {
-  const head = formatDiagnostic(d)
-  if (sourceLine === undefined) return head
-  const gutter = String(d.line)
-  const chars = [...sourceLine]
-  // Keep tabs in the padding so the caret stays under the character on terminals that expand them.
-  const pad = chars
-    .slice(0, d.col - 1)
-    .map((c) => (c === '\t' ? '\t' : ' '))
-    .join('')
-  const shown = chars.map((c) => (c.charCodeAt(0) < 0x20 && c !== '\t' ? '?' : c)).join('')
-  return `${head}\n ${gutter} | ${shown}\n ${' '.repeat(gutter.length)} | ${pad}^`
-}
-
 /** Order of the report: by file, then position, then code (stable for equal positions). */
 export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
   return [...diags].sort(
@@ -81,17 +63,4 @@ export interface DiagnosticReport {
 export function diagnosticsToJson(diags: readonly Diagnostic[]): DiagnosticReport {
   const errors = diags.filter((d) => d.severity === 'error').length
   return { ok: errors === 0, errors, warnings: diags.length - errors, diagnostics: sortDiagnostics(diags) }
-}
-
-/**
- * The whole report, sorted, one diagnostic per line; with `lineText` (the text of a file's line), each is followed by
- * its source line and a caret.
- */
-export function formatDiagnostics(
-  diags: readonly Diagnostic[],
-  lineText?: (file: string, line: number) => string | undefined,
-): string {
-  return sortDiagnostics(diags)
-    .map((d) => (lineText ? formatDiagnosticWithExcerpt(d, lineText(d.file, d.line)) : formatDiagnostic(d)))
-    .join('\n')
 }

@@ -1,0 +1,66 @@
+// The ways a run can fail, each with its exit code (README "Exit codes"). Stages throw these (or let Node's own
+// system errors through); the base command (src/cli/base-command.ts) turns them into one line and the exit code.
+
+/** A bug in bai-seed: nothing the user did. */
+export const EXIT_BUG = 1
+/** The input is wrong: inventory, profiles, flags, arguments, environment variables the input names. */
+export const EXIT_INPUT = 2
+/** Output or system: a file or folder that cannot be written, no space, a port in use, a lock held. */
+export const EXIT_OUTPUT = 3
+
+/** Something the user gave is wrong; reported as `error[CODE] message`, exit 2. */
+export class InputError extends Error {
+  readonly code: string
+  constructor(code: string, message: string) {
+    super(message)
+    this.name = 'InputError'
+    this.code = code
+  }
+}
+
+/** Output or system failure at `path`; reported as one line `error[CODE] path: reason`, exit 3. */
+export class OutputError extends Error {
+  readonly code: string
+  readonly path: string
+  readonly reason: string
+  constructor(code: string, path: string, reason: string) {
+    super(`${path}: ${reason}`)
+    this.name = 'OutputError'
+    this.code = code
+    this.path = path
+    this.reason = reason
+  }
+}
+
+const CAUSES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'is a folder',
+  EEXIST: 'already exists',
+  ENOTEMPTY: 'folder not empty',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+  EBUSY: 'resource busy',
+  EXDEV: 'crosses file systems',
+  EADDRINUSE: 'address already in use (another server listens there; pick another --port)',
+  EADDRNOTAVAIL: 'address not available on this machine (pick another --host)',
+}
+
+/** Node's system errors (fs, net) carry a code like EACCES and a syscall. */
+export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string'
+}
+
+/** A system error as an OutputError naming the path (or address) and the cause. */
+export function outputErrorOf(e: NodeJS.ErrnoException): OutputError {
+  const net = e as NodeJS.ErrnoException & { address?: string; port?: number }
+  const path = e.path ?? (net.address !== undefined ? `${net.address}${net.port !== undefined ? `:${net.port}` : ''}` : e.syscall ?? '?')
+  const code = e.code ?? 'ESYSTEM'
+  const cause = CAUSES[code] ?? e.message.replace(/^[A-Z]+: /, '')
+  return new OutputError(code, path, `${cause} (${e.syscall})`)
+}
