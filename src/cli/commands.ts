@@ -2,6 +2,7 @@
 // importing each file at start-up. A new command file is added here too (test/cli/commands.test.ts checks).
 import Bundle from '../commands/bundle.js'
 import Init from '../commands/init.js'
+import Iso from '../commands/iso.js'
 import Plan from '../commands/plan.js'
 import Profiles from '../commands/profiles/index.js'
 import ProfilesShow from '../commands/profiles/show.js'
@@ -13,6 +14,7 @@ import Validate from '../commands/validate.js'
 export const COMMANDS = {
   bundle: Bundle,
   init: Init,
+  iso: Iso,
   plan: Plan,
   profiles: Profiles,
   'profiles:show': ProfilesShow,

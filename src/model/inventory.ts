@@ -21,13 +21,31 @@ export interface StorageConfig {
 }
 
 export interface Mirrors {
+  /** Ubuntu archive mirror (installer, cloud-init and provision.sh apt sources, every pocket). */
   apt?: string
+  /** Docker's apt repository (default https://download.docker.com/linux/<distro id>). */
   docker_apt?: string
+  /** Docker's signing key (default <docker_apt>/gpg). */
+  docker_apt_key?: string
+  /** NVIDIA's CUDA repositories; <distro>/<arch>/ is appended. */
+  cuda_apt?: string
+  cuda_apt_key?: string
+  /** NVIDIA Container Toolkit repository; stable/deb/<arch>/ is appended. */
+  nvidia_toolkit_apt?: string
+  nvidia_toolkit_apt_key?: string
+  /** python-build-standalone release downloads (replaces python.base_url). */
+  python?: string
   pypi?: string
-  /** Registry host (host[:port]) that mirrors the images to pre-pull. */
+  /** host[:port] pip trusts without TLS verification. */
+  pypi_trusted_host?: string
+  /** Registry (host[:port]) that mirrors the images to pre-pull. */
   registry?: string
+  /** Per registry host: the mirror (host[:port][/path]) its images are pulled from. */
+  registries?: Record<string, string>
   /** Docker Hub pull-through mirrors (daemon.json registry-mirrors). */
   docker_hub?: string[]
+  /** PEM CA certificates to trust. */
+  ca_certificates?: string[]
   proxy?: string
   no_proxy?: string[]
 }
@@ -59,6 +77,8 @@ export interface NodeEntry {
   /** Ubuntu release of this node, instead of the cluster's. */
   os?: TargetId
   overrides?: SettingsPatch
+  /** Per-node mirrors, proxy and CA certificates: each key replaces the cluster's (registries merge per host). */
+  mirrors?: Mirrors
 }
 
 export interface Inventory {

@@ -2,6 +2,8 @@
 // (autoinstall, cloud-config, provision script) turns into files.
 import type { Architecture, TargetId } from '../targets/os-targets.js'
 
+import type { Mirrors } from './inventory.js'
+
 export interface Step<V extends object = Record<string, unknown>> {
   /** Stable id, also the state key in status.json, e.g. 'sysctl'. */
   id: string
@@ -20,6 +22,8 @@ export interface Step<V extends object = Record<string, unknown>> {
   digest: string
   /** Dotted settings paths this step reads (for `bai-seed plan`, which shows where each came from). */
   settings: string[]
+  /** What the step downloads, as people read it (`bai-seed plan`): URLs, apt repositories, image pulls. */
+  fetches: string[]
 }
 
 export interface UserPlan {
@@ -70,6 +74,10 @@ export interface NodePlan {
   aptMirror: string | null
   proxy: string | null
   noProxy: string[]
+  /** The node's mirrors: the cluster's with the node's own on top. */
+  mirrors: Mirrors
+  /** PEM CA certificates the node trusts. */
+  caCertificates: string[]
   disk: Record<string, string>
   powerOffWhenDone: boolean
   steps: Step[]

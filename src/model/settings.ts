@@ -19,6 +19,8 @@ export interface DockerSettings {
   data_root: string | null
   log_max_size: string | null
   log_max_file: number | null
+  /** Pinned OpenPGP fingerprint of the repository's signing key, or null. */
+  key_fingerprint: string | null
 }
 
 export interface LimitEntry {
@@ -70,8 +72,8 @@ export interface StorageSettings {
 export interface NvidiaSettings {
   enabled: boolean
   driver: { method: 'package' | 'ubuntu-drivers'; package: string }
-  cuda: { enabled: boolean; package: string }
-  container_toolkit: { enabled: boolean }
+  cuda: { enabled: boolean; package: string; key_fingerprint: string | null }
+  container_toolkit: { enabled: boolean; key_fingerprint: string | null }
   reboot: boolean
 }
 

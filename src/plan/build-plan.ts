@@ -7,6 +7,7 @@ import { STEP_ORDER } from './step-order.js'
 import { passwordHash } from './password.js'
 import { stepFunctionName } from '../model/shared-names.js'
 import { DEFAULT_TARGET } from '../targets/os-targets.js'
+import { nodeMirrors } from './node-mirrors.js'
 import { stepDigest } from './step-digest.js'
 
 export interface PlanOptions {
@@ -27,6 +28,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     : inventory.cluster.os
       ? { id: inventory.cluster.os, from: 'cluster.os', arch: 'amd64' }
       : { id: DEFAULT_TARGET, from: 'default', arch: 'amd64' }
+  const mirrors = nodeMirrors(inventory, node)
   const plan: Omit<NodePlan, 'steps'> = {
     hostname: node.hostname,
     target,
@@ -58,9 +60,11 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       sudoNopasswd: hash === null,
     },
     sshAllowPassword: inventory.ssh.allow_password,
-    aptMirror: inventory.mirrors.apt ?? null,
-    proxy: inventory.mirrors.proxy ?? null,
-    noProxy: inventory.mirrors.no_proxy ?? ['localhost', '127.0.0.1'],
+    aptMirror: mirrors.apt ?? null,
+    proxy: mirrors.proxy ?? null,
+    noProxy: mirrors.no_proxy ?? ['localhost', '127.0.0.1'],
+    mirrors,
+    caCertificates: (mirrors.ca_certificates ?? []).map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)),
     disk: node.disk ?? { size: 'largest' },
     powerOffWhenDone: options.powerOffWhenDone,
   }
@@ -77,6 +81,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       vars,
       digest: stepDigest(def.id, vars),
       settings: def.settings,
+      fetches: def.fetches?.(ctx) ?? [],
     }
   })
   return { ...plan, steps }

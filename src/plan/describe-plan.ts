@@ -14,6 +14,8 @@ export interface DescribedStep {
   title: string
   network: boolean
   settings: DescribedSetting[]
+  /** What the step downloads. */
+  fetches: string[]
 }
 
 export interface DescribedPlan {
@@ -52,6 +54,7 @@ export function describePlans(plans: NodePlan[], nodes: ResolvedNode[]): Describ
         title: s.title,
         network: s.network,
         settings: s.settings.flatMap((section) => leafSettings(node, section)),
+        fetches: s.fetches,
       })),
     }
   })
@@ -65,6 +68,7 @@ export function formatPlans(plans: DescribedPlan[]): string {
     p.steps.forEach((s, i) => {
       lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
       for (const set of s.settings) lines.push(`        ${set.key} = ${JSON.stringify(set.value)}  <- ${set.from}`)
+      for (const f of s.fetches) lines.push(`        fetches ${f}`)
     })
     lines.push('')
   }

@@ -26,6 +26,8 @@ export interface StepDef<V extends object = object> {
   template: string
   applies(ctx: PlanContext): boolean
   vars(ctx: PlanContext): V
+  /** What the step downloads (URLs, apt repositories, image pulls), for `bai-seed plan`. */
+  fetches?(ctx: PlanContext): string[]
 }
 
 export type StepDeclaration<V extends object> = Omit<StepDef<V>, 'template'> & { template?: string }

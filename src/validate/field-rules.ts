@@ -31,6 +31,8 @@ export interface FieldRule {
   charsText?: string
   /** Characters refused in free text besides control characters. */
   textForbidden?: RegExp
+  /** Line feeds are allowed (PEM blocks); other control characters are not. */
+  multiline?: boolean
   /** The format check, run when every character is allowed. */
   check?: (v: string) => Problem | undefined
 }
@@ -122,6 +124,16 @@ function registryOk(v: string): boolean {
   if (parseIPv4(host) === undefined && !isDomain(host)) return false
   return port === undefined || (/^[1-9][0-9]{0,4}$/.test(port) && Number(port) <= 65535)
 }
+
+function registryMirrorOk(v: string): boolean {
+  const slash = v.indexOf('/')
+  if (slash === -1) return registryOk(v)
+  const path = v.slice(slash + 1)
+  return registryOk(v.slice(0, slash)) && path.split('/').every((p) => /^[a-z0-9]+([._-][a-z0-9]+)*$/.test(p))
+}
+
+// One certificate: the armor lines and base64 lines between them (a trailing line feed is fine).
+const PEM_CERT = /^-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=]{1,76}\n)+-----END CERTIFICATE-----\n?$/
 
 function noProxyOk(v: string): boolean {
   if (parseIPv4(v) !== undefined || parseCidr(v) !== undefined) return true
@@ -249,6 +261,31 @@ export const FIELD_RULES = {
     chars: safe(':'),
     charsText: `${WORD}, ":"`,
     check: when(registryOk, 'BAD_REGISTRY', M.badRegistry),
+  },
+  hostPort: {
+    what: 'host',
+    chars: safe(':'),
+    charsText: `${WORD}, ":"`,
+    check: when(registryOk, 'BAD_HOST', M.badHostPort),
+  },
+  registryMirror: {
+    what: 'registry mirror',
+    chars: safe(':/'),
+    charsText: `${WORD}, ":", "/"`,
+    check: when(registryMirrorOk, 'BAD_REGISTRY', M.badRegistryMirror),
+  },
+  pemCertificate: {
+    what: 'PEM certificate',
+    chars: safe(' :/+='),
+    charsText: `${WORD}, space, ":", "/", "+", "=", line feeds`,
+    multiline: true,
+    check: when((v) => PEM_CERT.test(v), 'BAD_CERTIFICATE', M.badPemCertificate),
+  },
+  pgpFingerprint: {
+    what: 'key fingerprint',
+    chars: safe(' '),
+    charsText: 'hex digits, space',
+    check: when((v) => /^[0-9A-Fa-f]{40}$/.test(v.replace(/ /g, '')), 'BAD_FINGERPRINT', M.badFingerprint),
   },
   noProxy: {
     what: 'no_proxy entry',
@@ -412,6 +449,7 @@ export function describeChar(c: string): string {
 export function checkField(kind: FieldKind, value: string): Problem | undefined {
   const rule: FieldRule = FIELD_RULES[kind]
   for (const c of value) {
+    if (c === '\n' && rule.multiline) continue
     if (CONTROL.test(c)) return { code: 'UNSAFE_CHARS', message: M.controlChars(describeChar(c), rule.what) }
     if (rule.chars && !rule.chars.test(c)) {
       return { code: 'UNSAFE_CHARS', message: M.unsafeChars(describeChar(c), rule.what, rule.charsText ?? '') }

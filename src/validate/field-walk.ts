@@ -17,10 +17,14 @@ export const SETTINGS_RULES: RuleTree = {
   sysctl: { values: { '{key}': 'sysctlKey', '{}': 'sysctlValue' } },
   storage: { nfs_options: { '[]': 'mountOption' } },
   packages: { install: { '[]': 'debPackage' } },
-  docker: { packages: { '[]': 'debPackage' }, data_root: 'absPath', log_max_size: 'size' },
+  docker: { packages: { '[]': 'debPackage' }, data_root: 'absPath', log_max_size: 'size', key_fingerprint: 'pgpFingerprint' },
   python: { version: 'pythonVersion', release: 'pbsRelease', sha256: { '{}': 'sha256' }, base_url: 'url' },
   services: { venvs: { '[]': 'serviceName' } },
-  nvidia: { driver: { package: 'debPackage' }, cuda: { package: 'debPackage' } },
+  nvidia: {
+    driver: { package: 'debPackage' },
+    cuda: { package: 'debPackage', key_fingerprint: 'pgpFingerprint' },
+    container_toolkit: { key_fingerprint: 'pgpFingerprint' },
+  },
   images: { pull: { '[]': 'imageRef' } },
 }
 
@@ -28,6 +32,26 @@ export const PROFILE_RULES: RuleTree = {
   description: 'text',
   extends: { '[]': 'profileName' },
   settings: SETTINGS_RULES,
+}
+
+/** `mirrors:` of the inventory and of each node. */
+const MIRRORS_RULES: RuleTree = {
+  apt: 'url',
+  docker_apt: 'url',
+  docker_apt_key: 'url',
+  cuda_apt: 'url',
+  cuda_apt_key: 'url',
+  nvidia_toolkit_apt: 'url',
+  nvidia_toolkit_apt_key: 'url',
+  python: 'url',
+  pypi: 'url',
+  pypi_trusted_host: 'hostPort',
+  registry: 'registry',
+  registries: { '{key}': 'registry', '{}': 'registryMirror' },
+  docker_hub: { '[]': 'url' },
+  ca_certificates: { '[]': 'pemCertificate' },
+  proxy: 'url',
+  no_proxy: { '[]': 'noProxy' },
 }
 
 export const INVENTORY_RULES: RuleTree = {
@@ -44,15 +68,7 @@ export const INVENTORY_RULES: RuleTree = {
     server: 'host',
     exports: { '[]': { name: 'exportName', path: 'absPath', options: { '[]': 'mountOption' } } },
   },
-  mirrors: {
-    apt: 'url',
-    docker_apt: 'url',
-    pypi: 'url',
-    registry: 'registry',
-    docker_hub: { '[]': 'url' },
-    proxy: 'url',
-    no_proxy: { '[]': 'noProxy' },
-  },
+  mirrors: MIRRORS_RULES,
   ssh: { authorized_keys: { '[]': 'sshKey' } },
   password: { hash: 'cryptHash', env: 'envName', file: 'filePath' },
   nodes: {
@@ -65,6 +81,7 @@ export const INVENTORY_RULES: RuleTree = {
       disk: { serial: 'diskMatch', model: 'diskMatch', path: 'diskPath' },
       interface: 'interface',
       overrides: SETTINGS_RULES,
+      mirrors: MIRRORS_RULES,
     },
   },
 }

@@ -28,13 +28,13 @@ const TYPE_KEYS: Record<string, readonly string[]> = {
   hosts: keysOf<HostsSettings>()(['enabled']),
   storage: keysOf<StorageSettings>()(['enabled', 'local', 'nfs_options']),
   packages: keysOf<PackagesSettings>()(['install']),
-  docker: keysOf<DockerSettings>()(['enabled', 'packages', 'data_root', 'log_max_size', 'log_max_file']),
+  docker: keysOf<DockerSettings>()(['enabled', 'packages', 'data_root', 'log_max_size', 'log_max_file', 'key_fingerprint']),
   python: keysOf<PythonSettings>()(['enabled', 'method', 'version', 'release', 'sha256', 'base_url']),
   services: keysOf<ServicesSettings>()(['venvs']),
   nvidia: keysOf<NvidiaSettings>()(['enabled', 'driver', 'cuda', 'container_toolkit', 'reboot']),
   'nvidia.driver': keysOf<NvidiaSettings['driver']>()(['method', 'package']),
-  'nvidia.cuda': keysOf<NvidiaSettings['cuda']>()(['enabled', 'package']),
-  'nvidia.container_toolkit': keysOf<NvidiaSettings['container_toolkit']>()(['enabled']),
+  'nvidia.cuda': keysOf<NvidiaSettings['cuda']>()(['enabled', 'package', 'key_fingerprint']),
+  'nvidia.container_toolkit': keysOf<NvidiaSettings['container_toolkit']>()(['enabled', 'key_fingerprint']),
   images: keysOf<ImagesSettings>()(['enabled', 'pull', 'parallel', 'retries']),
 }
 

@@ -205,6 +205,51 @@ const cases: Case[] = [
       ['UNSAFE_CHARS', 'mirrors.no_proxy[2]', 22, 45, M.unsafeChars('U+0020 (space)', 'no_proxy entry', FIELD_RULES.noProxy.charsText)],
     ],
   },
+  {
+    name: 'mirrors: repositories, keys, index, registries, CA certificates',
+    text: inv({}, [
+      'mirrors:', //                                                     17
+      '  docker_apt_key: file:///tmp/docker.gpg', //                     18
+      '  cuda_apt: http://m.example/cuda/repos', //                      19
+      '  cuda_apt_key: "http://m.example/k ey"', //                      20
+      '  nvidia_toolkit_apt: http://m.example/nct', //                   21
+      '  python: pbs.example/releases', //                               22
+      '  pypi_trusted_host: "pypi.example:0"', //                        23
+      '  registries:', //                                                24
+      '    cr.backend.ai: reg.example:5000/Backend', //                  25
+      '    "bad host": reg.example:5000', //                             26
+      '    docker.io: reg.example:5000/hub', //                          27
+      '  ca_certificates:', //                                           28
+      '    - "not a certificate"', //                                    29
+      '    - |', //                                                      30
+      '      -----BEGIN CERTIFICATE-----', //                            31
+      '      MIIBlDCCATmgAwIBAgIUDM9qkV6jdAagCj8beX7AlAqkqI0wCgYIKoZIzj0E', // 32
+      '      -----END CERTIFICATE-----', //                              33
+    ]),
+    expect: [
+      ['BAD_URL', 'mirrors.docker_apt_key', 18, 19, M.badUrlScheme],
+      ['UNSAFE_CHARS', 'mirrors.cuda_apt_key', 20, 17, M.unsafeChars('U+0020 (space)', 'URL', FIELD_RULES.url.charsText)],
+      ['BAD_URL', 'mirrors.python', 22, 11, M.badUrl],
+      ['BAD_HOST', 'mirrors.pypi_trusted_host', 23, 22, M.badHostPort],
+      ['BAD_REGISTRY', 'mirrors.registries["cr.backend.ai"]', 25, 20, M.badRegistryMirror],
+      ['UNSAFE_CHARS', 'mirrors.registries["bad host"]', 26, 5, M.unsafeChars('U+0020 (space)', 'registry', FIELD_RULES.registry.charsText)],
+      ['BAD_CERTIFICATE', 'mirrors.ca_certificates[0]', 29, 7, M.badPemCertificate],
+    ],
+  },
+  {
+    name: 'per-node mirrors are checked like the cluster\'s',
+    text: inv({}, ['    mirrors:', '      apt: ftp://m.example/ubuntu', '      registries: {quay.io: "reg.example:5000/q!"}', '      no_proxy: ["a b"]']),
+    expect: [
+      ['BAD_URL', 'nodes[0].mirrors.apt', 18, 12, M.badUrlScheme],
+      ['UNSAFE_CHARS', 'nodes[0].mirrors.registries["quay.io"]', 19, 29, M.unsafeChars('"!"', 'registry mirror', FIELD_RULES.registryMirror.charsText)],
+      ['UNSAFE_CHARS', 'nodes[0].mirrors.no_proxy[0]', 20, 18, M.unsafeChars('U+0020 (space)', 'no_proxy entry', FIELD_RULES.noProxy.charsText)],
+    ],
+  },
+  {
+    name: 'per-node mirrors: unknown key',
+    text: inv({}, ['    mirrors:', '      aptt: http://m.example/ubuntu']),
+    expect: [['SCHEMA_UNKNOWN_KEY', 'nodes[0].mirrors.aptt', 18, 7, M.schemaUnknownKey('aptt', 'apt', [])]],
+  },
   // login
   {
     name: 'SSH key pasted with the wrong type',

@@ -85,6 +85,14 @@ const cases: [string, string, Row[]][] = [
     ],
   ],
   [
+    'pinned key fingerprints',
+    'settings:\n  docker:\n    key_fingerprint: 9DC85822\n  nvidia:\n    cuda: {key_fingerprint: "EB69 3B30 35CD 5710 E231  E123 A4B4 6996 3BF8 63CC"}\n    container_toolkit: {key_fingerprint: "0x C95B"}\n',
+    [
+      ['BAD_FINGERPRINT', 'settings.docker.key_fingerprint', 3, 22, M.badFingerprint],
+      ['BAD_FINGERPRINT', 'settings.nvidia.container_toolkit.key_fingerprint', 6, 42, M.badFingerprint],
+    ],
+  ],
+  [
     'limits',
     'settings:\n  limits:\n    entries+:\n      - {domain: "b@d", type: hard, item: nofile, value: lots}\n',
     [

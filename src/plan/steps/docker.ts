@@ -1,7 +1,8 @@
-// Page section "Docker engine 설치하기": Docker Engine from Docker's apt repository with its signed keyring, the
-// compose plugin, `bai` in group docker, optional daemon.json.
+// Page section "Docker engine 설치하기": Docker Engine from Docker's apt repository (or its mirror) with its signing
+// key checked against the pinned fingerprint, the compose plugin, `bai` in group docker, optional daemon.json.
 import { defineStep } from '../step-def.js'
 import { osTarget } from '../../targets/os-targets.js'
+import { dockerRepo, pinnedFingerprint as fingerprint, UPSTREAM } from '../node-mirrors.js'
 
 export interface DockerVars {
   packages: string[]
@@ -10,6 +11,9 @@ export interface DockerVars {
   /** Docker's suite for the target (its codename), and how the target writes apt sources. */
   codename: string
   deb822: boolean
+  upstream: string
+  keyUrl: string
+  fingerprint: string
   daemonJson: string | null
   proxyConf: string | null
   user: string
@@ -24,7 +28,7 @@ export const dockerStep = defineStep<DockerVars>({
   applies: (ctx) => ctx.settings.docker.enabled,
   vars: (ctx) => {
     const d = ctx.settings.docker
-    const m = ctx.inventory.mirrors
+    const m = ctx.plan.mirrors
     const daemon: Record<string, unknown> = {}
     if (d.data_root) daemon['data-root'] = d.data_root
     if (d.log_max_size || d.log_max_file) {
@@ -47,12 +51,24 @@ export const dockerStep = defineStep<DockerVars>({
     return {
       packages: d.packages,
       // Docker's own repository for the running distribution (ubuntu on the targets) unless a mirror is set.
-      repo: m.docker_apt ?? '',
+      repo: dockerRepo(m),
+      upstream: UPSTREAM.dockerApt,
+      keyUrl: m.docker_apt_key ?? '',
+      fingerprint: fingerprint(d.key_fingerprint),
       codename: osTarget(ctx.plan.target.id).dockerCodename,
       deb822: osTarget(ctx.plan.target.id).apt.sourcesFormat === 'deb822',
       daemonJson,
       proxyConf,
       user: ctx.settings.user.name,
     }
+  },
+  fetches: (ctx) => {
+    const m = ctx.plan.mirrors
+    const repo = dockerRepo(m) || `${UPSTREAM.dockerApt}/<distro id>`
+    const fp = fingerprint(ctx.settings.docker.key_fingerprint)
+    return [
+      `key ${m.docker_apt_key ?? `${repo}/gpg`}${fp ? ` (fingerprint ${fp})` : ''}`,
+      `apt ${repo} ${osTarget(ctx.plan.target.id).dockerCodename} stable: ${ctx.settings.docker.packages.join(' ')}`,
+    ]
   },
 })

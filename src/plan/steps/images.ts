@@ -1,13 +1,14 @@
 // Page section "컨테이너 이미지 가져오기": pre-pull the role's images with bounded parallelism and retries,
-// optionally through a registry mirror (pulled from the mirror, then tagged with the original name).
-import { defineStep, type PlanContext } from '../step-def.js'
+// optionally through registry mirrors (pulled from the mirror, then tagged with the original name).
+import { defineStep } from '../step-def.js'
+import { imageSource } from '../node-mirrors.js'
 
 export interface ImagesVars {
   images: string[]
   parallel: number
   retries: number
-  /** Registry host to pull through, or ''. */
-  mirror: string
+  /** Where each image is pulled from (a mirror, or the image itself). */
+  sources: string[]
 }
 
 export const imagesStep = defineStep<ImagesVars>({
@@ -17,10 +18,18 @@ export const imagesStep = defineStep<ImagesVars>({
   rootable: false,
   settings: ['images'],
   applies: (ctx) => ctx.settings.images.enabled && ctx.settings.images.pull.length > 0 && ctx.settings.docker.enabled,
-  vars: (ctx) => ({
-    images: [...new Set(ctx.settings.images.pull)],
-    parallel: ctx.settings.images.parallel,
-    retries: ctx.settings.images.retries,
-    mirror: ctx.inventory.mirrors.registry ?? '',
-  }),
+  vars: (ctx) => {
+    const images = [...new Set(ctx.settings.images.pull)]
+    return {
+      images,
+      sources: images.map((ref) => imageSource(ref, ctx.plan.mirrors)),
+      parallel: ctx.settings.images.parallel,
+      retries: ctx.settings.images.retries,
+    }
+  },
+  fetches: (ctx) =>
+    [...new Set(ctx.settings.images.pull)].map((ref) => {
+      const src = imageSource(ref, ctx.plan.mirrors)
+      return src === ref ? `image ${ref}` : `image ${src} (tagged ${ref})`
+    }),
 })

@@ -1,9 +1,10 @@
 // Page section "가속기 설정하기", corrected by the reference: nvidia-docker2 is obsolete. Driver (pinned package or
 // ubuntu-drivers) then one reboot, CUDA from NVIDIA's repository, NVIDIA Container Toolkit with the `nvidia` runtime
-// registered in Docker, then a health check.
+// registered in Docker, then a health check. Both NVIDIA repositories may come from mirrors; their signing keys are
+// checked against the fingerprints pinned in the profile.
 import { defineStep, type PlanContext } from '../step-def.js'
-import { SHARED_PATHS } from '../../model/shared-names.js'
 import { osTarget } from '../../targets/os-targets.js'
+import { cudaRepo, nvidiaToolkitRepo, pinnedFingerprint, UPSTREAM } from '../node-mirrors.js'
 
 /** The driver and CUDA packages of a node: `auto` takes the target's default pair. */
 export function nvidiaPackages(ctx: PlanContext): { driver: string; cuda: string } {
@@ -35,13 +36,21 @@ export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
     package: nvidiaPackages(ctx).driver,
     reboot: ctx.settings.nvidia.reboot,
   }),
+  fetches: (ctx) => {
+    const d = ctx.settings.nvidia.driver
+    const what = d.method === 'package' ? nvidiaPackages(ctx).driver : 'ubuntu-drivers-common and the driver it picks'
+    return [`apt ${ctx.plan.aptMirror ?? "the node's apt sources"}: ${what}`]
+  },
 })
 
 export interface NvidiaCudaVars {
   package: string
-  cache: string
   /** NVIDIA's CUDA repository folder of the target (ubuntu2004 ...). */
   distro: string
+  repo: string
+  keyUrl: string
+  keyFile: string
+  fingerprint: string
 }
 
 export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
@@ -53,12 +62,27 @@ export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.cuda.enabled,
   vars: (ctx) => ({
     package: nvidiaPackages(ctx).cuda,
-    cache: SHARED_PATHS.cacheDir,
     distro: osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro,
+    repo: cudaRepo(ctx.plan.mirrors),
+    keyUrl: ctx.plan.mirrors.cuda_apt_key ?? '',
+    keyFile: UPSTREAM.cudaKeyFile,
+    fingerprint: pinnedFingerprint(ctx.settings.nvidia.cuda.key_fingerprint),
   }),
+  fetches: (ctx) => {
+    const repo = `${cudaRepo(ctx.plan.mirrors)}/${osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro}/<arch>/`
+    const fp = pinnedFingerprint(ctx.settings.nvidia.cuda.key_fingerprint)
+    return [
+      `key ${ctx.plan.mirrors.cuda_apt_key ?? repo + UPSTREAM.cudaKeyFile}${fp ? ` (fingerprint ${fp})` : ''}`,
+      `apt ${repo}: ${nvidiaPackages(ctx).cuda}`,
+    ]
+  },
 })
 
-export type NvidiaToolkitVars = Record<string, never>
+export interface NvidiaToolkitVars {
+  repo: string
+  keyUrl: string
+  fingerprint: string
+}
 
 export const nvidiaToolkitStep = defineStep<NvidiaToolkitVars>({
   id: 'nvidia-toolkit',
@@ -67,7 +91,19 @@ export const nvidiaToolkitStep = defineStep<NvidiaToolkitVars>({
   rootable: false,
   settings: ['nvidia', 'docker'],
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.container_toolkit.enabled,
-  vars: () => ({}),
+  vars: (ctx) => ({
+    repo: nvidiaToolkitRepo(ctx.plan.mirrors),
+    keyUrl: ctx.plan.mirrors.nvidia_toolkit_apt_key ?? '',
+    fingerprint: pinnedFingerprint(ctx.settings.nvidia.container_toolkit.key_fingerprint),
+  }),
+  fetches: (ctx) => {
+    const repo = nvidiaToolkitRepo(ctx.plan.mirrors)
+    const fp = pinnedFingerprint(ctx.settings.nvidia.container_toolkit.key_fingerprint)
+    return [
+      `key ${ctx.plan.mirrors.nvidia_toolkit_apt_key ?? `${repo}/gpgkey`}${fp ? ` (fingerprint ${fp})` : ''}`,
+      `apt ${repo}/stable/deb/<arch>/: nvidia-container-toolkit`,
+    ]
+  },
 })
 
 export interface NvidiaCheckVars {

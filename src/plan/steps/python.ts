@@ -54,7 +54,7 @@ export const pythonStep = defineStep<PythonVars>({
       method: py.method,
       version,
       release,
-      baseUrl: py.base_url.replace(/\/+$/, ''),
+      baseUrl: pythonBaseUrl(ctx),
       sha256x86: py.sha256['x86_64'] ?? '',
       sha256arm: py.sha256['aarch64'] ?? '',
       dest: layout.versionDir,
@@ -64,4 +64,19 @@ export const pythonStep = defineStep<PythonVars>({
       group: u.gid,
     }
   },
+  fetches: (ctx) => {
+    if (ctx.settings.python.method === 'pyenv') return ['git pyenv and pyenv-virtualenv; apt build dependencies']
+    const { version, release } = pythonChoice(ctx)
+    const base = `${pythonBaseUrl(ctx)}/${release}`
+    const pinned = ctx.settings.python.sha256['x86_64'] ?? ctx.settings.python.sha256['aarch64']
+    return [
+      ...(pinned ? [] : [`${base}/SHA256SUMS`]),
+      `${base}/cpython-${version}+${release}-<arch>-unknown-linux-gnu-install_only.tar.gz${pinned ? ' (pinned sha256)' : ''}`,
+    ]
+  },
 })
+
+/** python-build-standalone's download base: the node's `mirrors.python`, else the profile's python.base_url. */
+export function pythonBaseUrl(ctx: PlanContext): string {
+  return (ctx.plan.mirrors.python ?? ctx.settings.python.base_url).replace(/\/+$/, '')
+}

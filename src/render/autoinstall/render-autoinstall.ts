@@ -39,7 +39,10 @@ export function buildAutoinstall(plan: NodePlan, script?: string): Record<string
   })
   if (plan.proxy) ai.proxy = plan.proxy
   const apt: Record<string, unknown> = { geoip: !plan.aptMirror }
-  if (plan.aptMirror) apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
+  if (plan.aptMirror) {
+    apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
+    apt.security = [{ arches: ['default'], uri: plan.aptMirror }]
+  }
   ai.apt = apt
   // The plan's base packages, installed from the installer's own apt access, so the first boot finds them even
   // before the network is up.

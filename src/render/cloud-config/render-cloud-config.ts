@@ -56,10 +56,16 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
   doc.ssh_pwauth = plan.sshAllowPassword
   if (options.apt && (plan.aptMirror || plan.proxy)) {
     const apt: Record<string, unknown> = {}
-    if (plan.aptMirror) apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
+    if (plan.aptMirror) {
+      // The security pocket comes from the same mirror: a site without internet access reaches no other archive.
+      apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
+      apt.security = [{ arches: ['default'], uri: plan.aptMirror }]
+    }
     if (plan.proxy) apt.proxy = plan.proxy
     doc.apt = apt
   }
+  // Trusted before apt and the first-boot script run (the script installs them again for golden images).
+  if (plan.caCertificates.length) doc.ca_certs = { trusted: plan.caCertificates }
   doc.write_files = [
     { path: SHARED_PATHS.installedScript, owner: 'root:root', permissions: '0700', content: options.script ?? renderScript(plan) },
     { path: SHARED_PATHS.unitPath, owner: 'root:root', permissions: '0644', content: renderUnit() },

@@ -71,19 +71,21 @@ class ChunkedSink {
   }
 
   /** Reads `size` bytes of a file into the chunks; refuses a file that is not the size it had when planned. */
-  async copyFrom(path: string | Buffer, size: number): Promise<void> {
+  async copyFrom(path: string | Buffer, size: number, offset = -1): Promise<void> {
     const src = await open(path, 'r')
     const where = JSON.stringify(path.toString())
+    const slice = offset >= 0
+    const base = slice ? offset : 0
     try {
       const st = await src.stat()
-      if (!st.isFile() || st.size !== size) {
+      if (!st.isFile() || (slice ? st.size < offset + size : st.size !== size)) {
         throw new IsoWriteError('SOURCE_CHANGED', `${where} changed while the image was written (was ${size} bytes)`)
       }
       let done = 0
       while (done < size) {
         if (this.fill === CHUNK_SIZE) await this.rotate()
         const want = Math.min(CHUNK_SIZE - this.fill, size - done)
-        const { bytesRead } = await src.read(this.bufs[this.cur], this.fill, want, done)
+        const { bytesRead } = await src.read(this.bufs[this.cur], this.fill, want, base + done)
         if (bytesRead === 0) {
           throw new IsoWriteError('SOURCE_CHANGED', `${where} shrank while the image was written (was ${size} bytes)`)
         }
@@ -116,6 +118,7 @@ async function writeFileContents(sink: ChunkedSink, f: PlacedFile): Promise<void
     throw new Error(`internal: file data at byte ${sink.position}, planned at sector ${f.extent}`)
   }
   if (f.node.source.kind === 'data') await sink.put(f.node.source.data)
+  else if (f.node.source.kind === 'slice') await sink.copyFrom(f.node.source.path, f.size, f.node.source.offset)
   else await sink.copyFrom(f.node.source.path, f.size)
   await sink.padToSector()
 }
@@ -125,6 +128,7 @@ async function streamImage(layout: ImageLayout, out: FileHandle): Promise<void> 
   const sink = new ChunkedSink(out)
   await sink.put(layout.head)
   for (const f of layout.files) if (f.size > 0) await writeFileContents(sink, f)
+  if (layout.tail) await sink.put(layout.tail)
   await sink.finish()
   if (sink.position !== layout.size) throw new Error(`internal: wrote ${sink.position} bytes, planned ${layout.size}`)
   await out.truncate(layout.size)

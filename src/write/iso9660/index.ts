@@ -77,7 +77,9 @@ export async function isoToBuffer(opts: IsoImageOptions): Promise<Buffer> {
   layout.head.copy(image, 0)
   for (const f of layout.files) {
     if (f.size === 0) continue
-    const data = f.node.source.kind === 'data' ? f.node.source.data : await readFile(f.node.source.path)
+    const src = f.node.source
+    const data =
+      src.kind === 'data' ? src.data : src.kind === 'slice' ? (await readFile(src.path)).subarray(src.offset, src.offset + f.size) : await readFile(src.path)
     if (data.length !== f.size) throw new IsoWriteError('SOURCE_CHANGED', 'a source file changed size')
     data.copy(image, f.extent * SECTOR_SIZE)
   }

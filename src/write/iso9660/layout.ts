@@ -37,6 +37,10 @@ import { jolietVolumeDescriptor, primaryVolumeDescriptor, terminatorVolumeDescri
 export interface LayoutOptions {
   volumeId: string
   epoch: number
+  /** Reserve sector 17 for an El Torito Boot Record Volume Descriptor (written by the caller into `head`). */
+  bootRecord?: boolean
+  /** Zero sectors after the last file, inside the volume, for the caller to fill (`tail`): e.g. a backup GPT. */
+  tailSectors?: number
 }
 
 /** A file's extent: contents are written there by the streaming writer. */
@@ -53,6 +57,8 @@ export interface ImageLayout {
   /** In ascending extent order. */
   files: PlacedFile[]
   totalSectors: number
+  /** Written after the last file (LayoutOptions.tailSectors); the image ends with it. */
+  tail?: Buffer
   /** Image size in bytes (totalSectors * 2048). */
   size: number
 }
@@ -224,6 +230,8 @@ export function layoutImage(root: IsoDirNode, opts: LayoutOptions): ImageLayout 
   // Sector allocation.
   let sector = SYSTEM_AREA_SECTORS
   const pvdSector = sector++
+  // El Torito 2.0: the Boot Record Volume Descriptor is at sector 17, right after the PVD.
+  if (opts.bootRecord) sector++
   const svdSector = sector++
   const terminatorSector = sector++
   const primaryPtSize = pathTableSize(primary.map((d) => d.identifier.length))
@@ -269,6 +277,8 @@ export function layoutImage(root: IsoDirNode, opts: LayoutOptions): ImageLayout 
       throw new IsoWriteError('IMAGE_TOO_LARGE', `the image would exceed ${MAX_SECTORS} sectors of ${SECTOR_SIZE} bytes`)
     }
   }
+  const tail = opts.tailSectors ? Buffer.alloc(opts.tailSectors * SECTOR_SIZE) : undefined
+  sector += opts.tailSectors ?? 0
   const totalSectors = sector
 
   // Bytes of everything before the file contents.
@@ -311,5 +321,5 @@ export function layoutImage(root: IsoDirNode, opts: LayoutOptions): ImageLayout 
   }).copy(head, at(svdSector))
   terminatorVolumeDescriptor().copy(head, at(terminatorSector))
 
-  return { head, dataStart, files, totalSectors, size: totalSectors * SECTOR_SIZE }
+  return { head, dataStart, files, tail, totalSectors, size: totalSectors * SECTOR_SIZE }
 }

@@ -36,7 +36,8 @@ export interface IsoDirectoryEntry extends EntryAttributes {
 
 export type IsoEntry = IsoSourceFileEntry | IsoContentFileEntry | IsoDirectoryEntry
 
-export type FileSource = { kind: 'path'; path: string | Buffer } | { kind: 'data'; data: Buffer }
+/** 'slice': `size` bytes at byte `offset` of a larger file (a file inside another image being remastered). */
+export type FileSource = { kind: 'path'; path: string | Buffer } | { kind: 'data'; data: Buffer } | { kind: 'slice'; path: string; offset: number }
 
 export interface IsoFileNode {
   type: 'file'

@@ -1,11 +1,15 @@
 #!/bin/busybox sh
 # /init of the fixture initramfs (busybox-static and a few modules of Debian's kernel): prints the kernel command line,
-# fetches the node's seed from the s= URL of ds=nocloud-net, and reports the finished install to bai_seed.done= like the
-# autoinstall late-command does. Every line it prints starts with FIXTURE- for the test to read. Then it powers off.
+# then either (ds=nocloud-net) fetches the node's seed from the s= URL and reports the finished install to
+# bai_seed.done= like the autoinstall late-command does, or (ds=nocloud;s=/cdrom/...) mounts the installer medium at
+# /cdrom, runs the seed's node-selection early-command and shows the node it chose. Every line it prints starts with
+# FIXTURE- for the test to read. Then it powers off.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+# The console is the screen (an installer command line has no console=): print to the serial port the test reads.
+exec >/dev/ttyS0 2>&1
 echo "FIXTURE-CMDLINE: $(cat /proc/cmdline)"
 while read -r m; do insmod "/lib/mod/$m" 2>/dev/null; done </lib/mod/order
 arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
@@ -19,6 +23,20 @@ echo "FIXTURE-MAC: $(cat /sys/class/net/eth0/address)"
 ds=$(arg ds)
 seed=${ds#*;s=}
 echo "FIXTURE-SEED: $seed"
+case "$seed" in
+  /cdrom/*)
+    for dev in /dev/sr0 /dev/vda /dev/sda; do
+      [ -b "$dev" ] && mount -t iso9660 -o ro "$dev" /cdrom 2>/dev/null && echo "FIXTURE-MOUNTED: $dev" && break
+    done
+    if BAI_SEED_AUTOINSTALL=/tmp/autoinstall.yaml sh "$seed/select-node.sh"; then
+      echo "FIXTURE-SELECTED: $(grep -m1 -E '^ *hostname:' /tmp/autoinstall.yaml | tr -d ' ')"
+    else
+      echo "FIXTURE-REFUSED: exit $?"
+    fi
+    echo "FIXTURE-END"
+    poweroff -f
+    ;;
+esac
 for f in meta-data user-data; do
   # busybox 1.35's wget -T segfaults: timeout instead.
   if timeout 30 wget -q -O "/tmp/$f" "$seed$f"; then

@@ -78,7 +78,7 @@ readonly STEP_IDS=(user limits sysctl hosts storage packages mounts docker pytho
 declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [mounts]='Mount the shared storage' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [images]='Pre-pull container images')
 declare -Ar STEP_ROOTABLE=([user]=0 [limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 [packages]=0 [mounts]=0 [docker]=0 [python]=0 [venvs]=0 [images]=0)
 declare -Ar STEP_FN=([user]=step_user [limits]=step_limits [sysctl]=step_sysctl [hosts]=step_hosts [storage]=step_storage [packages]=step_packages [mounts]=step_mounts [docker]=step_docker [python]=step_python [venvs]=step_venvs [images]=step_images)
-declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=9dc62ac5d7a414f0 [storage]=698c851b101c6b9d [packages]=fb1254a867ae35e8 [mounts]=3eb04b2aa4debce8 [docker]=84f5dbe123bd9b39 [python]=e90caf5598296a63 [venvs]=f06729479a5e5534 [images]=a20bd9f42ded2121)
+declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=9dc62ac5d7a414f0 [storage]=698c851b101c6b9d [packages]=2f2ea17cfd994e3a [mounts]=3eb04b2aa4debce8 [docker]=73ae2804d7b5c78d [python]=e90caf5598296a63 [venvs]=f06729479a5e5534 [images]=8de7bda345fb1a36)
 declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [packages]=1 [mounts]=1 [docker]=1 [python]=1 [venvs]=1 [images]=1)
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -446,33 +446,54 @@ install_unit() {
   systemctl enable "$UNIT_NAME"
 }
 
-# pull_image REF MIRROR TRIES DONE_FILE: pulls REF, through MIRROR (a registry host) when one is set and then
-# tagged with the original name; creates DONE_FILE on success.
+# pull_image REF SOURCE TRIES DONE_FILE: pulls REF from SOURCE (REF itself, or its name on a registry mirror, then
+# tagged with the original name); creates DONE_FILE on success.
 pull_image() {
-  local ref=$1 mirror=$2 tries=$3 done_file=$4 src path first
+  local ref=$1 src=$2 tries=$3 done_file=$4
   if docker image inspect "$ref" >/dev/null 2>&1; then
     note "already present: $ref"
     : >"$done_file"
     return 0
   fi
-  src=$ref
-  if [[ -n $mirror ]]; then
-    first=${ref%%/*}
-    if [[ $ref == */* && ($first == *.* || $first == *:* || $first == localhost) ]]; then
-      path=${ref#*/}
-    else
-      path=$ref
-      [[ $path == */* ]] || path=library/$path
-    fi
-    src=$mirror/$path
-  fi
   if retry "$tries" docker pull -q "$src"; then
-    if [[ $src != "$ref" ]]; then docker tag "$src" "$ref"; fi
-    note "pulled $ref${mirror:+ (from $src)}"
+    if [[ $src != "$ref" ]]; then
+      docker tag "$src" "$ref"
+      note "pulled $ref (from $src)"
+    else
+      note "pulled $ref"
+    fi
     : >"$done_file"
   else
     note "could not pull $src"
   fi
+}
+
+# fetch_key URL KEYRING FINGERPRINT: downloads an apt signing key from URL, checks that it holds the key FINGERPRINT
+# (when one is pinned) and installs it as the binary keyring KEYRING.
+fetch_key() {
+  local url=$1 keyring=$2 want=$3 tmp have
+  tmp=$(mktemp)
+  if ! retry 5 curl -fsSL -o "$tmp" "$url"; then
+    rm -f "$tmp"
+    fail "cannot download the signing key $url"
+  fi
+  if [[ -n $want ]]; then
+    have=$(gpg --batch --with-colons --show-keys "$tmp" 2>/dev/null | awk -F: '$1 == "fpr" { printf "%s ", $10 }' || true)
+    if [[ " $have" != *" $want "* ]]; then
+      rm -f "$tmp"
+      fail "the signing key from $url is not the pinned $want (it holds: ${have:-no key})"
+    fi
+  fi
+  install -d -m 0755 "$(dirname "$keyring")"
+  if grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$tmp"; then
+    gpg --batch --yes --dearmor -o "$keyring.part" "$tmp"
+  else
+    cp "$tmp" "$keyring.part"
+  fi
+  rm -f "$tmp"
+  chmod 0644 "$keyring.part"
+  mv -f "$keyring.part" "$keyring"
+  note "installed the signing key from $url as $keyring${want:+ (fingerprint $want)}"
 }
 
 selected() {
@@ -912,21 +933,20 @@ step_mounts() {
 
 # --- docker: Install Docker Engine and the compose plugin
 step_docker() {
-  local repo='' user=bai codename=focal arch keyring=/etc/apt/keyrings/docker.asc
+  local repo='' key_url='' fingerprint=9DC858229FC7DD38854AE2D88D81803C0EBFCD88 user=bai
+  local codename=focal id=ubuntu arch keyring=/etc/apt/keyrings/docker.gpg
   local -a pkgs=(docker-ce docker-ce-cli containerd.io docker-compose-plugin)
   local restart=0
   if [[ -n $OS_CODENAME && $OS_CODENAME != "$codename" ]]; then
     # Only under --any-os: Docker's suite (and, without a mirror, its repository) of the running release.
     note "rendered for $codename, running on $OS_CODENAME: using Docker's packages for $OS_CODENAME"
     codename=$OS_CODENAME
-    [[ -n $repo ]] || repo="https://download.docker.com/linux/$OS_ID"
+    id=$OS_ID
   fi
-  [[ -n $repo ]] || repo="https://download.docker.com/linux/ubuntu"
+  [[ -n $repo ]] || repo=https://download.docker.com/linux/$id
+  [[ -n $key_url ]] || key_url=$repo/gpg
   if ! installed "${pkgs[@]}"; then
-    install -m 0755 -d /etc/apt/keyrings
-    retry 5 curl -fsSL "$repo/gpg" -o "$keyring.part" || fail "cannot download Docker's signing key from $repo/gpg"
-    mv -f "$keyring.part" "$keyring"
-    chmod a+r "$keyring"
+    fetch_key "$key_url" "$keyring" "$fingerprint"
     arch=$(dpkg --print-architecture)
     write_file /etc/apt/sources.list.d/docker.list 0644 "deb [arch=$arch signed-by=$keyring] $repo $codename stable"$'\n'
     retry 5 apt_update || fail "apt-get update failed for Docker's repository $repo"
@@ -1041,19 +1061,22 @@ step_venvs() {
 
 # --- images: Pre-pull container images
 step_images() {
-  local parallel=2 retries=3 mirror='' i results missing=()
+  local parallel=2 retries=3 i results missing=()
   local -a images=(postgres:16.3-alpine valkey/valkey:9.1.1-alpine quay.io/coreos/etcd:v3.4.15)
+  local -a sources=(postgres:16.3-alpine valkey/valkey:9.1.1-alpine quay.io/coreos/etcd:v3.4.15)
   results=$(mktemp -d)
   for i in "${!images[@]}"; do
     while (($(jobs -rp | wc -l) >= parallel)); do wait -n || true; done
-    pull_image "${images[$i]}" "$mirror" "$retries" "$results/$i" &
+    pull_image "${images[$i]}" "${sources[$i]}" "$retries" "$results/$i" &
   done
   wait || true
   for i in "${!images[@]}"; do
-    [[ -f $results/$i ]] || missing+=("${images[$i]}")
+    if [[ ! -f $results/$i ]]; then
+      if [[ ${sources[$i]} == "${images[$i]}" ]]; then missing+=("${images[$i]}"); else missing+=("${images[$i]} (from ${sources[$i]})"); fi
+    fi
   done
   rm -rf "$results"
-  ((${#missing[@]} == 0)) || fail "could not pull: ${missing[*]}"
+  ((${#missing[@]} == 0)) || fail "could not pull ${#missing[@]} of ${#images[@]} images, is the registry reachable? ${missing[*]}"
 }
 
 main "$@"

@@ -30,6 +30,10 @@
 #   docker: Install Docker Engine and the compose plugin (network)
 #   python: Install a standalone Python (network)
 #   venvs: Create one Python venv per service (network)
+#   nvidia-driver: Install the NVIDIA driver (network)
+#   nvidia-cuda: Install CUDA from NVIDIA's repository (network)
+#   nvidia-toolkit: Install NVIDIA Container Toolkit and register the nvidia runtime (network)
+#   nvidia-check: Check the GPU stack (nvidia-smi, Docker nvidia runtime) (network)
 #   images: Pre-pull container images (network)
 set -Eeuo pipefail
 umask 022
@@ -43,7 +47,7 @@ readonly TARGET_NAME='Ubuntu 20.04 LTS'
 readonly TARGET_OS_ID=ubuntu
 readonly TARGET_VERSION=20.04
 readonly TARGET_ARCH=amd64
-readonly NO_PROXY_LIST=localhost,127.0.0.1,.lab.internal
+readonly NO_PROXY_LIST=localhost,127.0.0.1,.lab.internal,registry.lab.internal
 readonly INSTALLED_SCRIPT=/usr/local/sbin/bai-seed-provision
 readonly UNIT_NAME=bai-seed.service
 readonly UNIT_PATH=/etc/systemd/system/bai-seed.service
@@ -73,12 +77,12 @@ StandardError=journal+console
 [Install]
 WantedBy=multi-user.target
 '
-readonly STEP_IDS=(user limits sysctl hosts storage packages docker python venvs images)
-declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [images]='Pre-pull container images')
-declare -Ar STEP_ROOTABLE=([user]=0 [limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 [packages]=0 [docker]=0 [python]=0 [venvs]=0 [images]=0)
-declare -Ar STEP_FN=([user]=step_user [limits]=step_limits [sysctl]=step_sysctl [hosts]=step_hosts [storage]=step_storage [packages]=step_packages [docker]=step_docker [python]=step_python [venvs]=step_venvs [images]=step_images)
-declare -Ar STEP_DIGEST=([user]=66240b062bf150c7 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=1d4f163c343ddf93 [storage]=2cc10ec3a29748c3 [packages]=b56744f2bc7a436e [docker]=2a3e5ee642b41eed [python]=ac700412b38a30cf [venvs]=4ccc62c1f499b753 [images]=1f8167f72dcf80e0)
-declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [packages]=1 [docker]=1 [python]=1 [venvs]=1 [images]=1)
+readonly STEP_IDS=(user limits sysctl hosts storage packages docker python venvs nvidia-driver nvidia-cuda nvidia-toolkit nvidia-check images)
+declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [nvidia-driver]='Install the NVIDIA driver' [nvidia-cuda]='Install CUDA from NVIDIA'\''s repository' [nvidia-toolkit]='Install NVIDIA Container Toolkit and register the nvidia runtime' [nvidia-check]='Check the GPU stack (nvidia-smi, Docker nvidia runtime)' [images]='Pre-pull container images')
+declare -Ar STEP_ROOTABLE=([user]=0 [limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 [packages]=0 [docker]=0 [python]=0 [venvs]=0 [nvidia-driver]=0 [nvidia-cuda]=0 [nvidia-toolkit]=0 [nvidia-check]=0 [images]=0)
+declare -Ar STEP_FN=([user]=step_user [limits]=step_limits [sysctl]=step_sysctl [hosts]=step_hosts [storage]=step_storage [packages]=step_packages [docker]=step_docker [python]=step_python [venvs]=step_venvs [nvidia-driver]=step_nvidia_driver [nvidia-cuda]=step_nvidia_cuda [nvidia-toolkit]=step_nvidia_toolkit [nvidia-check]=step_nvidia_check [images]=step_images)
+declare -Ar STEP_DIGEST=([user]=66240b062bf150c7 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=1d4f163c343ddf93 [storage]=2cc10ec3a29748c3 [packages]=a58e4391ed65cec0 [docker]=40f0c1a373b5e88b [python]=50eb887c815de7ef [venvs]=fb433e549eb1ca28 [nvidia-driver]=a20589815f2ca95f [nvidia-cuda]=6c8a337cd03c957b [nvidia-toolkit]=9d8710ad35e2006f [nvidia-check]=d1f4d013ee9f279d [images]=5cd2c24e72f7d437)
+declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [packages]=1 [docker]=1 [python]=1 [venvs]=1 [nvidia-driver]=1 [nvidia-cuda]=1 [nvidia-toolkit]=1 [nvidia-check]=1 [images]=1)
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Run machinery: options, logging, state, retries, file writing. Everything below main() is per step.
@@ -445,33 +449,54 @@ install_unit() {
   systemctl enable "$UNIT_NAME"
 }
 
-# pull_image REF MIRROR TRIES DONE_FILE: pulls REF, through MIRROR (a registry host) when one is set and then
-# tagged with the original name; creates DONE_FILE on success.
+# pull_image REF SOURCE TRIES DONE_FILE: pulls REF from SOURCE (REF itself, or its name on a registry mirror, then
+# tagged with the original name); creates DONE_FILE on success.
 pull_image() {
-  local ref=$1 mirror=$2 tries=$3 done_file=$4 src path first
+  local ref=$1 src=$2 tries=$3 done_file=$4
   if docker image inspect "$ref" >/dev/null 2>&1; then
     note "already present: $ref"
     : >"$done_file"
     return 0
   fi
-  src=$ref
-  if [[ -n $mirror ]]; then
-    first=${ref%%/*}
-    if [[ $ref == */* && ($first == *.* || $first == *:* || $first == localhost) ]]; then
-      path=${ref#*/}
-    else
-      path=$ref
-      [[ $path == */* ]] || path=library/$path
-    fi
-    src=$mirror/$path
-  fi
   if retry "$tries" docker pull -q "$src"; then
-    if [[ $src != "$ref" ]]; then docker tag "$src" "$ref"; fi
-    note "pulled $ref${mirror:+ (from $src)}"
+    if [[ $src != "$ref" ]]; then
+      docker tag "$src" "$ref"
+      note "pulled $ref (from $src)"
+    else
+      note "pulled $ref"
+    fi
     : >"$done_file"
   else
     note "could not pull $src"
   fi
+}
+
+# fetch_key URL KEYRING FINGERPRINT: downloads an apt signing key from URL, checks that it holds the key FINGERPRINT
+# (when one is pinned) and installs it as the binary keyring KEYRING.
+fetch_key() {
+  local url=$1 keyring=$2 want=$3 tmp have
+  tmp=$(mktemp)
+  if ! retry 5 curl -fsSL -o "$tmp" "$url"; then
+    rm -f "$tmp"
+    fail "cannot download the signing key $url"
+  fi
+  if [[ -n $want ]]; then
+    have=$(gpg --batch --with-colons --show-keys "$tmp" 2>/dev/null | awk -F: '$1 == "fpr" { printf "%s ", $10 }' || true)
+    if [[ " $have" != *" $want "* ]]; then
+      rm -f "$tmp"
+      fail "the signing key from $url is not the pinned $want (it holds: ${have:-no key})"
+    fi
+  fi
+  install -d -m 0755 "$(dirname "$keyring")"
+  if grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$tmp"; then
+    gpg --batch --yes --dearmor -o "$keyring.part" "$tmp"
+  else
+    cp "$tmp" "$keyring.part"
+  fi
+  rm -f "$tmp"
+  chmod 0644 "$keyring.part"
+  mv -f "$keyring.part" "$keyring"
+  note "installed the signing key from $url as $keyring${want:+ (fingerprint $want)}"
 }
 
 selected() {
@@ -883,6 +908,45 @@ step_storage() {
 # --- packages: Install base packages
 step_packages() {
   local -a pkgs=(curl ca-certificates gnupg tar gzip)
+  local -a certs=('-----BEGIN CERTIFICATE-----
+MIIBlDCCATmgAwIBAgIUDM9qkV6jdAagCj8beX7AlAqkqI0wCgYIKoZIzj0EAwIw
+HzEdMBsGA1UEAwwUbGFiLmludGVybmFsIHRlc3QgQ0EwHhcNMjYxMTMwMTIxNTI5
+WhcNMzYxMTI3MTIxNTI5WjAfMR0wGwYDVQQDDBRsYWIuaW50ZXJuYWwgdGVzdCBD
+QTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABBLpXetlI3K0P/msOxJJTgiRrvzp
+gYfJlUUf2O4Fo/DSgNETKOXveas8xvd8nupuljeqBpP0Z30cvRvCfQPL/LGjUzBR
+MB0GA1UdDgQWBBT6WAf5e0ww0SO6SHpNL+TktrnBETAfBgNVHSMEGDAWgBT6WAf5
+e0ww0SO6SHpNL+TktrnBETAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0kA
+MEYCIQCG/YIZb8VLlHnvUJjXBfYBnlqsMSnP2/rLNCo/GqQWrgIhAOQlfpew7NDZ
+m21HgfImR8WDIiHG3Lcv9P5rGUQEheZS
+-----END CERTIFICATE-----
+')
+  local i
+  WROTE=0
+  for i in "${!certs[@]}"; do
+    write_file "/usr/local/share/ca-certificates/bai-seed-$i.crt" 0644 "${certs[$i]}"
+  done
+  if ((WROTE)) || [[ ! -e /etc/ssl/certs/bai-seed-0.pem ]]; then
+    command -v update-ca-certificates >/dev/null || fail "update-ca-certificates is missing: install ca-certificates to trust the site's CA"
+    update-ca-certificates >/dev/null || fail "update-ca-certificates failed"
+    note "trusting ${#certs[@]} site CA certificate(s)"
+  fi
+  local mirror=http://apt.lab.internal/ubuntu comps suites suite sources=''
+  # shellcheck source=/dev/null
+  . /etc/os-release
+  if [[ $ID == ubuntu ]]; then
+    comps='main restricted universe multiverse'
+    suites="$VERSION_CODENAME $VERSION_CODENAME-updates $VERSION_CODENAME-backports $VERSION_CODENAME-security"
+  else
+    comps=main
+    suites=$VERSION_CODENAME
+  fi
+  for suite in $suites; do sources+="deb $mirror $suite $comps"$'\n'; done
+  write_file /etc/apt/sources.list 0644 "# Generated by bai-seed: the site's archive mirror."$'\n'"$sources"
+  # Ubuntu 24.04 keeps its sources in deb822 form; the mirror replaces them.
+  if [[ -f /etc/apt/sources.list.d/ubuntu.sources ]]; then
+    mv -f /etc/apt/sources.list.d/ubuntu.sources /etc/apt/sources.list.d/ubuntu.sources.bai-seed-disabled
+    note "disabled /etc/apt/sources.list.d/ubuntu.sources (the mirror replaces it)"
+  fi
   write_file /etc/apt/apt.conf.d/90bai-seed-proxy 0644 '// Generated by bai-seed
 Acquire::http::Proxy "http://proxy.lab.internal:3128";
 Acquire::https::Proxy "http://proxy.lab.internal:3128";
@@ -897,21 +961,20 @@ Acquire::https::Proxy "http://proxy.lab.internal:3128";
 
 # --- docker: Install Docker Engine and the compose plugin
 step_docker() {
-  local repo=http://apt.lab.internal/docker-ce/linux/ubuntu user=bai codename=focal arch keyring=/etc/apt/keyrings/docker.asc
+  local repo=http://apt.lab.internal/docker-ce/linux/ubuntu key_url=http://apt.lab.internal/keys/docker.asc fingerprint=9DC858229FC7DD38854AE2D88D81803C0EBFCD88 user=bai
+  local codename=focal id=ubuntu arch keyring=/etc/apt/keyrings/docker.gpg
   local -a pkgs=(docker-ce docker-ce-cli containerd.io docker-compose-plugin)
   local restart=0
   if [[ -n $OS_CODENAME && $OS_CODENAME != "$codename" ]]; then
     # Only under --any-os: Docker's suite (and, without a mirror, its repository) of the running release.
     note "rendered for $codename, running on $OS_CODENAME: using Docker's packages for $OS_CODENAME"
     codename=$OS_CODENAME
-    [[ -n $repo ]] || repo="https://download.docker.com/linux/$OS_ID"
+    id=$OS_ID
   fi
-  [[ -n $repo ]] || repo="https://download.docker.com/linux/ubuntu"
+  [[ -n $repo ]] || repo=https://download.docker.com/linux/$id
+  [[ -n $key_url ]] || key_url=$repo/gpg
   if ! installed "${pkgs[@]}"; then
-    install -m 0755 -d /etc/apt/keyrings
-    retry 5 curl -fsSL "$repo/gpg" -o "$keyring.part" || fail "cannot download Docker's signing key from $repo/gpg"
-    mv -f "$keyring.part" "$keyring"
-    chmod a+r "$keyring"
+    fetch_key "$key_url" "$keyring" "$fingerprint"
     arch=$(dpkg --print-architecture)
     write_file /etc/apt/sources.list.d/docker.list 0644 "deb [arch=$arch signed-by=$keyring] $repo $codename stable"$'\n'
     retry 5 apt_update || fail "apt-get update failed for Docker's repository $repo"
@@ -933,7 +996,7 @@ step_docker() {
   WROTE=0
   write_file /etc/systemd/system/docker.service.d/http-proxy.conf 0644 '# Generated by bai-seed: pulls go through the site proxy.
 [Service]
-Environment="HTTP_PROXY=http://proxy.lab.internal:3128" "HTTPS_PROXY=http://proxy.lab.internal:3128" "NO_PROXY=localhost,127.0.0.1,.lab.internal"
+Environment="HTTP_PROXY=http://proxy.lab.internal:3128" "HTTPS_PROXY=http://proxy.lab.internal:3128" "NO_PROXY=localhost,127.0.0.1,.lab.internal,registry.lab.internal"
 '
   restart=$((restart | WROTE))
   systemctl daemon-reload
@@ -946,7 +1009,7 @@ Environment="HTTP_PROXY=http://proxy.lab.internal:3128" "HTTPS_PROXY=http://prox
 
 # --- python: Install a standalone Python
 step_python() {
-  local method=pyenv version=3.13.3 release=20250409 base=https://github.com/astral-sh/python-build-standalone/releases/download
+  local method=pyenv version=3.13.3 release=20250409 base=http://files.lab.internal/python-build-standalone
   local dest=/home/bai/.pyenv/versions/3.13.3 root=/home/bai/.pyenv user=bai group=1100
   local arch asset cache=/var/cache/bai-seed expected='' actual tmp
   if [[ $method == pyenv ]]; then
@@ -1013,6 +1076,8 @@ step_venvs() {
   write_file /etc/pip.conf 0644 '# Generated by bai-seed
 [global]
 index-url = http://pypi.lab.internal/simple
+trusted-host = pypi.lab.internal
+cert = /etc/ssl/certs/ca-certificates.crt
 '
   for i in "${!names[@]}"; do
     name=${names[$i]}
@@ -1037,21 +1102,98 @@ index-url = http://pypi.lab.internal/simple
   done
 }
 
+# --- nvidia-driver: Install the NVIDIA driver
+step_nvidia_driver() {
+  local method=ubuntu-drivers package=nvidia-driver-535-server
+  if command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1; then
+    note "an NVIDIA driver is already loaded: $(first_line nvidia-smi --query-gpu=driver_version --format=csv,noheader)"
+    return 0
+  fi
+  if [[ $method == ubuntu-drivers ]]; then
+    apt_install ubuntu-drivers-common || fail "could not install ubuntu-drivers-common"
+    [[ -n $(ubuntu-drivers list 2>/dev/null) ]] || fail "ubuntu-drivers finds no driver for this machine: is there an NVIDIA GPU?"
+    # focal's ubuntu-drivers has both 'install' and the older 'autoinstall'. Its exit code says nothing (the entry point
+    # drops apt's return code): what counts is that a driver package is installed afterwards.
+    ubuntu-drivers install || fail "ubuntu-drivers could not install a driver"
+    driver_installed || fail "ubuntu-drivers install ran but no NVIDIA driver package is installed (apt failed? see the log above)"
+  else
+    retry 3 apt_update || fail "apt-get update failed"
+    apt_install "$package" || fail "apt-get install failed for $package"
+    installed "$package" || fail "$package is not installed after apt-get install"
+  fi
+  request_reboot "load the NVIDIA driver"
+}
+
+# --- nvidia-cuda: Install CUDA from NVIDIA's repository
+step_nvidia_cuda() {
+  local package=cuda-toolkit-12-2 repo=http://apt.lab.internal/cuda/repos key_url=http://apt.lab.internal/keys/cuda.pub fingerprint=EB693B3035CD5710E231E123A4B469963BF863CC
+  local distro=ubuntu2004 arch keyring=/usr/share/keyrings/cuda-archive-keyring.gpg
+  if [[ -n $OS_ID && $OS_ID$OS_VERSION_ID != "$TARGET_OS_ID$TARGET_VERSION" ]]; then
+    # Only under --any-os: NVIDIA's repository of the running release.
+    distro="${OS_ID}${OS_VERSION_ID//./}"
+    note "running on $OS_ID $OS_VERSION_ID: using NVIDIA's $distro repository"
+  fi
+  arch=$(uname -m)
+  [[ $arch != aarch64 ]] || arch=sbsa
+  [[ -n $key_url ]] || key_url=$repo/$distro/$arch/3bf863cc.pub
+  if ! installed "$package"; then
+    # The same keyring and list file as NVIDIA's cuda-keyring package.
+    fetch_key "$key_url" "$keyring" "$fingerprint"
+    write_file "/etc/apt/sources.list.d/cuda-$distro-$arch.list" 0644 "deb [signed-by=$keyring] $repo/$distro/$arch/ /"$'\n'
+    retry 5 apt_update || fail "apt-get update failed for NVIDIA's CUDA repository $repo/$distro/$arch/"
+    apt_install "$package" || fail "apt-get install failed for $package"
+  fi
+  # Backend.AI loads libcudart from the host's loader path.
+  if ! output_has 'libcudart\.so' ldconfig -p; then
+    write_file /etc/ld.so.conf.d/bai-seed-cuda.conf 0644 $'/usr/local/cuda/lib64\n'
+    ldconfig
+  fi
+  output_has 'libcudart\.so' ldconfig -p || fail "libcudart is not on the loader path after installing $package"
+}
+
+# --- nvidia-toolkit: Install NVIDIA Container Toolkit and register the nvidia runtime
+step_nvidia_toolkit() {
+  local repo=http://apt.lab.internal/libnvidia-container key_url='' fingerprint=C95B321B61E88C1809C4F759DDCAE044F796ECB0
+  local keyring=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg
+  [[ -n $key_url ]] || key_url=$repo/gpgkey
+  if ! installed nvidia-container-toolkit; then
+    fetch_key "$key_url" "$keyring" "$fingerprint"
+    # $(ARCH) is expanded by apt, not by the shell.
+    write_file /etc/apt/sources.list.d/nvidia-container-toolkit.list 0644 "deb [signed-by=$keyring] $repo/stable/deb/\$(ARCH) /"$'\n'
+    retry 5 apt_update || fail "apt-get update failed for the NVIDIA Container Toolkit repository $repo"
+    apt_install nvidia-container-toolkit || fail "apt-get install failed for nvidia-container-toolkit"
+  fi
+  nvidia-ctk runtime configure --runtime=docker || fail "nvidia-ctk could not register the nvidia runtime in Docker"
+  systemctl restart docker.service
+}
+
+# --- nvidia-check: Check the GPU stack (nvidia-smi, Docker nvidia runtime)
+step_nvidia_check() {
+  nvidia-smi || fail "nvidia-smi fails: the NVIDIA driver is not loaded"
+  output_has 'libnvidia-ml\.so\.1' ldconfig -p || fail "libnvidia-ml.so.1 is not on the loader path"
+  output_has 'libcudart\.so' ldconfig -p || fail "libcudart is not on the loader path"
+  output_has '"nvidia"' docker info --format '{{json .Runtimes}}' || fail "docker info does not list the nvidia runtime"
+  note "GPU stack ready"
+}
+
 # --- images: Pre-pull container images
 step_images() {
-  local parallel=3 retries=3 mirror=registry.lab.internal:5000 i results missing=()
+  local parallel=3 retries=3 i results missing=()
   local -a images=(postgres:16.3-alpine valkey/valkey:9.1.1-alpine quay.io/coreos/etcd:v3.4.15 cr.backend.ai/stable/filebrowser:21.02-ubuntu20.04 cr.backend.ai/stable/python:3.9-ubuntu20.04)
+  local -a sources=(registry.lab.internal:5000/library/postgres:16.3-alpine registry.lab.internal:5000/valkey/valkey:9.1.1-alpine registry.lab.internal:5000/coreos/etcd:v3.4.15 registry.lab.internal:5000/backendai/stable/filebrowser:21.02-ubuntu20.04 registry.lab.internal:5000/backendai/stable/python:3.9-ubuntu20.04)
   results=$(mktemp -d)
   for i in "${!images[@]}"; do
     while (($(jobs -rp | wc -l) >= parallel)); do wait -n || true; done
-    pull_image "${images[$i]}" "$mirror" "$retries" "$results/$i" &
+    pull_image "${images[$i]}" "${sources[$i]}" "$retries" "$results/$i" &
   done
   wait || true
   for i in "${!images[@]}"; do
-    [[ -f $results/$i ]] || missing+=("${images[$i]}")
+    if [[ ! -f $results/$i ]]; then
+      if [[ ${sources[$i]} == "${images[$i]}" ]]; then missing+=("${images[$i]}"); else missing+=("${images[$i]} (from ${sources[$i]})"); fi
+    fi
   done
   rm -rf "$results"
-  ((${#missing[@]} == 0)) || fail "could not pull: ${missing[*]}"
+  ((${#missing[@]} == 0)) || fail "could not pull ${#missing[@]} of ${#images[@]} images, is the registry reachable? ${missing[*]}"
 }
 
 main "$@"

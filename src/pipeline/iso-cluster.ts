@@ -1,0 +1,35 @@
+// load -> plan -> installer seed -> remastered ISO: <output>/installer/<cluster>-autoinstall.iso, one ISO for every
+// selected node (the node is picked at install time by MAC).
+import { join } from 'node:path'
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
+import type { ClusterInput } from './load-cluster.js'
+import { planFromInput } from './render-cluster.js'
+import { installerSeed } from '../iso/installer-seed.js'
+import { remaster, type RemasterResult } from '../iso/remaster.js'
+import { sourceDateEpoch } from '../write/source-date.js'
+
+export interface IsoRequest extends ClusterInput {
+  base: string
+  outDir: string
+  only: string[]
+  env: NodeJS.ProcessEnv
+}
+
+export interface IsoResult {
+  diagnostics: Diagnostic[]
+  errors: string[]
+  file?: string
+  nodes: string[]
+  remastered?: RemasterResult
+}
+
+export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult> {
+  const { plans, diagnostics } = planFromInput({ ...request, powerOffWhenDone: false })
+  if (hasErrors(diagnostics)) return { diagnostics, errors: [], nodes: [] }
+  const cluster = plans[0]?.cluster ?? 'cluster'
+  const seed = installerSeed(plans, cluster)
+  if (seed.errors.length) return { diagnostics, errors: seed.errors, nodes: [] }
+  const file = join(request.outDir, 'installer', `${cluster}-autoinstall.iso`)
+  const remastered = await remaster({ base: request.base, outFile: file, seed: seed.files, epoch: sourceDateEpoch(request.env) })
+  return { diagnostics, errors: [], file, nodes: seed.nodes, remastered }
+}

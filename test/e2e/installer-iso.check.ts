@@ -1,0 +1,75 @@
+// The installer ISO of `bai-seed iso`, booted in qemu: a fixture base ISO with Ubuntu 20.04's paths and boot layout
+// (test/helpers/ubuntu-fixture-iso.ts; its casper/ holds Debian's kernel and the busybox fixture initramfs) is
+// remastered, then booted as a CD and as a disk (USB stick) under BIOS (SeaBIOS) and UEFI (OVMF). The fixture init
+// prints the kernel command line (it must carry `autoinstall` and the seed), mounts the medium, runs the seed's
+// node-selection early-command with the VM's MAC and shows the chosen node; an unknown MAC shows the refusal.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { exampleInventory } from '../helpers/repo.js'
+import { runCli } from '../helpers/run-cli.js'
+import { buildUbuntu2004FixtureIso } from '../helpers/ubuntu-fixture-iso.js'
+import { e2eWorkDir } from './e2e-paths.js'
+import { buildFixtureInitramfs, fixtureKernel } from './netboot-fixture.js'
+import { runVm, tail } from './netboot-vm.js'
+
+const work = e2eWorkDir('installer-iso')
+let iso = ''
+const END = /FIXTURE-END/
+
+test.before(() => {
+  rmSync(work, { recursive: true, force: true })
+  mkdirSync(work, { recursive: true })
+  const kernel = fixtureKernel()
+  const initrd = buildFixtureInitramfs(work, kernel)
+  const base = buildUbuntu2004FixtureIso({ dir: work, vmlinuz: kernel.vmlinuz, initrd })
+  const out = join(work, 'out')
+  const r = runCli(['iso', '--base', base, '-c', exampleInventory, '-o', out])
+  assert.is(r.status, 0, r.stderr)
+  iso = join(out, 'installer', 'bai-example-autoinstall.iso')
+})
+
+const CASES = [
+  { firmware: 'bios', medium: 'cd', host: 'bai-m1', mac: '52:54:00:20:30:10' },
+  { firmware: 'bios', medium: 'disk', host: 'bai-a01', mac: '52:54:00:20:30:20' },
+  { firmware: 'uefi', medium: 'cd', host: 'bai-a02', mac: '52:54:00:20:30:22' },
+  { firmware: 'uefi', medium: 'disk', host: 'bai-a01', mac: '52:54:00:20:30:20' },
+] as const
+
+for (const c of CASES) {
+  test(`${c.firmware} ${c.medium}: autoinstall from the medium's seed, node ${c.host} chosen by MAC`, async () => {
+    const r = await runVm({
+      firmware: c.firmware,
+      workDir: work,
+      name: `${c.firmware}-${c.medium}`,
+      mac: c.mac,
+      ...(c.medium === 'cd' ? { cdrom: iso } : { bootDisk: iso }),
+      until: [END],
+      timeoutSeconds: 900,
+    })
+    const where = `${c.firmware} ${c.medium}:\n${tail(r.console)}`
+    const cmdline = /FIXTURE-CMDLINE: (.*)/.exec(r.console)?.[1]
+    assert.ok(cmdline, `the kernel of the medium ran: ${where}`)
+    const words = cmdline!.trim().split(/\s+/)
+    assert.ok(words.includes('autoinstall'), where)
+    assert.ok(words.includes('ds=nocloud;s=/cdrom/nocloud/'), where)
+    assert.ok(words.indexOf('autoinstall') < words.indexOf('---'), `before the --- separator: ${where}`)
+    assert.match(r.console, /FIXTURE-MOUNTED: \/dev\/\w+/, where)
+    assert.match(r.console, new RegExp(`bai-seed: this machine is ${c.host}; installing it`), where)
+    assert.match(r.console, new RegExp(`FIXTURE-SELECTED: hostname:${c.host}\\b`), where)
+    process.stdout.write(`# ${c.firmware} ${c.medium}: ${r.seconds.toFixed(0)} s\n`)
+  })
+}
+
+test('a machine whose MAC is no node stops before any disk is touched, naming what it saw and expected', async () => {
+  const r = await runVm({ firmware: 'bios', workDir: work, name: 'unknown', mac: '52:54:00:99:99:99', cdrom: iso, until: [END], timeoutSeconds: 900 })
+  const where = tail(r.console)
+  assert.match(r.console, /bai-seed: this machine matches no node of cluster bai-example: not installing, no disk was touched\./, where)
+  assert.match(r.console, /bai-seed: MAC addresses seen: 52:54:00:99:99:99/, where)
+  assert.match(r.console, /bai-a01: 52:54:00:20:30:20/, where)
+  assert.match(r.console, /FIXTURE-REFUSED: exit 1/, where)
+  assert.not.match(r.console, /FIXTURE-SELECTED/, where)
+})
+
+test.run()
