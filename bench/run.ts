@@ -1,7 +1,7 @@
 // `npm run bench`: render speed, seed ISOs against cloud-localds, ISO writer throughput against xorriso, genisoimage
 // and cp, and start-up against `node -e 0`. Prints every figure (median and min-max), the goals with PASS/MISS, and
 // writes bench/results.json. See bench/README.md.
-//   --only render,seed,iso,startup   run some sections (results go to bench/work/results.partial.json)
+//   --only render,seed,iso,startup,serve   run some sections (results go to bench/work/results.partial.json)
 //   --runs N (5)  --big-runs N (5, the 1 GiB runs)  --startup-runs N (20)  --sizes 10,100,1000
 //   --scratch DIR  where the runs write (default bench/work/out), e.g. /dev/shm to leave the disk out
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -11,6 +11,8 @@ import { benchRender, type RenderFigures } from './cases/render.js'
 import { benchSeedIsos } from './cases/seed-isos.js'
 import { benchIsoThroughput } from './cases/iso-throughput.js'
 import { benchStartup } from './cases/startup.js'
+import { benchServe } from './cases/serve.js'
+import { benchPlanJson } from './cases/plan-json.js'
 import { checkGoals, type Figures } from './lib/goals.js'
 import { describeMachine, loadAverage } from './lib/machine.js'
 import { repoRoot, resultsFile, workDir } from './lib/paths.js'
@@ -20,15 +22,20 @@ import { removeScratch, scratchRoot, setScratchRoot } from './lib/scratch.js'
 
 // Renders first: they create the most files, and on ext4 without a journal files created soon after others were
 // deleted (the 1 GiB section removes its output between runs) cost far more (see cases/render.ts).
-const SECTIONS = ['render', 'seed', 'iso', 'startup'] as const
+const SECTIONS = ['render', 'plan', 'seed', 'iso', 'startup', 'serve'] as const
+
+/** Sizes from this one on run `--large-runs` times without a warm-up: a 10,000-node render takes about a minute. */
+const LARGE_SIZE = 5000
 
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     runs: { type: 'string', default: '5' },
     'big-runs': { type: 'string', default: '5' },
+    'large-runs': { type: 'string', default: '2' },
+    'plan-nodes': { type: 'string', default: '10000' },
     'startup-runs': { type: 'string', default: '20' },
-    sizes: { type: 'string', default: '10,100,1000' },
+    sizes: { type: 'string', default: '10,100,1000,10000' },
     scratch: { type: 'string' },
   },
 })
@@ -43,6 +50,8 @@ const only = values.only ? values.only.split(',') : [...SECTIONS]
 for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section ${s} (known: ${SECTIONS.join(', ')})`)
 const runs = count('runs', values.runs!)
 const bigRuns = count('big-runs', values['big-runs']!)
+const largeRuns = count('large-runs', values['large-runs']!)
+const planNodes = count('plan-nodes', values['plan-nodes']!)
 const startupRuns = count('startup-runs', values['startup-runs']!)
 const sizes = values.sizes!.split(',').map((s) => count('sizes', s))
 
@@ -64,10 +73,14 @@ log(`bench on ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} 
 
 const figures: Figures = { cores: machine.cores }
 try {
-  if (only.includes('render')) figures.render = sizes.map((n): RenderFigures => benchRender(n, runs, log))
+  if (only.includes('render')) {
+    figures.render = sizes.map((n): RenderFigures => (n >= LARGE_SIZE ? benchRender(n, largeRuns, log, 0) : benchRender(n, runs, log)))
+  }
+  if (only.includes('plan')) figures.planJson = benchPlanJson(planNodes, Math.min(runs, 3), log)
   if (only.includes('seed')) figures.seedIsos = benchSeedIsos(100, runs, log)
   if (only.includes('iso')) figures.isoThroughput = benchIsoThroughput(bigRuns, log)
   if (only.includes('startup')) figures.startup = benchStartup(startupRuns, log)
+  if (only.includes('serve')) figures.serve = await benchServe(Math.min(runs, 3), log)
 } finally {
   removeScratch()
 }
@@ -93,7 +106,7 @@ const record = toJson({
     genisoimage: toolVersion('genisoimage'),
     cp: toolVersion('cp'),
   },
-  settings: { runs, bigRuns, startupRuns, sizes, scratch: scratchRoot().startsWith(repoRoot) ? relative(repoRoot, scratchRoot()) : scratchRoot() },
+  settings: { runs, bigRuns, largeRuns, planNodes, startupRuns, sizes, scratch: scratchRoot().startsWith(repoRoot) ? relative(repoRoot, scratchRoot()) : scratchRoot() },
   figures,
   goals,
 })

@@ -17,6 +17,7 @@ const ENTRY = [
   "export { Command } from '@oclif/core/command'",
   "export * as Flags from '@oclif/core/flags'",
   "export { execute } from '@oclif/core/execute'",
+  "export { loadHelpClass } from '@oclif/core/help'",
 ].join('\n')
 
 await build({

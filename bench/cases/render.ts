@@ -39,7 +39,8 @@ function readManifest(outDir: string): ManifestFile[] {
   return (JSON.parse(readFileSync(path, 'utf8')) as { files: ManifestFile[] }).files
 }
 
-export function benchRender(nodes: number, runs: number, log: (line: string) => void): RenderFigures {
+/** `warmups`: untimed runs first (none for the largest sizes, which take minutes). */
+export function benchRender(nodes: number, runs: number, log: (line: string) => void, warmups = 1): RenderFigures {
   const inventory = inventoryFile(nodes)
   let run = 0
   let outDir = ''
@@ -63,7 +64,7 @@ export function benchRender(nodes: number, runs: number, log: (line: string) => 
       },
     ],
     runs,
-    1,
+    warmups,
     log,
   ).get(`render ${nodes}`)!
   const files = readManifest(outDir)

@@ -3,6 +3,8 @@ import type { RenderFigures } from '../cases/render.js'
 import type { SeedIsoFigures } from '../cases/seed-isos.js'
 import { OURS, type IsoThroughputFigures } from '../cases/iso-throughput.js'
 import type { StartupFigures } from '../cases/startup.js'
+import type { ServeFigures } from '../cases/serve.js'
+import type { PlanJsonFigures } from '../cases/plan-json.js'
 
 export type GoalStatus = 'PASS' | 'MISS' | 'N/A'
 
@@ -18,6 +20,8 @@ export interface Figures {
   seedIsos?: SeedIsoFigures
   isoThroughput?: IsoThroughputFigures
   startup?: StartupFigures
+  serve?: ServeFigures
+  planJson?: PlanJsonFigures
 }
 
 const GOAL_NODES = 1000
@@ -26,6 +30,16 @@ const GOAL_VS_CLOUD_LOCALDS = 20
 const GOAL_OF_CP = 0.7
 const GOAL_RSS_MIB = 100
 const GOAL_STARTUP_RATIO = 3
+// Issue 10: measured on this 2-core machine before the serve rework (keep or beat); memory bounded with 8 downloads.
+const GOAL_SERVE_KEEPALIVE_RPS = 3100
+const GOAL_SERVE_NEWCONN_RPS = 1700
+const GOAL_SERVE_RSS_MIB = 150
+// Issue 14: linear output and bounded memory.
+const LARGE_NODES = 10000
+const GOAL_LINEAR_RATIO = 12
+const GOAL_LARGE_RSS_MIB = 1024
+const GOAL_BYTES_FLAT = 0.1
+const GOAL_PLAN_RSS_MIB = 300
 
 const status = (ok: boolean): GoalStatus => (ok ? 'PASS' : 'MISS')
 const na = (goal: string, why: string): Goal => ({ goal, measured: why, status: 'N/A' })
@@ -68,12 +82,57 @@ export function checkGoals(f: Figures): Goal[] {
       { goal: isoGoals[2]!, measured: `${rss.toFixed(0)} MiB (highest of all runs)`, status: status(rss < GOAL_RSS_MIB) },
     )
   }
+  const large = f.render?.find((r) => r.nodes === LARGE_NODES)
+  const linearGoal = `${LARGE_NODES}-node full render at most ${GOAL_LINEAR_RATIO}x the ${GOAL_NODES}-node time`
+  const largeRssGoal = `${LARGE_NODES}-node full render under ${GOAL_LARGE_RSS_MIB} MiB RSS`
+  if (!large || !big) goals.push(na(linearGoal, `needs the ${GOAL_NODES}- and ${LARGE_NODES}-node renders`))
+  else {
+    const x = large.series.wallMs.median / big.series.wallMs.median
+    goals.push({ goal: linearGoal, measured: `${x.toFixed(1)}x (${(large.series.wallMs.median / 1000).toFixed(1)} s)`, status: status(x <= GOAL_LINEAR_RATIO) })
+  }
+  if (!large) goals.push(na(largeRssGoal, `no ${LARGE_NODES}-node render in this run`))
+  else {
+    const rss = large.series.maxRssKiB.max / 1024
+    goals.push({ goal: largeRssGoal, measured: `${rss.toFixed(0)} MiB (highest of the runs)`, status: status(rss < GOAL_LARGE_RSS_MIB) })
+  }
+  const flatGoal = `output bytes per node flat from 100 to ${LARGE_NODES} nodes (within ${GOAL_BYTES_FLAT * 100}%)`
+  const perNode = (f.render ?? []).filter((r) => r.nodes >= 100 && r.nodes <= LARGE_NODES).map((r) => ({ nodes: r.nodes, b: r.bytes / r.nodes }))
+  if (perNode.length < 2) goals.push(na(flatGoal, 'needs renders of at least two sizes from 100 nodes on'))
+  else {
+    const min = Math.min(...perNode.map((p) => p.b))
+    const max = Math.max(...perNode.map((p) => p.b))
+    goals.push({
+      goal: flatGoal,
+      measured: `${perNode.map((p) => `${p.nodes}: ${(p.b / 1024).toFixed(1)} KiB`).join(', ')} (max/min ${(max / min).toFixed(3)})`,
+      status: status(max / min <= 1 + GOAL_BYTES_FLAT),
+    })
+  }
+  const planGoal = `plan --json of ${LARGE_NODES} nodes under ${GOAL_PLAN_RSS_MIB} MiB RSS`
+  if (!f.planJson || f.planJson.nodes !== LARGE_NODES) goals.push(na(planGoal, `no plan --json of ${LARGE_NODES} nodes in this run`))
+  else {
+    const rss = f.planJson.series.maxRssKiB.max / 1024
+    goals.push({ goal: planGoal, measured: `${rss.toFixed(0)} MiB, ${(f.planJson.series.wallMs.median / 1000).toFixed(1)} s`, status: status(rss < GOAL_PLAN_RSS_MIB) })
+  }
   const st = f.startup
   for (const name of ['bai-seed --version', 'bai-seed validate -c examples/cluster.yaml']) {
     const goal = `${name} within ${GOAL_STARTUP_RATIO}x of node -e 0`
     const r = st?.ratios[name]
     if (r === undefined) goals.push(na(goal, 'start-up not measured in this run'))
     else goals.push({ goal, measured: `${r.toFixed(2)}x (${st!.wallMs[name]!.median.toFixed(0)} ms)`, status: status(r <= GOAL_STARTUP_RATIO) })
+  }
+  const sv = f.serve
+  const serveGoals = [
+    `serve: >= ${GOAL_SERVE_KEEPALIVE_RPS} req/s for a small file with keep-alive`,
+    `serve: >= ${GOAL_SERVE_NEWCONN_RPS} req/s for a small file, a new connection each`,
+    `serve: peak RSS < ${GOAL_SERVE_RSS_MIB} MiB while serving 1 GiB downloads to several clients at once`,
+  ]
+  if (!sv) goals.push(...serveGoals.map((g) => na(g, 'serve not measured in this run')))
+  else {
+    goals.push(
+      { goal: serveGoals[0]!, measured: `${sv.smallFile.keepAlive.median.toFixed(0)} req/s`, status: status(sv.smallFile.keepAlive.median >= GOAL_SERVE_KEEPALIVE_RPS) },
+      { goal: serveGoals[1]!, measured: `${sv.smallFile.newConnection.median.toFixed(0)} req/s`, status: status(sv.smallFile.newConnection.median >= GOAL_SERVE_NEWCONN_RPS) },
+      { goal: serveGoals[2]!, measured: `${sv.serverPeakRssMiB.toFixed(0)} MiB (${sv.bigFile.clients} clients)`, status: status(sv.serverPeakRssMiB < GOAL_SERVE_RSS_MIB) },
+    )
   }
   return goals
 }

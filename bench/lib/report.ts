@@ -25,9 +25,14 @@ export function printFigures(f: Figures, goals: Goal[], print: Print): void {
     print('Full render: node bin/run.js render (all text artifacts, 2 seed ISOs per node, manifest.json)')
     table(
       print,
-      ['nodes', 'wall s median (min-max)', 'nodes/s', 'peak RSS MiB (min-max)', 'files', 'MiB out'],
-      f.render.map((r) => [String(r.nodes), secs(r.series.wallMs), r.nodesPerSecond.toFixed(0), mib(r.series.maxRssKiB), String(r.files), (r.bytes / 2 ** 20).toFixed(1)]),
+      ['nodes', 'wall s median (min-max)', 'nodes/s', 'peak RSS MiB (min-max)', 'files', 'MiB out', 'KiB/node'],
+      f.render.map((r) => [String(r.nodes), secs(r.series.wallMs), r.nodesPerSecond.toFixed(0), mib(r.series.maxRssKiB), String(r.files), (r.bytes / 2 ** 20).toFixed(1), (r.bytes / r.nodes / 1024).toFixed(1)]),
     )
+    print('')
+  }
+  if (f.planJson) {
+    const p = f.planJson
+    print(`plan --json, ${p.nodes} nodes (to /dev/null): ${secs(p.series.wallMs)} s, peak RSS ${mib(p.series.maxRssKiB)} MiB`)
     print('')
   }
   if (f.seedIsos) {
@@ -40,16 +45,29 @@ export function printFigures(f: Figures, goals: Goal[], print: Print): void {
     print(`  bai-seed is ${s.speedup.toFixed(1)}x faster`)
     print('')
   }
+  if (f.serve) {
+    const v = f.serve
+    print(`bai-seed serve from loopback clients (${v.smallFile.concurrency} concurrent for the small file)`)
+    table(print, ['what', 'median (min-max)'], [
+      [`${v.smallFile.bytes}-byte file, keep-alive, req/s`, `${v.smallFile.keepAlive.median.toFixed(0)} (${v.smallFile.keepAlive.min.toFixed(0)}-${v.smallFile.keepAlive.max.toFixed(0)})`],
+      [`${v.smallFile.bytes}-byte file, new connection each, req/s`, `${v.smallFile.newConnection.median.toFixed(0)} (${v.smallFile.newConnection.min.toFixed(0)}-${v.smallFile.newConnection.max.toFixed(0)})`],
+      ['1 GiB, one client, MiB/s', `${v.bigFile.oneClientMiBps.median.toFixed(0)} (${v.bigFile.oneClientMiBps.min.toFixed(0)}-${v.bigFile.oneClientMiBps.max.toFixed(0)})`],
+      [`1 GiB, ${v.bigFile.clients} clients at once, MiB/s total`, `${v.bigFile.manyClientsMiBps.median.toFixed(0)} (${v.bigFile.manyClientsMiBps.min.toFixed(0)}-${v.bigFile.manyClientsMiBps.max.toFixed(0)})`],
+    ])
+    print(`  server peak RSS ${v.serverPeakRssMiB.toFixed(0)} MiB`)
+    print('')
+  }
   if (f.isoThroughput) {
     const t = f.isoThroughput
     const ours = t.series[OURS]!.wallMs.median
     print(`ISO writer on a ${(t.payloadBytes / 2 ** 30).toFixed(0)} GiB payload (3 large files, 512 small ones)`)
     table(
       print,
-      ['tool', 'wall s median (min-max)', 'MiB/s', 'peak RSS MiB (min-max)', 'time / ours'],
+      ['tool', 'wall s median (min-max)', 'CPU s median', 'MiB/s', 'peak RSS MiB (min-max)', 'time / ours'],
       Object.entries(t.series).map(([name, s]: [string, Series & { mibPerSecond: number }]) => [
         name,
         secs(s.wallMs),
+        s3(s.cpuMs.median),
         s.mibPerSecond.toFixed(0),
         mib(s.maxRssKiB),
         (s.wallMs.median / ours).toFixed(2),

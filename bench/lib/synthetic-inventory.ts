@@ -1,12 +1,16 @@
 // Valid synthetic inventories of any size over the shipped roles: one /16, unique host names, addresses and MACs.
-// Role mix: 1% managers (at least one), 10% storage, the rest split between GPU agents (2/3) and CPU agents (1/3).
+// Role mix: one manager per 1,000 nodes and one storage node per 500 (at least one of each), the rest split between
+// GPU agents (2/3) and CPU agents (1/3). Service nodes are a handful per thousand, as in real clusters (the
+// storage-proxy usually lives on the management node); with a fixed fraction of them (this file had 1% managers and
+// 10% storage nodes), every node's /etc/hosts block would grow with the cluster under the default hosts scope.
 
 export type ShippedRole = 'manager' | 'storage' | 'agent-gpu' | 'agent'
 
 export function roleOf(index: number, count: number): ShippedRole {
-  const managers = Math.max(1, Math.round(count / 100))
+  const managers = Math.max(1, Math.round(count / 1000))
+  const storage = Math.max(1, Math.round(count / 500))
   if (index < managers) return 'manager'
-  if (index % 10 === 0) return 'storage'
+  if (index < managers + storage) return 'storage'
   return index % 3 === 0 ? 'agent' : 'agent-gpu'
 }
 

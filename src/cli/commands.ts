@@ -1,6 +1,8 @@
 // Every command, by id: oclif's "explicit" command discovery reads this map instead of scanning src/commands and
 // importing each file at start-up. A new command file is added here too (test/cli/commands.test.ts checks).
 import Bundle from '../commands/bundle.js'
+import Completion from '../commands/completion.js'
+import Help from '../commands/help.js'
 import Init from '../commands/init.js'
 import Iso from '../commands/iso.js'
 import Plan from '../commands/plan.js'
@@ -13,6 +15,8 @@ import Validate from '../commands/validate.js'
 
 export const COMMANDS = {
   bundle: Bundle,
+  completion: Completion,
+  help: Help,
   init: Init,
   iso: Iso,
   plan: Plan,

@@ -20,7 +20,10 @@ export default class Bundle extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Bundle)
     const { bundleCluster } = await import('../pipeline/bundle-cluster.js')
+    const { progressLine } = await import('../cli/progress.js')
+    const progress = progressLine(process.stderr, 'rendered')
     const result = await bundleCluster({
+      onProgress: progress.update,
       inventoryFile: flags.inventory,
       profileDirs: flags.profiles ?? [],
       outDir: flags.output,
@@ -30,8 +33,9 @@ export default class Bundle extends BaseCommand {
       env: process.env,
       format: flags.format as 'tar.gz' | 'zip',
     })
+    progress.end()
     this.reportDiagnostics(result.diagnostics, { writes: true })
     const files = result.bundle!.entries.filter((e) => e.type === 'file').length
-    this.log(`wrote ${result.bundle!.path} (${result.plans.length} node(s), ${files} files)`)
+    this.log(`wrote ${result.bundle!.path} (${result.hostnames.length} node(s), ${files} files)`)
   }
 }

@@ -47,6 +47,9 @@ export default class Pxe extends BaseCommand {
     if (httpBase === undefined) {
       throw new InputError('FLAG', '--http-base is required (the URL at which the output folder is served)')
     }
+    if (isLoopback(httpBase)) {
+      this.warning('PXE_LOOPBACK', `--http-base ${httpBase} is a loopback address: the machines that boot cannot reach it; give this server's address on their network`)
+    }
     const { writePxeTree } = await import('../pipeline/pxe-cluster.js')
     const result = await writePxeTree({
       inventoryFile: flags.inventory,
@@ -72,4 +75,15 @@ export default class Pxe extends BaseCommand {
     }
     this.log(`wrote PXE boot files for ${result.booted.length} node(s) into ${flags.output}/pxe/ (${result.booted.join(', ')})`)
   }
+}
+
+/** http://127.0.0.1:8080/, http://localhost/, http://[::1]/: only this machine can reach them. */
+function isLoopback(url: string): boolean {
+  let host: string
+  try {
+    host = new URL(url).hostname
+  } catch {
+    return false
+  }
+  return /^127\./.test(host) || host === 'localhost' || host === '[::1]' || host === '::1'
 }

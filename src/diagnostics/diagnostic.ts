@@ -1,6 +1,8 @@
 // A diagnostic is one problem in one input file, with the position of the offending key or value. Validators return
 // lists of them and never throw, so a run reports every problem at once (the way coreos/butane reports).
 
+import { excerpt } from './excerpt.js'
+
 export type Severity = 'error' | 'warning'
 
 export type PathSegment = string | number
@@ -27,7 +29,7 @@ export function formatPath(path: readonly PathSegment[]): string {
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`
     else if (PLAIN_KEY.test(seg)) out += out === '' ? seg : `.${seg}`
-    else out += `[${JSON.stringify(seg)}]`
+    else out += `[${excerpt(seg)}]`
   }
   return out === '' ? '(root)' : out
 }

@@ -1,7 +1,10 @@
 // Every diagnostic text, named, so tests compare against the same constant the validators use.
 // Texts say what is wrong and, where it helps, what to write instead.
 
-const q = JSON.stringify
+import { excerpt } from './excerpt.js'
+
+// Values and keys from the input are quoted short and sanitised (excerpt.ts).
+const q = excerpt
 
 function suggestion(s: string | undefined): string {
   return s === undefined ? '' : ` (did you mean ${q(s)}?)`
@@ -12,6 +15,9 @@ export const M = {
   fileNotFound: 'file not found',
   fileUnreadable: (reason: string) => `cannot read the file: ${reason}`,
   yamlSyntax: (reason: string) => `YAML syntax error: ${reason}`,
+  yamlTab: 'a tab character: YAML allows only spaces for indentation and after "key:"; replace the tab with spaces',
+  yamlNoSpace: (key: string) => `"${key}:" needs a space after the colon (write "${key}: value"); without it the line is one plain string`,
+  yamlUnclosed: (open: string, close: string) => `this "${open}" is never closed: add the "${close}" at the end of the list`,
   yamlMultiDoc: 'a second YAML document ("---"): this file must hold exactly one document',
   yamlDuplicateKey: (key: string, line: number, col: number) => `duplicate key ${q(key)} (first at line ${line}, col ${col})`,
   yamlAlias: 'YAML aliases are not supported here: write the value out (errors inside an alias could not be located)',
@@ -25,6 +31,7 @@ export const M = {
     `unknown key ${q(key)}` + (suggest !== undefined ? suggestion(suggest) : allowed.length > 0 ? ` (expected one of: ${allowed.join(', ')})` : ''),
   schemaUnknownAppendKey: (key: string) => `unknown key ${q(key)}: only list settings can be appended to with "+"`,
   schemaType: (expected: string, got: string) => `expected ${expected}, got ${got}`,
+  schemaTypeTag: (expected: string, got: string, tag: string) => `expected ${expected}, got ${got}: the tag ${tag} makes it so; remove the tag`,
   schemaTypeQuote: (expected: string, got: string, raw: string) => `expected ${expected}, got ${got} (quote it: ${q(raw)})`,
   schemaEnum: (allowed: readonly unknown[], got: unknown, suggest: string | undefined) =>
     `expected one of ${allowed.map((a) => q(a)).join(', ')}, got ${q(got)}${suggestion(suggest)}`,
@@ -57,6 +64,12 @@ export const M = {
   badLocale: 'expected a locale such as en_US.UTF-8 or C.UTF-8',
   badKeyboard: 'expected a keyboard layout such as us or de',
   badTimezone: 'expected a time zone such as UTC or Asia/Seoul',
+  unknownTimezone: (v: string, suggest: string | undefined) =>
+    `unknown time zone ${q(v)}${suggestion(suggest)}: expected an IANA name such as UTC, Europe/Berlin or Asia/Seoul`,
+  unknownLocale: (v: string, suggest: string | undefined) =>
+    `unknown locale ${q(v)}${suggestion(suggest)}: expected a name from glibc's list such as en_US.UTF-8, ko_KR.UTF-8 or C.UTF-8`,
+  unknownKeyboard: (v: string, suggest: string | undefined) =>
+    `unknown keyboard layout ${q(v)}${suggestion(suggest)}: expected an XKB layout such as us, de or kr`,
   badSubnet: 'expected an IPv4 subnet such as 10.20.30.0/24',
   subnetHostBits: (net: string) => `the address has host bits set (did you mean ${q(net)}?)`,
   badIPv4: 'expected an IPv4 address such as 10.20.30.1',
@@ -138,9 +151,14 @@ export const M = {
   ipIsGateway: (ip: string) => `address ${ip} is the gateway's`,
   gatewayOutsideSubnet: (gw: string, subnet: string) => `gateway ${gw} is outside the subnet ${subnet}`,
   unknownRole: (role: string, suggest: string | undefined, known: readonly string[]) =>
-    `unknown role ${q(role)}${suggestion(suggest)}; known roles: ${known.length > 0 ? known.join(', ') : '(none)'}`,
+    `unknown role ${q(role)}${suggestion(suggest)}; known roles: ${known.length > 0 ? known.join(', ') : '(none)'}` +
+    (suggest === undefined ? '; a profile of your own? name its folder under "profiles:" or pass --profiles DIR' : ''),
+  profilesDirMissing: (dir: string) => `no such folder: ${dir} (the path is relative to the inventory)`,
+  profilesDirNotFolder: (dir: string) => `${dir} is not a folder (give the folder that holds the profile files)`,
   duplicateRole: (role: string) => `role ${q(role)} is listed twice`,
   nfsNoServer: 'storage type nfs needs "server"',
+  storageServerNotServing: (host: string) =>
+    `${host} is the NFS server here, but it would only mount from itself: give it the storage role, or set storage.nfs_server: true in its overrides`,
   nfsNoExports: 'storage type nfs needs at least one item in "exports"',
   storageIgnored: (key: string) => `${q(key)} is ignored for storage type local`,
   passwordFileMissing: (resolved: string) => `password file ${q(resolved)} does not exist (the path is relative to the inventory)`,

@@ -9,7 +9,7 @@
 //   could not be placed; profiles with `extends:` cover the reuse they are meant for.
 // - keys that are not scalars (`? [a, b]`).
 // Tabs in indentation, bad indentation, unknown tags and the like are js-yaml's own errors (YAML_SYNTAX).
-import { readFileSync } from 'node:fs'
+import { MAX_INVENTORY_BYTES, readInputFile } from './read-input.js'
 import { constructFromEvents, getScalarValue, parseEvents, type Event, type ScalarEvent } from 'js-yaml'
 import type { Diagnostic, PathSegment } from '../diagnostics/diagnostic.js'
 import { formatPath } from '../diagnostics/diagnostic.js'
@@ -37,15 +37,15 @@ export interface LoadResult {
   diagnostics: Diagnostic[]
 }
 
-export function loadYamlFile(file: string): LoadResult {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? M.fileNotFound : M.fileUnreadable(String((e as Error).message))
-    return { diagnostics: [diag(file, 1, 1, 'FILE_READ', [], reason)] }
+/** `limit`: the most bytes the file may have and what it is, for the message (an inventory by default). */
+export function loadYamlFile(file: string, limit: { maxBytes: number; what: string } = { maxBytes: MAX_INVENTORY_BYTES, what: 'an inventory' }): LoadResult {
+  const read = readInputFile(file, limit.maxBytes, limit.what)
+  if (!read.ok) {
+    const code = read.code === 'FILE_NOT_FOUND' ? 'FILE_READ' : read.code
+    const message = read.code === 'FILE_NOT_FOUND' ? M.fileNotFound : read.message
+    return { diagnostics: [diag(file, read.line, read.col, code, [], message)] }
   }
-  return loadYamlText(file, text)
+  return loadYamlText(file, read.text)
 }
 
 export function loadYamlText(file: string, input: string): LoadResult {
@@ -61,7 +61,7 @@ export function loadYamlText(file: string, input: string): LoadResult {
   try {
     events = parseEvents(text, { filename: file })
   } catch (e) {
-    return { diagnostics: [yamlError(e, at)] }
+    return { diagnostics: [yamlError(e, at, text)] }
   }
 
   const diagnostics: Diagnostic[] = []
@@ -76,7 +76,7 @@ export function loadYamlText(file: string, input: string): LoadResult {
     const docs = constructFromEvents(events, { source: text, filename: file, json: true })
     value = docs.length > 0 ? docs[0] : null
   } catch (e) {
-    diagnostics.push(yamlError(e, at))
+    diagnostics.push(yamlError(e, at, text))
     return { diagnostics }
   }
   return { doc: createSourceDoc(file, text, value, root), diagnostics }
@@ -86,10 +86,50 @@ function diag(file: string, line: number, col: number, code: string, path: PathS
   return { file, line, col, code, path: formatPath(path), message, severity: 'error' }
 }
 
-function yamlError(e: unknown, at: (offset: number, code: string, path: PathSegment[], message: string) => Diagnostic): Diagnostic {
+function yamlError(
+  e: unknown,
+  at: (offset: number, code: string, path: PathSegment[], message: string) => Diagnostic,
+  text = '',
+): Diagnostic {
   const err = e as { reason?: string; mark?: { position?: number }; message?: string }
   const reason = err.reason ?? err.message ?? String(e)
-  return at(err.mark?.position ?? 0, 'YAML_SYNTAX', [], M.yamlSyntax(reason))
+  const position = err.mark?.position ?? 0
+  const cause = likelyCause(text, position)
+  if (cause) return at(cause.offset, 'YAML_SYNTAX', [], cause.message)
+  return at(position, 'YAML_SYNTAX', [], M.yamlSyntax(reason))
+}
+
+/**
+ * js-yaml names what it could not parse ("deficient indentation"), often a line after the slip. The usual slips, found
+ * on the error's line or the two before it: a tab, `key:value` without a space, a `[` or `{` never closed.
+ */
+function likelyCause(text: string, position: number): { offset: number; message: string } | undefined {
+  if (!text) return undefined
+  const errorLineStart = text.lastIndexOf('\n', Math.max(0, position - 1)) + 1
+  let start = errorLineStart
+  for (let n = 0; n < 2 && start > 0; n++) start = text.lastIndexOf('\n', start - 2) + 1
+  const end = text.indexOf('\n', position)
+  const region = text.slice(start, end === -1 ? text.length : end)
+  let offset = start
+  for (const line of region.split('\n')) {
+    const code = line.replace(/\s+#.*$/, '')
+    const tab = /^[ \t]*\t|^[ \t]*(?:- )?[^\s#'"][^:#]*:\t/.exec(code)
+    if (tab) return { offset: offset + code.indexOf('\t'), message: M.yamlTab }
+    const noSpace = /^\s*(?:- )?([A-Za-z_][\w.-]*):(?![\s/]|$)/.exec(code)
+    if (noSpace) return { offset: offset + code.indexOf(noSpace[1]!), message: M.yamlNoSpace(noSpace[1]!) }
+    const unquoted = code.replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, (s) => ' '.repeat(s.length))
+    for (const [open, close] of [['[', ']'], ['{', '}']] as const) {
+      let depth = 0
+      let first = -1
+      for (let i = 0; i < unquoted.length; i++) {
+        if (unquoted[i] === open && depth++ === 0) first = i
+        else if (unquoted[i] === close && depth > 0) depth--
+      }
+      if (depth > 0 && offset < errorLineStart + 1) return { offset: offset + first, message: M.yamlUnclosed(open, close) }
+    }
+    offset += line.length + 1
+  }
+  return undefined
 }
 
 /** Walks the event stream once, building the position tree and reporting what this loader refuses. */

@@ -72,6 +72,8 @@ export interface NodeEntry {
    * size (only "largest"), serial, model (globs * and ?) and path (a /dev path, globs allowed).
    */
   disk?: Record<string, string>
+  /** Root LV size after an autoinstall: 'all' (default: the whole volume group) or a size such as 200G. */
+  root_lv?: string
   /** Network interface name; default matches the MAC, else the first ethernet. */
   interface?: string
   /** Ubuntu release of this node, instead of the cluster's. */
@@ -103,5 +105,7 @@ export interface Inventory {
   mirrors: Mirrors
   ssh: { authorized_keys: string[]; allow_password: boolean }
   password?: PasswordSource
+  /** Folders of the inventory's own profiles, as written (relative to the inventory file). */
+  profiles?: string[]
   nodes: NodeEntry[]
 }

@@ -20,6 +20,8 @@ export interface Step<V extends object = Record<string, unknown>> {
   vars: V
   /** Digest of id + vars: a done step whose digest changed runs again (provision.sh records it per step). */
   digest: string
+  /** What the operator should know about this step here (shown by `plan`, printed by `render`). */
+  notes: string[]
   /** Dotted settings paths this step reads (for `bai-seed plan`, which shows where each came from). */
   settings: string[]
   /** What the step downloads, as people read it (`bai-seed plan`): URLs, apt repositories, image pulls. */
@@ -79,6 +81,8 @@ export interface NodePlan {
   /** PEM CA certificates the node trusts. */
   caCertificates: string[]
   disk: Record<string, string>
+  /** Root LV size after an autoinstall: 'all' or a size such as 200G. */
+  rootLv: string
   powerOffWhenDone: boolean
   steps: Step[]
 }

@@ -59,6 +59,8 @@ export interface ServicesSettings {
 
 export interface HostsSettings {
   enabled: boolean
+  /** Which nodes the block names: the service nodes and the node itself, or every node. */
+  scope: 'services' | 'all'
 }
 
 export interface StorageSettings {
@@ -67,6 +69,8 @@ export interface StorageSettings {
   local: boolean
   /** Mount options for NFS exports. */
   nfs_options: string[]
+  /** Serve the inventory's NFS exports from this node when storage.server is its address (the storage role does too). */
+  nfs_server: boolean
 }
 
 export interface NvidiaSettings {

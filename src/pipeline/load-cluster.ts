@@ -1,9 +1,13 @@
 // load -> validate -> resolve: reads the inventory and the profiles, checks them, and resolves every node's settings.
 // Every problem found along the way is collected; the caller decides (exit code 2, nothing written).
-import { resolve as resolvePath, join } from 'node:path'
+import { statSync } from 'node:fs'
+import { dirname, resolve as resolvePath, join } from 'node:path'
 import type { Inventory } from '../model/inventory.js'
 import type { ResolvedNode } from '../model/resolved.js'
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
+import { diagnosticAt } from '../diagnostics/diagnostic-at.js'
+import { InputError } from '../diagnostics/errors.js'
+import { M } from '../diagnostics/messages.js'
 import type { SourceDoc } from '../load/source-doc.js'
 import { loadYamlFile } from '../load/load-yaml.js'
 import { inventoryFromDoc } from '../load/inventory-from-doc.js'
@@ -28,22 +32,49 @@ export interface LoadedCluster {
   diagnostics: Diagnostic[]
 }
 
-function shippedProfilesDir(): string {
+export function shippedProfilesDir(): string {
   return join(packageRoot(), 'profiles')
 }
 
-export function loadProfiles(profileDirs: string[], diagnostics: Diagnostic[]): ProfileSet {
-  return loadProfileSet([shippedProfilesDir(), ...profileDirs.map((d) => resolvePath(d))], diagnostics, validateProfile)
+/**
+ * The shipped profiles, then the folders the inventory names (already checked, absolute), then the --profiles
+ * folders in the order given. A --profiles folder that is missing or not a folder is an input error (exit 2): a
+ * mistyped folder must not be ignored silently.
+ */
+export function loadProfiles(flagDirs: readonly string[], diagnostics: Diagnostic[], inventoryDirs: readonly string[] = []): ProfileSet {
+  for (const dir of flagDirs) {
+    const st = statSync(dir, { throwIfNoEntry: false })
+    if (!st) throw new InputError('PROFILES_DIR', `--profiles ${dir}: no such folder`)
+    if (!st.isDirectory()) throw new InputError('PROFILES_DIR', `--profiles ${dir}: not a folder (give the folder that holds the profile files)`)
+  }
+  return loadProfileSet([shippedProfilesDir(), ...inventoryDirs, ...flagDirs.map((d) => resolvePath(d))], diagnostics, validateProfile)
+}
+
+/** The `profiles:` folders of the inventory, relative to the inventory file; a missing one is an error at its line. */
+function inventoryProfileDirs(doc: SourceDoc, diagnostics: Diagnostic[]): string[] {
+  const list = (doc.value as { profiles?: unknown } | null)?.profiles
+  if (!Array.isArray(list)) return []
+  const dirs: string[] = []
+  list.forEach((entry, i) => {
+    if (typeof entry !== 'string' || entry === '') return
+    const dir = resolvePath(dirname(doc.file), entry)
+    const st = statSync(dir, { throwIfNoEntry: false })
+    if (!st) diagnostics.push(diagnosticAt(doc, ['profiles', i], 'PROFILES_DIR', M.profilesDirMissing(dir)))
+    else if (!st.isDirectory()) diagnostics.push(diagnosticAt(doc, ['profiles', i], 'PROFILES_DIR', M.profilesDirNotFolder(dir)))
+    else dirs.push(dir)
+  })
+  return dirs
 }
 
 export function loadCluster(input: ClusterInput): LoadedCluster {
   const diagnostics: Diagnostic[] = []
-  const profiles = loadProfiles(input.profileDirs, diagnostics)
   const loaded = loadYamlFile(input.inventoryFile)
-  diagnostics.push(...loaded.diagnostics)
   const doc = loaded.doc
+  const profiles = loadProfiles(input.profileDirs, diagnostics, doc ? inventoryProfileDirs(doc, diagnostics) : [])
+  diagnostics.push(...loaded.diagnostics)
   if (!doc) return { profiles, nodes: [], diagnostics }
-  const found = validateInventory(doc, new Set(profiles.byName.keys()))
+  // A profile that failed to load is reported once, with its own error, not as an unknown role on every node.
+  const found = validateInventory(doc, new Set([...profiles.byName.keys(), ...profiles.broken]))
   diagnostics.push(...found)
   if (hasErrors(diagnostics)) return { profiles, nodes: [], diagnostics, inventoryDoc: doc }
   const inventory = inventoryFromDoc(doc)

@@ -1,19 +1,42 @@
 // resolve -> plan: one NodePlan per selected node. Reads the plaintext password (if the inventory points at one)
 // here, once, and hands it only to the hashing in buildPlan.
 import type { NodePlan } from '../model/plan.js'
+import type { ResolvedNode } from '../model/resolved.js'
 import type { Diagnostic } from '../diagnostics/diagnostic.js'
 import type { LoadedCluster } from './load-cluster.js'
 import { buildPlan } from '../plan/build-plan.js'
 import { readPlaintext, PasswordSourceError } from '../plan/password.js'
+import { clusterFacts } from '../plan/cluster-facts.js'
 
 export interface PlanRequest {
   /** Hostnames to plan; empty means every node. */
   only: string[]
   powerOffWhenDone: boolean
   env: NodeJS.ProcessEnv
+  /**
+   * Read the plaintext password (render). `plan` for review needs no secret: it plans with a stand-in, so the steps
+   * are the same as a render's, and nothing shows a hash.
+   */
+  readSecrets?: boolean
+}
+
+/** Stands in for the plaintext password when the plan is only shown (never hashed into a file). */
+const REVIEW_PLACEHOLDER = 'bai-seed plan: not read'
+
+export interface PlanStream {
+  diagnostics: Diagnostic[]
+  /** The selected nodes, in inventory order. */
+  nodes: ResolvedNode[]
+  /** Their plans, each built when the iteration reaches it (a 10,000-node cluster is never held as plans at once). */
+  plans: Iterable<NodePlan>
 }
 
 export function planCluster(cluster: LoadedCluster, request: PlanRequest): { plans: NodePlan[]; diagnostics: Diagnostic[] } {
+  const stream = streamPlans(cluster, request)
+  return { plans: [...stream.plans], diagnostics: stream.diagnostics }
+}
+
+export function streamPlans(cluster: LoadedCluster, request: PlanRequest): PlanStream {
   const diagnostics: Diagnostic[] = []
   const inventory = cluster.inventory!
   const doc = cluster.inventoryDoc!
@@ -26,14 +49,25 @@ export function planCluster(cluster: LoadedCluster, request: PlanRequest): { pla
   }
   let plaintext: string | null = null
   try {
-    plaintext = readPlaintext(inventory.password, doc.file, request.env)
+    if (request.readSecrets === false) plaintext = inventory.password?.env || inventory.password?.file ? REVIEW_PLACEHOLDER : null
+    else plaintext = readPlaintext(inventory.password, doc.file, request.env)
   } catch (e) {
     if (!(e instanceof PasswordSourceError)) throw e
     const { line, col } = doc.locate(['password'], 'value')
     diagnostics.push({ file: doc.file, line, col, code: 'PASSWORD_SOURCE', path: 'password', severity: 'error', message: e.message })
+    // Validation warned about the unset variable already; the error says the same, so the warning goes.
+    const warned = cluster.diagnostics.findIndex((d) => d.code === 'PASSWORD_ENV_UNSET')
+    if (warned !== -1) cluster.diagnostics.splice(warned, 1)
   }
-  if (diagnostics.length) return { plans: [], diagnostics }
-  const selected = cluster.nodes.filter((n) => request.only.length === 0 || request.only.includes(n.node.hostname))
-  const plans = selected.map((n) => buildPlan(inventory, n, { powerOffWhenDone: request.powerOffWhenDone, plaintextPassword: plaintext }))
-  return { plans, diagnostics }
+  if (diagnostics.length) return { plans: [], nodes: [], diagnostics }
+  const only = new Set(request.only)
+  const selected = cluster.nodes.filter((n) => only.size === 0 || only.has(n.node.hostname))
+  const facts = clusterFacts(cluster.nodes)
+  const options = { powerOffWhenDone: request.powerOffWhenDone, plaintextPassword: plaintext, cluster: facts }
+  const plans = {
+    *[Symbol.iterator](): Generator<NodePlan> {
+      for (const n of selected) yield buildPlan(inventory, n, options)
+    },
+  }
+  return { plans, nodes: selected, diagnostics }
 }

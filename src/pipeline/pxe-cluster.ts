@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { dirname, join } from 'node:path'
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
-import type { ClusterInput } from './load-cluster.js'
+import { shippedProfilesDir, type ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
 import { isoUrlFor, resolvePxeOptions, type PxeFlags, type PxeOptions } from '../render/pxe/boot-options.js'
 import type { NodePlan } from '../model/plan.js'
@@ -15,7 +15,10 @@ import { normalizeMac } from '../render/pxe/mac-address.js'
 import { markerPath, renderPxe, NODES_FILE, PXE_DIR } from '../render/pxe/render-pxe.js'
 import { writeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
-import { nodeToken, readOrCreateNodeKey } from '../serve/node-token.js'
+import { nodeSeedPath, nodeToken, readOrCreateNodeKey } from '../serve/node-token.js'
+import { planHoldsSecrets } from '../plan/plan-secrets.js'
+import { asOutputError } from '../write/output-error.js'
+import { checkOutputFolder } from '../write/output-guard.js'
 import { clearInstalled, readPxeNodes } from '../write/pxe-state.js'
 
 export interface PxeRequest extends ClusterInput {
@@ -113,8 +116,16 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
   const { plans, diagnostics } = planFromInput({ ...request, powerOffWhenDone: false })
   if (hasErrors(diagnostics)) return { diagnostics, errors: [], warnings: [], booted: [] }
   const cluster = plans[0]?.cluster ?? ''
-  mkdirSync(request.outDir, { recursive: true })
-  const key = readOrCreateNodeKey(request.outDir)
+  let key: Buffer
+  try {
+    checkOutputFolder(request.outDir, { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] })
+    mkdirSync(request.outDir, { recursive: true })
+    key = readOrCreateNodeKey(request.outDir)
+  } catch (e) {
+    throw asOutputError(e, request.outDir)
+  }
+  // Seeds holding secrets are served only with their node's seed token: their boot entries carry it.
+  options.nodePaths = new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
   const rendered = renderPxe(plans, options, cluster, (host) => nodeToken(key, 'pxe-done', host))
   if (rendered.errors.length) return { diagnostics, errors: rendered.errors, warnings: rendered.warnings, booted: [] }
   const warnings = [...rendered.warnings]
@@ -139,10 +150,13 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
     moveAll(pxeDir, holding, kept)
     try {
       // The PXE tree is swapped in like a node folder named "pxe" (render-pxe refuses a node of that name).
-      manifest = await writeOutput([{ hostname: PXE_DIR, artifacts: rendered.files }], {
+      ;({ manifest } = await writeOutput([{ hostname: PXE_DIR, artifacts: rendered.files }], {
         dir: request.outDir,
         epoch: sourceDateEpoch(request.env),
-      })
+        inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
+        // What is left in out/pxe/ now is generated or a marker dropped above: the operator's files are set aside.
+        force: true,
+      }))
     } finally {
       moveAll(holding, pxeDir, kept)
     }

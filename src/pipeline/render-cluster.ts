@@ -1,10 +1,10 @@
 // The whole render: load -> validate -> resolve -> plan -> render -> write. Returns diagnostics instead of writing
 // when the input has errors.
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
-import type { Manifest } from '../write/manifest.js'
+import { readManifest, type Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
-import { loadCluster, type ClusterInput } from './load-cluster.js'
-import { planCluster } from './plan-cluster.js'
+import { loadCluster, shippedProfilesDir, type ClusterInput } from './load-cluster.js'
+import { planCluster, streamPlans } from './plan-cluster.js'
 import { renderNode } from '../render/render-node.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
@@ -15,14 +15,27 @@ export interface RenderRequest extends ClusterInput {
   powerOffWhenDone: boolean
   isos: boolean
   env: NodeJS.ProcessEnv
+  /** Called after each node is rendered (for a progress line). */
+  onProgress?: (done: number, total: number) => void
+  /** Replace folders in the output folder that bai-seed's manifest does not account for. */
+  force?: boolean
+  /** Keep the folders of nodes no longer in the inventory (they are removed by default). */
+  keepStale?: boolean
 }
 
 export interface RenderResult {
   diagnostics: Diagnostic[]
-  plans: NodePlan[]
+  /** The rendered nodes, in inventory order. */
+  hostnames: string[]
+  /** The cluster's name (once the input has no errors). */
+  cluster?: string
   manifest?: Manifest
   /** Notes about the outputs (not the inputs), for the user. */
   notes: string[]
+  /** Warnings about the output folder (stale node folders kept), for the user. */
+  warnings?: string[]
+  /** Files of this render that hold a secret (mode 0600/0700), by manifest path. */
+  secretFiles?: string[]
 }
 
 /** The smallest user-data limit among common clouds (EC2 takes 16 KiB). NoCloud seeds and most others take more. */
@@ -41,23 +54,57 @@ export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): 
 
 export async function renderCluster(request: RenderRequest): Promise<RenderResult> {
   const epoch = sourceDateEpoch(request.env)
-  const { plans, diagnostics } = planFromInput(request)
-  if (hasErrors(diagnostics)) return { diagnostics, plans: [], notes: [] }
+  const cluster = loadCluster(request)
+  if (hasErrors(cluster.diagnostics)) return { diagnostics: cluster.diagnostics, hostnames: [], notes: [] }
+  const planned = streamPlans(cluster, request)
+  const diagnostics = [...cluster.diagnostics, ...planned.diagnostics]
+  if (hasErrors(diagnostics)) return { diagnostics, hostnames: [], notes: [] }
+  const hostnames = planned.nodes.map((n) => n.node.hostname)
+  // The 16 KiB note is said once per output folder: not again when its last render was already over the limit.
+  const toldBefore = largestCloudUserData(request.outDir) > SMALL_USER_DATA_LIMIT
   let largest = 0
-  // Rendered one node at a time as the writer takes them, so only one node's texts are held at once.
+  let done = 0
+  // Step notes once each, not once per node.
+  const stepNotes = new Set<string>()
+  // Planned and rendered one node at a time as the writer takes them, so only a few nodes' texts are held at once.
   function* renderedNodes(): Generator<NodeOutput> {
-    for (const plan of plans) {
+    for (const plan of planned.plans) {
       const artifacts = renderNode(plan)
+      for (const step of plan.steps) for (const n of step.notes) stepNotes.add(n)
       largest = Math.max(largest, Buffer.byteLength(artifacts.find((a) => a.path === 'cloud-init/user-data')!.content))
       yield { hostname: plan.hostname, artifacts }
+      request.onProgress?.(++done, hostnames.length)
     }
   }
-  const parallel = plans.length >= PARALLEL_WRITE_NODES
-  const manifest = await writeOutput(renderedNodes(), { dir: request.outDir, epoch, seedIsos: request.isos, parallel })
-  const notes: string[] = []
-  if (largest > SMALL_USER_DATA_LIMIT) {
+  const parallel = hostnames.length >= PARALLEL_WRITE_NODES
+  const written = await writeOutput(renderedNodes(), {
+    dir: request.outDir,
+    epoch,
+    seedIsos: request.isos,
+    parallel,
+    force: request.force,
+    keepStale: request.keepStale,
+    known: new Set(cluster.inventory?.nodes.map((n) => n.hostname) ?? hostnames),
+    inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
+  })
+  const { manifest } = written
+  const notes: string[] = [...stepNotes]
+  const warnings: string[] = []
+  if (written.repaired) notes.push(`${request.outDir}/ held a render that was stopped half-way; ${written.repaired === 'completed' ? 'it was completed' : 'it was rolled back'} first`)
+  if (written.cleaned.length) notes.push(`removed ${written.cleaned.length} staging folder(s) of stopped runs: ${written.cleaned.join(', ')}`)
+  if (written.staleRemoved.length) notes.push(`removed the folders of nodes no longer in the inventory: ${written.staleRemoved.join(', ')}`)
+  if (written.staleKept.length) warnings.push(`kept the folders of nodes no longer in the inventory (--keep-stale): ${written.staleKept.join(', ')}`)
+  const rendered = new Set(hostnames)
+  const secretFiles = manifest.files.filter((f) => rendered.has(f.path.split('/')[0]!) && (parseInt(f.mode, 8) & 0o077) === 0).map((f) => f.path)
+  if (largest > SMALL_USER_DATA_LIMIT && !toldBefore) {
     notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +
       'but EC2 accepts at most 16 KiB; gzip it there (cloud-init reads gzip-compressed user-data)')
   }
-  return { diagnostics, plans, manifest, notes }
+  return { diagnostics, hostnames, cluster: cluster.inventory!.cluster.name, manifest, notes, warnings, secretFiles }
+}
+
+/** The largest cloud-init/user-data the output folder's manifest.json lists (0 without one). */
+function largestCloudUserData(outDir: string): number {
+  const manifest = readManifest(outDir)
+  return Math.max(0, ...(manifest?.files ?? []).filter((f) => f.path.endsWith('/cloud-init/user-data')).map((f) => f.size))
 }

@@ -2,7 +2,7 @@
 import type { Inventory } from '../model/inventory.js'
 import type { NodePlan, TargetPlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
-import type { PlanContext } from './step-def.js'
+import type { ClusterFacts, PlanContext } from './step-def.js'
 import { STEP_ORDER } from './step-order.js'
 import { passwordHash } from './password.js'
 import { stepFunctionName } from '../model/shared-names.js'
@@ -15,6 +15,7 @@ export interface PlanOptions {
   powerOffWhenDone: boolean
   /** Plaintext password read at render time (never written anywhere), or null. */
   plaintextPassword: string | null
+  cluster: ClusterFacts
 }
 
 export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options: PlanOptions): NodePlan {
@@ -66,9 +67,10 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     mirrors,
     caCertificates: (mirrors.ca_certificates ?? []).map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)),
     disk: node.disk ?? { size: 'largest' },
+    rootLv: node.root_lv ?? 'all',
     powerOffWhenDone: options.powerOffWhenDone,
   }
-  const ctx: PlanContext = { inventory, resolved, settings, node, plan }
+  const ctx: PlanContext = { inventory, resolved, settings, node, plan, cluster: options.cluster }
   const steps = STEP_ORDER.filter((def) => def.applies(ctx)).map((def) => {
     const vars = def.vars(ctx) as Record<string, unknown>
     return {
@@ -80,6 +82,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       fn: stepFunctionName(def.id),
       vars,
       digest: stepDigest(def.id, vars),
+      notes: def.notes?.(ctx) ?? [],
       settings: def.settings,
       fetches: def.fetches?.(ctx) ?? [],
     }

@@ -1,12 +1,17 @@
-// The plan as people read it (`bai-seed plan`): per node, the ordered steps, and for each setting a step reads, the
-// value and the profile (or node override) that set it.
+// The plan as people read it (`bai-seed plan`): per node, what the install does, where its packages and downloads come
+// from, then the ordered steps, and for each setting a step reads, the value and the profile (or node override) that
+// set it. Each setting is shown once, under the first step that reads it; `auto` values show what they resolve to.
 import type { NodePlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
+import type { Inventory } from '../model/inventory.js'
+import { describeRootLv } from './root-lv.js'
 
 export interface DescribedSetting {
   key: string
   value: unknown
   from: string
+  /** What an `auto` value resolves to on this node. */
+  resolved?: unknown
 }
 
 export interface DescribedStep {
@@ -14,8 +19,15 @@ export interface DescribedStep {
   title: string
   network: boolean
   settings: DescribedSetting[]
+  notes: string[]
   /** What the step downloads. */
   fetches: string[]
+}
+
+export interface DescribedSource {
+  what: string
+  value: string
+  from: string
 }
 
 export interface DescribedPlan {
@@ -23,6 +35,9 @@ export interface DescribedPlan {
   roles: string[]
   /** The OS target, its architecture, and where the choice came from (`nodes[1].os`, `cluster.os`, `default`). */
   target: { id: string; arch: string; from: string }
+  /** What the autoinstall does beyond the steps (the installed system's disk layout). */
+  install: string[]
+  sources: DescribedSource[]
   steps: DescribedStep[]
 }
 
@@ -42,35 +57,81 @@ function leafSettings(node: ResolvedNode, section: string): DescribedSetting[] {
   return out
 }
 
-export function describePlans(plans: NodePlan[], nodes: ResolvedNode[]): DescribedPlan[] {
-  return plans.map((plan) => {
-    const node = nodes.find((n) => n.node.hostname === plan.hostname)!
-    return {
-      hostname: plan.hostname,
-      roles: node.node.roles,
-      target: { id: plan.target.id, arch: plan.target.arch, from: plan.target.from },
-      steps: plan.steps.map((s) => ({
-        id: s.id,
-        title: s.title,
-        network: s.network,
-        settings: s.settings.flatMap((section) => leafSettings(node, section)),
-        fetches: s.fetches,
-      })),
+/** Where the node's packages, images and downloads come from (mirrors, proxy, download URLs). */
+function describeSources(plan: NodePlan, inventory: Inventory | undefined): DescribedSource[] {
+  const m = inventory?.mirrors ?? {}
+  const src = (what: string, value: string | undefined, key: string, fallback: string): DescribedSource =>
+    value ? { what, value, from: `inventory mirrors.${key}` } : { what, value: fallback, from: 'default' }
+  const out = [
+    src('apt', m.apt, 'apt', 'the Ubuntu archive'),
+    src('Docker apt', m.docker_apt, 'docker_apt', "Docker's apt repository"),
+    src('PyPI', m.pypi, 'pypi', 'PyPI'),
+    src('image registry', m.registry, 'registry', 'as named in each image'),
+    src('Docker Hub', m.docker_hub?.join(', '), 'docker_hub', 'Docker Hub'),
+    src('proxy', m.proxy, 'proxy', 'none'),
+  ]
+  const python = plan.steps.find((s) => s.id === 'python')
+  if (python?.vars.baseUrl) out.push({ what: 'Python', value: String(python.vars.baseUrl), from: 'settings python.base_url' })
+  if (inventory?.password) {
+    const p = inventory.password
+    const how = p.hash ? 'a crypt hash in the inventory' : p.env ? `environment variable ${p.env}, hashed at render time` : `file ${p.file}, hashed at render time`
+    out.push({ what: 'password', value: how, from: 'inventory password' })
+  }
+  return out
+}
+
+/** `node`: the resolved node the plan was made from. */
+export function describePlan(plan: NodePlan, node: ResolvedNode, inventory?: Inventory): DescribedPlan {
+  const shown = new Set<string>()
+  return {
+    hostname: plan.hostname,
+    roles: node.node.roles,
+    target: { id: plan.target.id, arch: plan.target.arch, from: plan.target.from },
+    install: [describeRootLv(plan.rootLv)],
+    sources: describeSources(plan, inventory),
+    steps: plan.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      network: s.network,
+      settings: s.settings
+        .filter((section) => !shown.has(section) && shown.add(section))
+        .flatMap((section) => leafSettings(node, section))
+        .map((set) => {
+          // An `auto` setting shows what the step resolved it to (python.version -> vars.version).
+          const leaf = set.key.split('.').pop()!
+          const resolved = set.value === 'auto' ? s.vars[leaf] : undefined
+          return resolved !== undefined && resolved !== 'auto' ? { ...set, resolved } : set
+        }),
+      notes: s.notes,
+      fetches: s.fetches,
+    })),
+  }
+}
+
+export function describePlans(plans: NodePlan[], nodes: ResolvedNode[], inventory?: Inventory): DescribedPlan[] {
+  const byHost = new Map(nodes.map((n) => [n.node.hostname, n]))
+  return plans.map((plan) => describePlan(plan, byHost.get(plan.hostname)!, inventory))
+}
+
+/** One node's text, ending with an empty line. */
+export function formatPlan(p: DescribedPlan): string {
+  const lines = [`${p.hostname} (roles: ${p.roles.join(', ')})`]
+  lines.push(`  target: ${p.target.id} ${p.target.arch}  <- ${p.target.from}`)
+  for (const line of p.install) lines.push(`  install: ${line}`)
+  lines.push('  sources:')
+  for (const s of p.sources) lines.push(`        ${s.what}: ${s.value}  <- ${s.from}`)
+  p.steps.forEach((s, i) => {
+    lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
+    for (const set of s.settings) {
+      const value = set.resolved === undefined ? JSON.stringify(set.value) : `${JSON.stringify(set.value)} -> ${JSON.stringify(set.resolved)}`
+      lines.push(`        ${set.key} = ${value}  <- ${set.from}`)
     }
+    for (const note of s.notes) lines.push(`        note: ${note}`)
+    for (const f of s.fetches) lines.push(`        fetches ${f}`)
   })
+  return lines.join('\n') + '\n\n'
 }
 
 export function formatPlans(plans: DescribedPlan[]): string {
-  const lines: string[] = []
-  for (const p of plans) {
-    lines.push(`${p.hostname} (roles: ${p.roles.join(', ')})`)
-    lines.push(`  target: ${p.target.id} ${p.target.arch}  <- ${p.target.from}`)
-    p.steps.forEach((s, i) => {
-      lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
-      for (const set of s.settings) lines.push(`        ${set.key} = ${JSON.stringify(set.value)}  <- ${set.from}`)
-      for (const f of s.fetches) lines.push(`        fetches ${f}`)
-    })
-    lines.push('')
-  }
-  return lines.join('\n')
+  return plans.map(formatPlan).join('').slice(0, -1)
 }

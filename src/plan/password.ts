@@ -2,7 +2,7 @@
 // environment variable or a file and hashed here with SHA-512 crypt. The salt is derived from cluster, node and user
 // so that re-rendering gives the same bytes; the plaintext itself never reaches any output.
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { MAX_PASSWORD_FILE_BYTES, readInputFile } from '../load/read-input.js'
 import { dirname, resolve } from 'node:path'
 import { encrypt } from 'unixcrypt'
 import type { PasswordSource } from '../model/inventory.js'
@@ -35,12 +35,9 @@ export function readPlaintext(source: PasswordSource | undefined, inventoryFile:
   }
   if (source.file) {
     const path = resolve(dirname(inventoryFile), source.file)
-    let text: string
-    try {
-      text = readFileSync(path, 'utf8')
-    } catch {
-      throw new PasswordSourceError(`password.file: cannot read ${path}`)
-    }
+    const read = readInputFile(path, MAX_PASSWORD_FILE_BYTES, 'a password file')
+    if (!read.ok) throw new PasswordSourceError(`password.file: ${path}: ${read.message}`)
+    const text = read.text
     // One trailing newline is the file's line end, not part of the password.
     const value = text.replace(/\r?\n$/, '')
     if (value === '') throw new PasswordSourceError(`password.file: ${path} is empty`)

@@ -13,6 +13,13 @@ export interface PlanContext {
   node: NodeEntry
   /** Everything in the node plan except `steps`. */
   plan: Omit<NodePlan, 'steps'>
+  /** Facts about the whole cluster that a node's steps need. */
+  cluster: ClusterFacts
+}
+
+export interface ClusterFacts {
+  /** Hostnames of the service nodes: those running a Backend.AI service other than the agent. */
+  serviceHosts: ReadonlySet<string>
 }
 
 export interface StepDef<V extends object = object> {
@@ -26,6 +33,8 @@ export interface StepDef<V extends object = object> {
   template: string
   applies(ctx: PlanContext): boolean
   vars(ctx: PlanContext): V
+  /** What the operator should know about this step on this node (`plan` shows them, `render` prints them once). */
+  notes?(ctx: PlanContext): string[]
   /** What the step downloads (URLs, apt repositories, image pulls), for `bai-seed plan`. */
   fetches?(ctx: PlanContext): string[]
 }

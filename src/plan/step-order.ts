@@ -6,6 +6,7 @@ import { limitsStep } from './steps/limits.js'
 import { sysctlStep } from './steps/sysctl.js'
 import { hostsStep } from './steps/hosts.js'
 import { storageStep, mountsStep } from './steps/storage.js'
+import { nfsServerStep } from './steps/nfs-server.js'
 import { packagesStep } from './steps/packages.js'
 import { dockerStep } from './steps/docker.js'
 import { pythonStep } from './steps/python.js'
@@ -20,6 +21,7 @@ export const STEP_ORDER: readonly StepDef<object>[] = [
   hostsStep,
   storageStep,
   packagesStep,
+  nfsServerStep,
   mountsStep,
   dockerStep,
   pythonStep,

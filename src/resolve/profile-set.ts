@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path'
 import type { SourceDoc } from '../load/source-doc.js'
 import { loadYamlFile } from '../load/load-yaml.js'
 import type { Diagnostic } from '../diagnostics/diagnostic.js'
+import { MAX_PROFILE_BYTES } from '../load/read-input.js'
 
 export interface Profile {
   name: string
@@ -20,6 +21,8 @@ export interface Profile {
 export interface ProfileSet {
   /** name -> profiles of that name, lowest layer first. */
   byName: Map<string, Profile[]>
+  /** Names of profiles that failed to load (their errors are reported); not unknown, just unusable. */
+  broken: Set<string>
 }
 
 export function profileFiles(dir: string): string[] {
@@ -36,15 +39,18 @@ export function profileName(file: string): string {
 
 export function loadProfileSet(dirs: string[], diagnostics: Diagnostic[], validate?: (doc: SourceDoc) => Diagnostic[]): ProfileSet {
   const byName = new Map<string, Profile[]>()
+  const broken = new Set<string>()
   dirs.forEach((dir, layer) => {
     for (const file of profileFiles(dir)) {
-      const loaded = loadYamlFile(file)
+      const loaded = loadYamlFile(file, { maxBytes: MAX_PROFILE_BYTES, what: 'a profile' })
       diagnostics.push(...loaded.diagnostics)
       const doc = loaded.doc
-      if (!doc) continue
-      const found = validate ? validate(doc) : []
+      const found = doc && validate ? validate(doc) : []
       diagnostics.push(...found)
-      if (found.some((d) => d.severity === 'error')) continue
+      if (!doc || found.some((d) => d.severity === 'error')) {
+        broken.add(profileName(file))
+        continue
+      }
       const value = (doc.value ?? {}) as Record<string, unknown>
       const profile: Profile = {
         name: profileName(file),
@@ -60,7 +66,7 @@ export function loadProfileSet(dirs: string[], diagnostics: Diagnostic[], valida
       byName.set(profile.name, list)
     }
   })
-  return { byName }
+  return { byName, broken }
 }
 
 /** The profile a name refers to, seen from a profile at `fromLayer` named `fromName` (self-reference = layer below). */

@@ -1,6 +1,7 @@
-// One line per request: time, client, method, path, status, bytes of body sent, and the node the path belongs to,
-// so that an operator sees which machine fetched its seed:
-//   2026-11-28T12:00:00.000Z 10.20.30.20 GET /bai-a01/autoinstall/user-data 200 2345 node=bai-a01
+// One line per request: time, client, method, path, status, bytes of body sent, the node the path belongs to (so
+// that an operator sees which machine fetched its seed), the rule that let it through, and `aborted` when the client
+// went away before the end:
+//   2026-11-28T12:00:00.000Z 10.20.30.20 GET /bai-a01/<token>/autoinstall/user-data 200 2345 node=bai-a01 allow=token
 
 export interface AccessLogEntry {
   time: Date
@@ -10,6 +11,10 @@ export interface AccessLogEntry {
   status: number
   bytes: number
   node: string | null
+  /** Which rule served the file: `token` (the node's own token), `public` (readable by others); absent when refused. */
+  allow?: 'token' | 'public'
+  /** false when the body was cut short (the client went away). */
+  complete?: boolean
 }
 
 /** Request targets come from the network: anything outside printable ASCII is percent-escaped in the log. */
@@ -20,5 +25,5 @@ function printable(text: string): string {
 }
 
 export function formatAccessLog(e: AccessLogEntry): string {
-  return `${e.time.toISOString()} ${printable(e.client)} ${printable(e.method)} ${printable(e.path)} ${e.status} ${e.bytes} node=${e.node ?? '-'}`
+  return `${e.time.toISOString()} ${printable(e.client)} ${printable(e.method)} ${printable(e.path)} ${e.status} ${e.bytes} node=${e.node ?? '-'}${e.allow ? ` allow=${e.allow}` : ''}${e.complete === false ? ' aborted' : ''}`
 }

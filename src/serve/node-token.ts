@@ -1,15 +1,18 @@
-// Per-node tokens for what a node reports back to `bai-seed serve` (a finished install). A token is
+// Per-node tokens: for what a node reports back to `bai-seed serve` (a finished install, purpose 'pxe-done'), and for
+// the seed URLs of nodes whose files hold secrets (purpose 'seed'): `serve` hands a file only its owner may read (0600:
+// a seed or script holding a password hash or credentials) only to a request whose path carries the node's seed token,
+// http://SERVER:8080/<hostname>/<token>/autoinstall/user-data (see static-server.ts). A token is
 // HMAC-SHA256(key, purpose + NUL + hostname), 128 bits in base64url (22 characters, a valid word for every boot loader
 // and the kernel command line). The key is 32 random bytes in <output>/.bai-seed-key (mode 0600, never served: serve
 // refuses dot-files; never in manifest.json), made by the first command that needs it, so re-renders into the same
 // folder give the same tokens.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const KEY_FILE = '.bai-seed-key'
 
-export type TokenPurpose = 'pxe-done'
+export type TokenPurpose = 'pxe-done' | 'seed'
 
 function parseKey(text: string, file: string): Buffer {
   const hex = text.trim()
@@ -22,9 +25,17 @@ export function readNodeKey(outDir: string): Buffer | null {
   const file = join(outDir, KEY_FILE)
   let text: string
   try {
-    text = readFileSync(file, 'utf8')
+    // Never through a symbolic link: a planted link must not choose the key.
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    try {
+      if (!fstatSync(fd).isFile()) throw new Error(`${file}: not a regular file; delete it to make a new key`)
+      text = readFileSync(fd, 'utf8').slice(0, 200)
+    } finally {
+      closeSync(fd)
+    }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new Error(`${file}: is a symbolic link; delete it to make a new key`)
     throw e
   }
   return parseKey(text, file)
@@ -59,4 +70,16 @@ export function tokenMatches(key: Buffer, purpose: TokenPurpose, hostname: strin
   const expected = Buffer.from(nodeToken(key, purpose, hostname))
   const given = Buffer.from(presented)
   return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22}$/
+
+/** Whether a path segment has the shape of a token (so it is not a folder name such as `autoinstall`). */
+export function looksLikeToken(segment: string): boolean {
+  return TOKEN_SHAPE.test(segment)
+}
+
+/** The served path of a node's folder with its seed token: `<hostname>/<token>/` (append `autoinstall/` etc.). */
+export function nodeSeedPath(key: Buffer, hostname: string): string {
+  return `${hostname}/${nodeToken(key, 'seed', hostname)}/`
 }

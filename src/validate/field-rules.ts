@@ -15,6 +15,8 @@ import { imageRefProblem } from './image-ref.js'
 import { networkOf, formatIPv4, parseCidr, parseIPv4 } from './ipv4.js'
 import { M } from '../diagnostics/messages.js'
 import { sshKeyProblem } from './ssh-key.js'
+import { closest } from './did-you-mean.js'
+import { knownNames, type KnownList } from './known-names.js'
 
 export interface Problem {
   code: string
@@ -45,6 +47,12 @@ const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
 
 function when(ok: (v: string) => boolean, code: string, message: string): (v: string) => Problem | undefined {
   return (v) => (ok(v) ? undefined : { code, message })
+}
+
+/** A well-formed value that must also be on a known list (time zones, locales, keyboard layouts). */
+function onList(v: string, list: KnownList, code: string, message: (v: string, suggest: string | undefined) => string): Problem | undefined {
+  const known = knownNames(list)
+  return known.has(v) ? undefined : { code, message: message(v, closest(v, known)) }
 }
 
 function isDomain(v: string): boolean {
@@ -171,19 +179,26 @@ export const FIELD_RULES = {
     what: 'locale',
     chars: safe('@'),
     charsText: `${WORD}, "@"`,
-    check: when((v) => /^[A-Za-z]{1,3}(_[A-Z]{2})?(\.[A-Za-z0-9-]+)?(@[A-Za-z0-9]+)?$/.test(v), 'BAD_LOCALE', M.badLocale),
+    check: (v) =>
+      /^[A-Za-z]{1,3}(_[A-Z]{2})?(\.[A-Za-z0-9-]+)?(@[A-Za-z0-9]+)?$/.test(v)
+        ? onList(v, 'locales', 'UNKNOWN_LOCALE', M.unknownLocale)
+        : { code: 'BAD_LOCALE', message: M.badLocale },
   },
   keyboard: {
     what: 'keyboard layout',
     chars: base,
     charsText: WORD,
-    check: when((v) => /^[a-z][a-z0-9_-]*$/.test(v), 'BAD_KEYBOARD', M.badKeyboard),
+    check: (v) =>
+      /^[a-z][a-z0-9_-]*$/.test(v) ? onList(v, 'keyboard-layouts', 'UNKNOWN_KEYBOARD', M.unknownKeyboard) : { code: 'BAD_KEYBOARD', message: M.badKeyboard },
   },
   timezone: {
     what: 'time zone',
     chars: safe('/+'),
     charsText: `${WORD}, "/", "+"`,
-    check: when((v) => /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(v), 'BAD_TIMEZONE', M.badTimezone),
+    check: (v) =>
+      /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(v)
+        ? onList(v, 'timezones', 'UNKNOWN_TIMEZONE', M.unknownTimezone)
+        : { code: 'BAD_TIMEZONE', message: M.badTimezone },
   },
   subnet: { what: 'subnet', chars: safe('/'), charsText: 'digits, ".", "/"', check: subnetCheck },
   ipv4: {

@@ -1,6 +1,7 @@
 // JSON Schema validation of a loaded file (ajv; validators generated at build time or compiled once per process),
 // with each ajv error turned into a diagnostic at the exact YAML position: unknown keys point at the key, missing
 // keys at the parent, anything else at the offending value.
+import { excerpt } from '../diagnostics/excerpt.js'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { SourceDoc } from '../load/source-doc.js'
 import { closest } from './did-you-mean.js'
@@ -79,6 +80,9 @@ function mapOne(doc: SourceDoc, e: ErrorObject): Diagnostic | undefined {
       const raw = doc.raw(path)
       const wantsString = String(params.type).split(',').includes('string')
       const quotable = wantsString && raw !== undefined && (typeof e.data === 'number' || typeof e.data === 'boolean')
+      // An explicit tag (`!!int "5"`) made it so: quoting would not help, dropping the tag does.
+      const tag = raw === undefined ? undefined : /^!\S*/.exec(raw)?.[0]
+      if (tag !== undefined) return at(path, 'value', 'SCHEMA_TYPE', M.schemaTypeTag(expected, got, tag))
       return at(path, 'value', 'SCHEMA_TYPE', quotable ? M.schemaTypeQuote(expected, got, raw) : M.schemaType(expected, got))
     }
     case 'enum': {
@@ -155,7 +159,7 @@ function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'nothing (an empty value)'
   if (Array.isArray(v)) return 'a list'
   if (typeof v === 'object') return 'a mapping'
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`
+  if (typeof v === 'string') return `the string ${excerpt(v)}`
   if (typeof v === 'number') return `the number ${v}`
   return String(v)
 }

@@ -6,6 +6,8 @@ import { PBS_RELEASES, releaseLine } from '../model/releases.js'
 import type { Origin, ResolvedNode } from '../model/resolved.js'
 import { formatPath, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js'
 import { M } from '../diagnostics/messages.js'
+import { isStorageServerNode } from '../model/storage-server.js'
+import type { Inventory } from '../model/inventory.js'
 
 export interface OriginPosition {
   file: string
@@ -64,6 +66,7 @@ export function validateResolved(nodes: readonly ResolvedNode[], inventory: Sour
     if (s.services.venvs.length > 0 && !s.user.enabled) report(rn, 'services.venvs', 'VENVS_WITHOUT_USER', M.venvsWithoutUser)
   }
   checkIds(nodes, report)
+  checkStorageServer(nodes, inventory, found)
 
   return sortDiagnostics([...found.values()].map(({ d, base, nodes: names }) => ({ ...d, message: M.onNodes(base, names) })))
 }
@@ -93,6 +96,21 @@ function checkIds(nodes: readonly ResolvedNode[], report: Report): void {
     if (gidOwner && gidOwner.settings.user.name !== u.name) {
       report(rn, 'user.gid', 'GID_CLASH', M.gidShared(u.gid, u.name, gidOwner.settings.user.name, gidOwner.node.hostname))
     } else if (!gidOwner) byGid.set(u.gid, rn)
+  }
+}
+
+// A node that is storage.server but does not serve (no storage role, no storage.nfs_server) would mount from itself
+// at every boot and never succeed.
+function checkStorageServer(nodes: readonly ResolvedNode[], doc: SourceDoc, found: Map<string, { d: Diagnostic; base: string; nodes: string[] }>): void {
+  const inv = doc.value as Pick<Inventory, 'storage' | 'cluster'> | null
+  if (!inv?.storage || inv.storage.type !== 'nfs' || !inv.cluster) return
+  for (const rn of nodes) {
+    const s = rn.settings.storage
+    if (!s.enabled || s.local || !isStorageServerNode(inv, rn.node)) continue
+    if (rn.node.roles.includes('storage') || s.nfs_server) continue
+    const pos = doc.locate(['storage', 'server'], 'value')
+    const d: Diagnostic = { file: doc.file, ...pos, code: 'STORAGE_SERVER_NOT_SERVING', path: 'storage.server', message: '', severity: 'error' }
+    found.set(`STORAGE_SERVER\0${rn.node.hostname}`, { d, base: M.storageServerNotServing(rn.node.hostname), nodes: [rn.node.hostname] })
   }
 }
 

@@ -7,9 +7,10 @@
 //     may read (the rendered files holding a password hash), whatever the umask of the machine;
 //   - gzip framing with fixed header fields (gzip-member.ts);
 //   - a manifest.json of the bundled files (path, size, mode, sha256) as the last entry.
-// The archive is written to a staging folder inside the output folder and renamed into place.
+// The archive is written to a staging folder inside the output folder and renamed into place; it is 0600 when any
+// entry is.
 import { createReadStream, createWriteStream, type Stats } from 'node:fs'
-import { lstat, mkdtemp, readdir, rename, rm } from 'node:fs/promises'
+import { chmod, lstat, mkdtemp, readdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -33,6 +34,8 @@ export interface BundleEntry {
 
 export interface BundleRequest {
   dir: string
+  /** The one top-level folder of the archive (the cluster name), so unpacking it makes one folder. */
+  root: string
   hostnames: string[]
   format: BundleFormat
   epoch: number
@@ -40,6 +43,8 @@ export interface BundleRequest {
 
 export interface BundleResult {
   path: string
+  /** 0600 when any entry holds a secret, else 0644. */
+  mode: number
   entries: BundleEntry[]
 }
 
@@ -70,21 +75,22 @@ async function walk(dir: string, name: string, out: BundleEntry[]): Promise<void
   }
 }
 
-async function collectBundleEntries(dir: string, hostnames: string[]): Promise<BundleEntry[]> {
-  const entries: BundleEntry[] = []
+async function collectBundleEntries(dir: string, root: string, hostnames: string[]): Promise<BundleEntry[]> {
+  const entries: BundleEntry[] = [{ name: `${root}/`, type: 'directory', mode: 0o755, size: 0 }]
   for (const host of [...new Set(hostnames)].sort(byteOrder)) {
     const st = await lstat(join(dir, host)).catch(() => null)
     if (!st?.isDirectory()) throw new Error(`${join(dir, host)}/ is missing: render the node first`)
-    await walk(join(dir, host), host, entries)
+    await walk(join(dir, host), `${root}/${host}`, entries)
   }
   return entries
 }
 
-async function bundleManifest(entries: BundleEntry[]): Promise<Buffer> {
+/** The bundle's manifest.json, beside the node folders; paths are relative to it. */
+async function bundleManifest(root: string, entries: BundleEntry[]): Promise<Buffer> {
   const files = []
   for (const e of entries) {
     if (e.type !== 'file') continue
-    files.push({ path: e.name, size: e.size, mode: e.mode.toString(8).padStart(4, '0'), sha256: await sha256File(e.source!) })
+    files.push({ path: e.name.slice(root.length + 1), size: e.size, mode: e.mode.toString(8).padStart(4, '0'), sha256: await sha256File(e.source!) })
   }
   const manifest: Manifest = { format: 1, generator: `bai-seed ${BAI_SEED_VERSION}`, files }
   return Buffer.from(JSON.stringify(manifest, null, 2) + '\n')
@@ -102,7 +108,7 @@ function lazyFile(path: string): Readable {
 // archiver passes these tar header fields through to tar-stream; its EntryData type does not list them.
 type TarEntryFields = EntryData & { uid: number; gid: number; uname: string; gname: string }
 
-function appendEntries(archive: Archiver, format: BundleFormat, entries: BundleEntry[], manifest: Buffer, date: Date): void {
+function appendEntries(archive: Archiver, format: BundleFormat, root: string, entries: BundleEntry[], manifest: Buffer, date: Date): void {
   const owner = format === 'tar.gz' ? { uid: 0, gid: 0, uname: 'root', gname: 'root' } : {}
   for (const e of entries) {
     const data = { name: e.name, type: e.type, mode: e.mode, date, ...owner } as TarEntryFields
@@ -110,26 +116,29 @@ function appendEntries(archive: Archiver, format: BundleFormat, entries: BundleE
     // tar needs the size up front to stream an entry; archiver takes it from `stats`.
     else archive.append(lazyFile(e.source!), { ...data, stats: { size: e.size } as Stats })
   }
-  archive.append(manifest, { name: BUNDLE_MANIFEST, type: 'file', mode: 0o644, date, ...owner } as TarEntryFields)
+  archive.append(manifest, { name: `${root}/${BUNDLE_MANIFEST}`, type: 'file', mode: 0o644, date, ...owner } as TarEntryFields)
 }
 
 export async function writeBundle(request: BundleRequest): Promise<BundleResult> {
-  const entries = await collectBundleEntries(request.dir, request.hostnames)
-  const manifest = await bundleManifest(entries)
+  const entries = await collectBundleEntries(request.dir, request.root, request.hostnames)
+  const manifest = await bundleManifest(request.root, entries)
   const date = new Date(request.epoch * 1000)
-  const staging = await mkdtemp(join(request.dir, '.bundle-'))
+  const staging = await mkdtemp(join(request.dir, `.bundle-${process.pid}-`))
   try {
     const tmp = join(staging, `bundle.${request.format}`)
-    const out = createWriteStream(tmp, { mode: 0o644 })
+    // Readable by its owner only when any entry is: the archive holds what they hold.
+    const mode = entries.some((e) => e.type === 'file' && (e.mode & 0o077) === 0) ? 0o600 : 0o644
+    const out = createWriteStream(tmp, { mode, flags: 'wx' })
     const archive = request.format === 'zip' ? new ZipArchive({ zlib: { level: 9 } }) : new TarArchive()
     // A missing or unreadable file must fail the bundle, not leave a hole in it.
     archive.on('warning', (e) => archive.emit('error', e))
     const written = request.format === 'zip' ? pipeline(archive, out) : gzipTo(archive, out)
-    appendEntries(archive, request.format, entries, manifest, date)
+    appendEntries(archive, request.format, request.root, entries, manifest, date)
     await Promise.all([written, archive.finalize()])
+    await chmod(tmp, mode)
     const path = join(request.dir, `bundle.${request.format}`)
     await rename(tmp, path)
-    return { path, entries }
+    return { path, entries, mode }
   } finally {
     await rm(staging, { recursive: true, force: true })
   }

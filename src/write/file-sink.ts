@@ -33,7 +33,7 @@ export function directSink(settings: SinkSettings): FileSink {
   const entries: ManifestEntry[] = []
   return {
     async write(node) {
-      entries.push(...writeOutputFiles(await nodeFiles(node, settings.stagingDir, settings), settings.epoch))
+      entries.push(...writeOutputFiles(await nodeFiles(node, settings.stagingDir, settings)))
     },
     async finish() {
       return entries

@@ -1,14 +1,16 @@
-// manifest.json: every file in the output folder with its size, mode and sha256, sorted by path. No timestamps, so
-// that identical inputs give an identical manifest.
+// manifest.json: what bai-seed wrote into the output folder and still owns, each file with its size, mode and
+// sha256, sorted by path. No timestamps, so that identical inputs give an identical manifest. It is also the record
+// of ownership: a render replaces or removes only folders whose files the previous manifest lists (output-dir.ts),
+// and it is the last thing a render puts in place, so it always describes a whole render (output-journal.ts).
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { readdirSync } from 'node:fs'
-import { stat, writeFile, rename } from 'node:fs/promises'
-import { join, relative, sep } from 'node:path'
+import { closeSync, createReadStream, fstatSync, openSync, readdirSync, readSync, constants } from 'node:fs'
+import { join } from 'node:path'
 import { BAI_SEED_VERSION } from '../version.js'
-import { modeString } from './output-file.js'
 
 export const MANIFEST_NAME = 'manifest.json'
+
+/** A manifest larger than this is not one bai-seed wrote (1,000 nodes take about 1.3 MiB). */
+const MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 
 export interface ManifestEntry {
   path: string
@@ -43,34 +45,62 @@ export async function listFiles(dir: string, root = dir): Promise<string[]> {
   return out
 }
 
-/**
- * The manifest of everything in `dir`. Files in `written` (by manifest path) were just written by this process
- * and are taken as they are; all others are read and hashed.
- */
-async function buildManifest(dir: string, written?: ReadonlyMap<string, ManifestEntry>): Promise<Manifest> {
-  const files: ManifestEntry[] = []
-  for (const full of await listFiles(dir)) {
-    const path = relative(dir, full).split(sep).join('/')
-    const known = written?.get(path)
-    if (known) {
-      files.push(known)
-      continue
-    }
-    const st = await stat(full)
-    files.push({
-      path,
-      size: st.size,
-      mode: modeString(st.mode),
-      sha256: await sha256File(full),
-    })
-  }
-  return { format: 1, generator: `bai-seed ${BAI_SEED_VERSION}`, files }
+const byPath = (a: ManifestEntry, b: ManifestEntry): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+
+export function makeManifest(entries: Iterable<ManifestEntry>): Manifest {
+  return { format: 1, generator: `bai-seed ${BAI_SEED_VERSION}`, files: [...entries].sort(byPath) }
 }
 
-export async function writeManifest(dir: string, written?: ReadonlyMap<string, ManifestEntry>): Promise<Manifest> {
-  const manifest = await buildManifest(dir, written)
-  const tmp = join(dir, `.${MANIFEST_NAME}.tmp`)
-  await writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o644 })
-  await rename(tmp, join(dir, MANIFEST_NAME))
-  return manifest
+export function manifestText(manifest: Manifest): string {
+  return JSON.stringify(manifest, null, 2) + '\n'
+}
+
+/** The first path segment: the node folder (or `pxe`, or a top-level file such as bundle.tar.gz) a file belongs to. */
+export function unitOf(path: string): string {
+  const slash = path.indexOf('/')
+  return slash < 0 ? path : path.slice(0, slash)
+}
+
+/** Whether the manifest entries of a unit are a node folder's (its seeds or its script). */
+export function isNodeUnit(paths: Iterable<string>): boolean {
+  for (const p of paths) {
+    const second = p.split('/')[1]
+    if (second === 'autoinstall' || second === 'cloud-init' || second === 'provision.sh') return true
+  }
+  return false
+}
+
+/**
+ * The manifest in `dir`, or null when there is none. A manifest that is not a regular file (a symbolic link), not
+ * JSON, or not shaped like ours is ignored: it proves no ownership.
+ */
+export function readManifest(dir: string): Manifest | null {
+  let fd: number
+  try {
+    fd = openSync(join(dir, MANIFEST_NAME), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch {
+    return null
+  }
+  try {
+    const st = fstatSync(fd)
+    if (!st.isFile() || st.size > MAX_MANIFEST_BYTES) return null
+    const buf = Buffer.alloc(st.size)
+    for (let done = 0; done < buf.length; ) {
+      const n = readSync(fd, buf, done, buf.length - done, null)
+      if (n === 0) break
+      done += n
+    }
+    const value = JSON.parse(buf.toString('utf8')) as Partial<Manifest>
+    if (!Array.isArray(value.files)) return null
+    const files = value.files.filter(
+      (f): f is ManifestEntry =>
+        !!f && typeof f.path === 'string' && typeof f.sha256 === 'string' && typeof f.size === 'number' && typeof f.mode === 'string' &&
+        !f.path.split('/').some((s) => s === '' || s === '.' || s === '..'),
+    )
+    return { format: 1, generator: typeof value.generator === 'string' ? value.generator : '', files }
+  } catch {
+    return null
+  } finally {
+    closeSync(fd)
+  }
 }

@@ -1,9 +1,10 @@
-// Files of the output folder: written with their mode and the render's timestamp, and hashed from memory for
+// Files of the output folder: written with their mode (and the real time of writing: tools such as `cp -u` and
+// rsync compare it; only the images and bundles carry SOURCE_DATE_EPOCH inside), and hashed from memory for
 // manifest.json (so the manifest need not read back what was just written). Synchronous on purpose: a large
-// render writes thousands of small files, and sending each open, write, chmod and utimes through libuv's thread
+// render writes thousands of small files, and sending each open, write and chmod through libuv's thread
 // pool cost more in hand-offs than the writing itself. Large renders run this in a worker (file-sink.ts).
 import { createHash } from 'node:crypto'
-import { closeSync, fchmodSync, futimesSync, mkdirSync, openSync, writeSync } from 'node:fs'
+import { closeSync, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ManifestEntry } from './manifest.js'
 
@@ -23,14 +24,13 @@ export function modeString(mode: number): string {
 }
 
 /** Writes `file` as a new file (its folder must exist); returns its manifest entry. */
-function writeOutputFile(file: OutputFile, epoch: number): ManifestEntry {
+function writeOutputFile(file: OutputFile): ManifestEntry {
   const { path, data, mode } = file
   const fd = openSync(path, 'wx', mode)
   try {
     for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done)
     // The umask may have taken bits off the mode given to open(2).
     fchmodSync(fd, mode)
-    futimesSync(fd, epoch, epoch)
   } finally {
     closeSync(fd)
   }
@@ -39,7 +39,7 @@ function writeOutputFile(file: OutputFile, epoch: number): ManifestEntry {
 }
 
 /** Writes files in order, making their folders as needed. */
-export function writeOutputFiles(files: readonly OutputFile[], epoch: number): ManifestEntry[] {
+export function writeOutputFiles(files: readonly OutputFile[]): ManifestEntry[] {
   const made = new Set<string>()
   return files.map((f) => {
     const parent = dirname(f.path)
@@ -47,6 +47,6 @@ export function writeOutputFiles(files: readonly OutputFile[], epoch: number): M
       mkdirSync(parent, { recursive: true })
       made.add(parent)
     }
-    return writeOutputFile(f, epoch)
+    return writeOutputFile(f)
   })
 }

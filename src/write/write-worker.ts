@@ -11,7 +11,7 @@ let queue: Promise<void> = Promise.resolve()
 async function handle(request: WriteRequest): Promise<WriteReply> {
   try {
     const files = await nodeFiles(request.node, settings.stagingDir, settings)
-    return { id: request.id, entries: writeOutputFiles(files, settings.epoch) }
+    return { id: request.id, entries: writeOutputFiles(files) }
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     return { id: request.id, error: { message: err.message, code: err.code, stack: err.stack } }

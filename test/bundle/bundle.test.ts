@@ -38,13 +38,16 @@ function bundleOf(inventory: string, format: 'tar.gz' | 'zip', opts: { umask?: s
   return { out, file }
 }
 
-/** Files under out/<host>/ in the walk order of the bundle: depth-first, names in byte order, folders with '/'. */
-function expectedEntries(out: string, hosts: string[]): string[] {
+/**
+ * Files under out/<host>/ in the walk order of the bundle: one top-level folder named after the cluster, then
+ * depth-first, names in byte order, folders with '/'.
+ */
+function expectedEntries(out: string, hosts: string[], root: string): string[] {
   const walk = (rel: string): string[] => {
     const names = readdirSync(join(out, rel)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     return [`${rel}/`, ...names.flatMap((n) => (statSync(join(out, rel, n)).isDirectory() ? walk(`${rel}/${n}`) : [`${rel}/${n}`]))]
   }
-  return [...hosts.sort().flatMap((h) => walk(h)), 'manifest.json']
+  return [`${root}/`, ...hosts.sort().flatMap((h) => walk(h)).map((n) => `${root}/${n}`), `${root}/manifest.json`]
 }
 
 interface MtreeEntry {
@@ -82,14 +85,14 @@ for (const format of ['tar.gz', 'zip'] as const) {
   test(`${format}: entries in walk order, fixed mtimes and modes, 0600/0700 for files holding a password hash`, () => {
     const { out, file } = bundleOf(singleNode, format)
     const names = listing(file)
-    assert.equal(names, expectedEntries(out, ['bai-all']))
+    assert.equal(names, expectedEntries(out, ['bai-all'], 'lab'))
     const meta = mtree(file)
     assert.is(meta.size, names.length)
     for (const [name, m] of meta) {
       assert.is(m.time, `${EPOCH}.0`, name)
       if (format === 'tar.gz') assert.equal([m.uid, m.gid, m.uname, m.gname], ['0', '0', 'root', 'root'], name)
     }
-    const mode = (name: string): string => meta.get(name)!.mode!
+    const mode = (name: string): string => meta.get(`lab/${name}`)!.mode!
     assert.is(mode('bai-all'), '755')
     assert.is(mode('bai-all/autoinstall'), '755')
     assert.is(mode('bai-all/autoinstall/user-data'), '600', 'holds the password hash')
@@ -106,18 +109,22 @@ for (const format of ['tar.gz', 'zip'] as const) {
     mkdirSync(dest)
     const r = run('bsdtar', ['-xf', file, '-C', dest])
     assert.is(r.status, 0, r.stderr)
-    const manifest = JSON.parse(readFileSync(join(dest, 'manifest.json'), 'utf8'))
-    const files = expectedEntries(out, ['bai-a01', 'bai-m1']).filter((n) => !n.endsWith('/') && n !== 'manifest.json')
+    assert.equal(readdirSync(dest), ['bai-example'], 'one top-level folder, named after the cluster')
+    const top = join(dest, 'bai-example')
+    const manifest = JSON.parse(readFileSync(join(top, 'manifest.json'), 'utf8'))
+    const files = expectedEntries(out, ['bai-a01', 'bai-m1'], 'bai-example')
+      .filter((n) => !n.endsWith('/') && !n.endsWith('/manifest.json'))
+      .map((n) => n.slice('bai-example/'.length))
     assert.equal(manifest.files.map((f: { path: string }) => f.path), files)
     for (const f of manifest.files) {
-      assert.ok(readFileSync(join(dest, f.path)).equals(readFileSync(join(out, f.path))), f.path)
+      assert.ok(readFileSync(join(top, f.path)).equals(readFileSync(join(out, f.path))), f.path)
       assert.is(f.sha256, sha256(join(out, f.path)), f.path)
     }
-    assert.not.ok(existsSync(join(dest, 'bai-a02')), 'only the selected nodes')
+    assert.not.ok(existsSync(join(top, 'bai-a02')), 'only the selected nodes')
     // The output folder's manifest lists the bundle itself.
     const outManifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
     assert.ok(outManifest.files.some((f: { path: string; sha256: string }) => f.path === `bundle.${format}` && f.sha256 === sha256(file)))
-    assert.equal(readdirSync(out).filter((n) => n.startsWith('.')), [], 'no staging folder left')
+    assert.equal(readdirSync(out).filter((n) => n.startsWith('.') && n !== '.bai-seed'), [], 'no staging folder left')
   })
 }
 
@@ -153,9 +160,9 @@ test('zip: no extra fields in any header, UTC DOS times, Unix modes; unzip -t an
   const z = spawnSync('unzip', ['-Z', '-T', file], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } })
   assert.is(z.status, 0, z.stderr)
   // 1700000000 = 2023-11-14 22:13:20 UTC; DOS times have 2-second steps, 20 is even.
-  assert.match(z.stdout, /^-rw-------\s.* 20231114\.221320 bai-all\/autoinstall\/user-data$/m)
-  assert.match(z.stdout, /^-rwx------\s.* 20231114\.221320 bai-all\/provision\.sh$/m)
-  assert.match(z.stdout, /^drwxr-xr-x\s.* 20231114\.221320 bai-all\/$/m)
+  assert.match(z.stdout, /^-rw-------\s.* 20231114\.221320 lab\/bai-all\/autoinstall\/user-data$/m)
+  assert.match(z.stdout, /^-rwx------\s.* 20231114\.221320 lab\/bai-all\/provision\.sh$/m)
+  assert.match(z.stdout, /^drwxr-xr-x\s.* 20231114\.221320 lab\/bai-all\/$/m)
 })
 
 test('seed ISOs in a node folder are streamed into both formats whole', async () => {
@@ -166,13 +173,13 @@ test('seed ISOs in a node folder are streamed into both formats whole', async ()
   writeFileSync(join(dir, 'bai-x', 'autoinstall.iso'), iso)
   writeFileSync(join(dir, 'bai-x', 'autoinstall', 'user-data'), '#cloud-config\n', { mode: 0o600 })
   for (const format of ['tar.gz', 'zip'] as const) {
-    const { path, entries } = await writeBundle({ dir, hostnames: ['bai-x'], format, epoch: EPOCH })
-    assert.equal(entries.map((e) => e.name), ['bai-x/', 'bai-x/autoinstall/', 'bai-x/autoinstall/user-data', 'bai-x/autoinstall.iso'])
+    const { path, entries } = await writeBundle({ dir, root: 'c', hostnames: ['bai-x'], format, epoch: EPOCH })
+    assert.equal(entries.map((e) => e.name), ['c/', 'c/bai-x/', 'c/bai-x/autoinstall/', 'c/bai-x/autoinstall/user-data', 'c/bai-x/autoinstall.iso'])
     const dest = join(tempDir('iso-x'), 'x')
     mkdirSync(dest)
     assert.is(run('bsdtar', ['-xf', path, '-C', dest]).status, 0)
-    assert.ok(readFileSync(join(dest, 'bai-x', 'autoinstall.iso')).equals(iso), format)
-    assert.is(mtree(path).get('bai-x/autoinstall/user-data')!.mode, '600')
+    assert.ok(readFileSync(join(dest, 'c', 'bai-x', 'autoinstall.iso')).equals(iso), format)
+    assert.is(mtree(path).get('c/bai-x/autoinstall/user-data')!.mode, '600')
   }
 })
 

@@ -3,8 +3,9 @@
 // disk again and check that nothing was duplicated and the unfinished steps were tried again.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { load } from 'js-yaml'
 import { e2eWorkDir } from './e2e-paths.js'
 import { recordTiming } from './e2e-timings.js'
 import { assertFirstBootCompleted } from './first-boot-check.js'
@@ -91,11 +92,14 @@ test('first boot: user bai is 1100:1100, in sudo and docker, with its home and S
   assert.equal([disk.stat('/home/bai/.ssh/authorized_keys').uid, disk.stat('/home/bai/.ssh').uid], [1100, 1100])
 })
 
-test('first boot: the provisioning script and bai-seed.service are installed and enabled', () => {
+test('first boot: the provisioning script (gz+b64 in the seed) is unpacked byte for byte, bai-seed.service installed and enabled', () => {
   const { disk } = firstRun()
+  const userData = load(readFileSync(join(rendered!.seedDir, 'user-data'), 'utf8')) as { write_files: { path: string; encoding?: string }[] }
+  const entry = userData.write_files.find((w) => w.path === '/usr/local/sbin/bai-seed-provision')
+  assert.is(entry?.encoding, 'gz+b64', 'the seed carries the script compressed')
   const script = disk.stat('/usr/local/sbin/bai-seed-provision')
   assert.equal([script.type, script.uid, script.mode], ['regular', 0, 0o700])
-  assert.match(disk.readFile('/usr/local/sbin/bai-seed-provision'), /^#!\/bin\/bash\n/)
+  assert.fixture(disk.readFile('/usr/local/sbin/bai-seed-provision'), readFileSync(join(rendered!.outDir, rendered!.hostname, 'provision.sh'), 'utf8'))
   assert.match(disk.readFile('/etc/systemd/system/bai-seed.service'), /^ExecStart=\/usr\/local\/sbin\/bai-seed-provision/m)
   assert.ok(disk.exists('/etc/systemd/system/multi-user.target.wants/bai-seed.service'), 'bai-seed.service is not enabled')
 })

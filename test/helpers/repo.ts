@@ -5,8 +5,6 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-export const sharedDir = resolve(repoRoot, '..', 'shared')
-export const schemasDir = join(sharedDir, 'schemas')
 export const exampleInventory = join(repoRoot, 'examples', 'cluster.yaml')
 export const fixtures = join(repoRoot, 'test', 'fixtures')
 export const binRun = join(repoRoot, 'bin', 'run.js')

@@ -97,13 +97,13 @@ const errors: LoadCase[] = [
   {
     name: 'tab in indentation',
     text: 'a:\n\tb: 1\n',
-    expect: [['YAML_SYNTAX', 2, 1, '(root)', M.yamlSyntax('tab characters must not be used in indentation')]],
+    expect: [['YAML_SYNTAX', 2, 1, '(root)', M.yamlTab]],
     parsed: false,
   },
   {
     name: 'unclosed flow sequence',
     text: 'a: [1, 2\nb: 3\n',
-    expect: [['YAML_SYNTAX', 2, 1, '(root)', M.yamlSyntax('deficient indentation')]],
+    expect: [['YAML_SYNTAX', 1, 4, '(root)', M.yamlUnclosed('[', ']')]],
     parsed: false,
   },
   {

@@ -46,7 +46,7 @@ test('plan lists what every network step fetches, from the mirrors', () => {
   assert.equal(f['packages'], ['apt http://apt.lab.internal/ubuntu: curl ca-certificates gnupg tar gzip'])
   assert.equal(f['docker'], [
     'key http://apt.lab.internal/keys/docker.asc (fingerprint 9DC858229FC7DD38854AE2D88D81803C0EBFCD88)',
-    'apt http://apt.lab.internal/docker-ce/linux/ubuntu focal stable: docker-ce docker-ce-cli containerd.io docker-compose-plugin',
+    'apt http://apt.lab.internal/docker-ce/linux/ubuntu focal stable: docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin',
   ])
   assert.equal(f['venvs'], ['pip http://pypi.lab.internal/simple: pip setuptools wheel'])
   assert.equal(f['nvidia-cuda'], [

@@ -6,6 +6,7 @@ import { exampleInventory } from '../helpers/repo.js'
 import { releaseLine } from '../../src/model/releases.js'
 import { loadCluster } from '../../src/pipeline/load-cluster.js'
 import { buildPlan } from '../../src/plan/build-plan.js'
+import { clusterFacts } from '../../src/plan/cluster-facts.js'
 import type { PlanContext } from '../../src/plan/step-def.js'
 import { STEP_ORDER } from '../../src/plan/step-order.js'
 import { pythonChoice, pythonStep } from '../../src/plan/steps/python.js'
@@ -25,18 +26,19 @@ test('every release line has its Python and a python-build-standalone release th
     ['23.09', '3.11', '3.11.8', '20240224'],
     ['24.03', '3.12', '3.12.2', '20240224'],
     ['24.09', '3.12', '3.12.6', '20240909'],
+    ['24.12', '3.12', '3.12.8', '20241219'],
     ['25.1', '3.12', '3.12.8', '20241219'],
     ['25.5', '3.12', '3.12.8', '20241219'],
     ['25.6', '3.13', '3.13.3', '20250409'],
     ['25.12', '3.13', '3.13.3', '20250409'],
     ['25.13', '3.13', '3.13.7', '20250818'],
-    ['25.20', '3.13', '3.13.7', '20250818'],
+    ['25.16', '3.13', '3.13.7', '20250818'],
     ['26.1', '3.13', '3.13.7', '20250818'],
   ]
   for (const [release, minor, version, pbs] of table) {
     assert.equal(releaseLine(release), { minor, pin: { version, release: pbs } }, release)
   }
-  for (const bad of ['21.09', '22.06', '23.1', '25.0', '25.21', '27.1', '24.09.1', 'latest', '']) {
+  for (const bad of ['21.09', '22.06', '23.1', '25.0', '25.17', '25.20', '25.21', '27.1', '24.09.1', 'latest', '']) {
     assert.is(releaseLine(bad), undefined, bad)
   }
 })
@@ -55,8 +57,9 @@ function ctxOf(
   if (change.os) inventory.cluster.os = change.os
   const resolved = { ...rn, node: inventory.nodes[rn.index]!, settings: structuredClone(rn.settings) }
   change.settings?.(resolved.settings)
-  const { steps: _, ...plan } = buildPlan(inventory, resolved, { powerOffWhenDone: false, plaintextPassword: null })
-  return { inventory, resolved, settings: resolved.settings, node: resolved.node, plan }
+  const facts = clusterFacts(cluster.nodes)
+  const { steps: _, ...plan } = buildPlan(inventory, resolved, { powerOffWhenDone: false, plaintextPassword: null, cluster: facts })
+  return { inventory, resolved, settings: resolved.settings, node: resolved.node, plan, cluster: facts }
 }
 
 test('the Python choice: auto follows the release line, explicit settings win', () => {

@@ -3,6 +3,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { dump, load } from 'js-yaml'
 import { exampleInventory, tempDir } from '../helpers/repo.js'
@@ -62,8 +63,10 @@ for (const c of CASES) {
       const auto = (load(files.get('autoinstall/user-data')!) as { autoinstall: Record<string, unknown> }).autoinstall
       const inner = auto['user-data'] as Record<string, unknown>
       for (const [label, cc] of [['cloud-init', cloud], ['autoinstall.user-data', inner]] as const) {
-        const wf = cc.write_files as { path: string; content: string }[]
-        assert.is(wf.find((f) => f.path === SHARED_PATHS.installedScript)?.content, script, `${label} installs provision.sh as rendered`)
+        const wf = cc.write_files as { path: string; content: string; encoding?: string }[]
+        const installed = wf.find((f) => f.path === SHARED_PATHS.installedScript)!
+        assert.is(installed.encoding, 'gz+b64', `${label}: the script is compressed`)
+        assert.is(gunzipSync(Buffer.from(installed.content, 'base64')).toString('utf8'), script, `${label} installs provision.sh as rendered`)
         const hasUser = ids.includes('user')
         assert.is(cc.users !== undefined, hasUser, `${label}: users only with the user step`)
         assert.is(cc.bootcmd !== undefined, hasUser, `${label}: the group's bootcmd only with the user step`)

@@ -40,7 +40,11 @@ test('step ids are unique and their functions are distinct shell names', () => {
 })
 
 test("a template reads exactly the vars its step's declaration carries", () => {
-  const plans = [...plansOf(exampleInventory), ...plansOf(join(fixtures, 'single-node.yaml'), { BAI_TEST_PASSWORD: 'x' })]
+  const plans = [
+    ...plansOf(exampleInventory),
+    ...plansOf(join(fixtures, 'single-node.yaml'), { BAI_TEST_PASSWORD: 'x' }),
+    ...plansOf(join(fixtures, 'nfs-server.yaml'), { BAI_TEST_PASSWORD: 'x' }),
+  ]
   const seen = new Set<string>()
   for (const plan of plans) {
     for (const step of plan.steps) {

@@ -71,7 +71,7 @@ test('report, marker, pxe again keeps it and the operator files, --reinstall rem
   const lines = log.map(formatAccessLog)
   assert.ok(lines.some((l) => / POST \/pxe\/done\/bai-a01\/- 200 \d+ node=bai-a01$/.test(l)), lines.join('\n'))
   assert.not.ok(lines.some((l) => l.includes(path)), 'the token is not logged')
-  assert.ok(lines.some((l) => / GET \/pxe\/ipxe\/bai-a01\.ipxe 200 \d+ node=bai-a01$/.test(l)), 'the iPXE script names its node')
+  assert.ok(lines.some((l) => / GET \/pxe\/ipxe\/bai-a01\.ipxe 200 \d+ node=bai-a01 allow=public$/.test(l)), 'the iPXE script names its node')
 
   // The operator's files in the TFTP root and the marker survive pxe writing the tree again.
   mkdirSync(join(out, 'pxe', 'casper'), { recursive: true })

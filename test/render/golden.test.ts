@@ -6,7 +6,9 @@ import { readFileSync, mkdirSync, writeFileSync, rmSync, existsSync } from 'node
 import { join, dirname } from 'node:path'
 import { repoRoot, exampleInventory, fixtures } from '../helpers/repo.js'
 import { renderFixture } from '../helpers/render-fixture.js'
+import { load } from 'js-yaml'
 import { listFiles } from '../../src/write/manifest.js'
+import { writeFileText, type WriteFile } from '../helpers/write-files.js'
 
 const cases = [
   { name: 'example', inventory: exampleInventory, env: {} },
@@ -41,7 +43,13 @@ test('the plaintext password appears in no output, its hash does', async () => {
   const out = await renderFixture(join(fixtures, 'single-node.yaml'), { env: { BAI_TEST_PASSWORD: secret } })
   let sawHash = false
   for (const f of await listFiles(out)) {
-    const text = readFileSync(f, 'utf8')
+    let text = readFileSync(f, 'utf8')
+    if (f.endsWith('/user-data')) {
+      // The compressed files inside too.
+      const doc = load(text) as Record<string, any>
+      const cc = doc.autoinstall ? doc.autoinstall['user-data'] : doc
+      text += (cc.write_files as WriteFile[]).map(writeFileText).join('\n')
+    }
     assert.not.ok(text.includes(secret), `${f} holds the plaintext`)
     assert.not.ok(text.includes('correct horse'), `${f} holds part of the plaintext`)
     if (/\$6\$[./0-9A-Za-z]{16}\$[./0-9A-Za-z]{86}/.test(text)) sawHash = true

@@ -71,7 +71,8 @@ for (const [name, inventory, node] of [
 
 test('an edited block is put back, a block with a missing END marker stops the step', async () => {
   const out = await renderFixture(exampleInventory)
-  const script = join(out, 'bai-m1', 'provision.sh')
+  // bai-a02's block: the service node bai-m1 and bai-a02 itself (hosts scope `services`).
+  const script = join(out, 'bai-a02', 'provision.sh')
   const root = tempDir('idem-edit')
   mkdirSync(join(root, 'etc'))
   writeFileSync(join(root, 'etc', 'hosts'), '127.0.0.1 localhost\n##### BEGIN for Backend.AI services #####\n1.2.3.4 stale\n##### END for Backend.AI services #####\n10.0.0.1 after\n')

@@ -31,7 +31,8 @@ test('bash parses the values back: the hosts block holds the comments verbatim, 
   const root = tempDir('meta-root')
   mkdirSync(join(root, 'etc'))
   writeFileSync(join(root, 'etc', 'hosts'), '127.0.0.1 localhost\n')
-  const r = run('bash', [join(out, 'm1', 'provision.sh'), '--root', root, '--only', 'hosts'])
+  // m2 (an agent) names the service node m1 and itself.
+  const r = run('bash', [join(out, 'm2', 'provision.sh'), '--root', root, '--only', 'hosts'])
   assert.is(r.status, 0, r.stdout + r.stderr)
   const hosts = readFileSync(join(root, 'etc', 'hosts'), 'utf8')
   assert.ok(hosts.includes(`m1.meta.internal m1  # ${comment1}\n`), hosts)

@@ -3,7 +3,7 @@
 // without localhost, --status and --wait.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { exampleInventory, tempDir } from '../helpers/repo.js'
 import { renderFixture } from '../helpers/render-fixture.js'
@@ -128,6 +128,17 @@ test('--root: a symlink to a folder outside the root is refused, nothing outside
   assert.is(run('bash', [await script('bai-a01'), '--root', root4, '--only', 'hosts']).status, 1)
   assert.not.ok(existsSync(join(outside, 'hosts')))
   assert.not.ok(existsSync(join(outside, 'security')))
+  // The state folder and the log too: exit 3 before anything is written.
+  const root5 = scratch()
+  symlinkSync(outside, join(root5, 'var'))
+  const r5 = run('bash', [await script('bai-a01'), '--root', root5, '--only', 'hosts'])
+  assert.is(r5.status, 3, r5.stdout + r5.stderr)
+  assert.match(r5.stderr, /\/var\/lib\/bai-seed: refusing to write there under --root: it leads to .*, outside/)
+  const root6 = scratch()
+  mkdirSync(join(root6, 'var', 'log'), { recursive: true })
+  symlinkSync(join(outside, 'log'), join(root6, 'var', 'log', 'bai-seed.log'))
+  assert.is(run('bash', [await script('bai-a01'), '--root', root6, '--only', 'hosts']).status, 3)
+  assert.equal(readdirSync(outside), [])
 })
 
 test('state file survives empty fields: a run after skipped, failed and done steps keeps every field in place', async () => {

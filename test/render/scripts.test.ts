@@ -1,5 +1,6 @@
 // Every generated script passes `bash -n` and shellcheck with nothing at severity warning or above: provision.sh of
-// each fixture, and the same script as cloud-init writes it (write_files content) and as autoinstall nests it.
+// each fixture, and the same script as cloud-init writes it (write_files, unpacked from gz+b64) and as autoinstall
+// nests it.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -9,6 +10,7 @@ import { exampleInventory, fixtures, tempDir } from '../helpers/repo.js'
 import { renderFixture } from '../helpers/render-fixture.js'
 import { requireTool, run } from '../helpers/tools.js'
 import { listFiles } from '../../src/write/manifest.js'
+import { writeFileText, type WriteFile } from '../helpers/write-files.js'
 
 const inventories = [
   { file: exampleInventory, env: {} },
@@ -27,10 +29,11 @@ async function scripts(): Promise<{ label: string; file: string }[]> {
       if (f.endsWith('/user-data')) {
         const doc = load(readFileSync(f, 'utf8')) as Record<string, any>
         const cc = doc.autoinstall ? doc.autoinstall['user-data'] : doc
-        for (const wf of cc.write_files as { path: string; content: string }[]) {
-          if (!wf.content.startsWith('#!')) continue
+        for (const wf of cc.write_files as WriteFile[]) {
+          const text = writeFileText(wf)
+          if (!text.startsWith('#!')) continue
           const file = join(dir, `${out.length}.sh`)
-          writeFileSync(file, wf.content)
+          writeFileSync(file, text)
           out.push({ label: `${f} ${wf.path}`, file })
         }
       }
@@ -58,15 +61,16 @@ test('shellcheck in this test does flag a broken script (the check can fail)', (
   assert.is.not(run('shellcheck', ['--severity=warning', file]).status, 0)
 })
 
-test('the script as cloud-init installs it is byte-identical to provision.sh', async () => {
+test('the script as cloud-init installs it (gz+b64, unpacked) is byte-identical to provision.sh', async () => {
   const rendered = await renderFixture(exampleInventory)
   const script = readFileSync(join(rendered, 'bai-a01', 'provision.sh'), 'utf8')
   const cc = load(readFileSync(join(rendered, 'bai-a01', 'cloud-init', 'user-data'), 'utf8')) as Record<string, any>
   const ai = load(readFileSync(join(rendered, 'bai-a01', 'autoinstall', 'user-data'), 'utf8')) as Record<string, any>
-  const fromCc = cc.write_files.find((w: { path: string }) => w.path === '/usr/local/sbin/bai-seed-provision').content
-  const fromAi = ai.autoinstall['user-data'].write_files.find((w: { path: string }) => w.path === '/usr/local/sbin/bai-seed-provision').content
-  assert.is(fromCc, script)
-  assert.is(fromAi, script)
+  const entry = (doc: Record<string, any>): WriteFile => doc.write_files.find((w: WriteFile) => w.path === '/usr/local/sbin/bai-seed-provision')
+  for (const wf of [entry(cc), entry(ai.autoinstall['user-data'])]) {
+    assert.is(wf.encoding, 'gz+b64')
+    assert.is(writeFileText(wf), script)
+  }
 })
 
 test('--list prints the plan order: steps without network first', async () => {

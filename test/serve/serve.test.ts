@@ -60,7 +60,7 @@ test('GET serves a node seed file byte for byte as text/plain, and logs it with 
   assert.is(log.length, 1)
   const e = log[0]!
   assert.equal([e.client, e.method, e.path, e.status, e.bytes, e.node], ['127.0.0.1', 'GET', '/bai-a01/autoinstall/user-data', 200, body.length, 'bai-a01'])
-  assert.match(formatAccessLog(e), /^\d{4}-\d\d-\d\dT[\d:.]+Z 127\.0\.0\.1 GET \/bai-a01\/autoinstall\/user-data 200 \d+ node=bai-a01$/)
+  assert.match(formatAccessLog(e), /^\d{4}-\d\d-\d\dT[\d:.]+Z 127\.0\.0\.1 GET \/bai-a01\/autoinstall\/user-data 200 \d+ node=bai-a01 allow=public$/)
 })
 
 test('HEAD gives the headers without a body; other methods get 405', async () => {
@@ -160,7 +160,7 @@ test('the CLI serves until SIGTERM, logs each request with its node, exits 0', a
     setTimeout(() => child.kill('SIGTERM'), 100)
   })
   assert.is(code, 0)
-  assert.match(stdout, / GET \/bai-m1\/autoinstall\/meta-data 200 \d+ node=bai-m1\n/)
+  assert.match(stdout, / GET \/bai-m1\/autoinstall\/meta-data 200 \d+ node=bai-m1 allow=public\n/)
   assert.match(stdout, /stopped \(SIGTERM\)/)
 })
 

@@ -1,28 +1,65 @@
-// Page section "네트워크 별칭 구성하기": a managed block in /etc/hosts naming every node of the cluster.
+// Page section "네트워크 별칭 구성하기": a managed block in /etc/hosts naming the cluster's nodes. Scope `services`
+// (the default) names the service nodes and the node itself, so a node's output does not grow with the number of
+// compute nodes; `all` names every node.
 import type { Inventory } from '../../model/inventory.js'
 import { defineStep, type PlanContext } from '../step-def.js'
 
 export const HOSTS_BEGIN = '##### BEGIN for Backend.AI services #####'
 export const HOSTS_END = '##### END for Backend.AI services #####'
 
-// The block is the same for every node of a cluster: made once per inventory (a 1,000-node render would otherwise
-// build a million lines). Frozen, so the script template may quote it once too (templates.ts, qlist).
-const blocks = new WeakMap<Inventory, readonly string[]>()
+interface HostsRow {
+  hostname: string
+  left: string
+  comment: string
+}
 
-function hostsLines(inventory: Inventory): readonly string[] {
-  let lines = blocks.get(inventory)
-  if (!lines) {
+interface HostsTable {
+  rows: HostsRow[]
+  /** Every node's line; frozen, so the script template quotes it once for all nodes (templates.ts, qlist). */
+  all?: readonly string[]
+  /** The service nodes' lines, per set of service nodes; frozen like `all`. */
+  services?: { of: ReadonlySet<string>; lines: readonly string[] }
+}
+
+// Made once per inventory: a 1,000-node render would otherwise build a million lines.
+const tables = new WeakMap<Inventory, HostsTable>()
+
+function hostsTable(inventory: Inventory): HostsTable {
+  let table = tables.get(inventory)
+  if (!table) {
     const domain = inventory.cluster.domain
     const rows = inventory.nodes.map((n) => {
       const ip = n.ip.split('/')[0]!
       const names = domain ? `${n.hostname}.${domain} ${n.hostname}` : n.hostname
-      return { left: `${ip} ${names}`, comment: n.comment ?? '' }
+      return { hostname: n.hostname, left: `${ip} ${names}`, comment: n.comment ?? '' }
     })
-    const width = Math.max(...rows.map((r) => r.left.length))
-    lines = Object.freeze(rows.map((r) => (r.comment ? `${r.left.padEnd(width)}  # ${r.comment}` : r.left)))
-    blocks.set(inventory, lines)
+    table = { rows }
+    tables.set(inventory, table)
   }
-  return lines
+  return table
+}
+
+/** The lines of `rows`, comments aligned after the longest address and names. */
+function formatRows(rows: readonly HostsRow[]): string[] {
+  const width = Math.max(0, ...rows.map((r) => r.left.length))
+  return rows.map((r) => (r.comment ? `${r.left.padEnd(width)}  # ${r.comment}` : r.left))
+}
+
+export function hostsLines(ctx: Pick<PlanContext, 'inventory' | 'settings' | 'node' | 'cluster'>): readonly string[] {
+  const table = hostsTable(ctx.inventory)
+  if (ctx.settings.hosts.scope === 'all') {
+    table.all ??= Object.freeze(formatRows(table.rows))
+    return table.all
+  }
+  const services = ctx.cluster.serviceHosts
+  const self = ctx.node.hostname
+  if (services.has(self)) {
+    if (table.services?.of !== services) {
+      table.services = { of: services, lines: Object.freeze(formatRows(table.rows.filter((r) => services.has(r.hostname)))) }
+    }
+    return table.services.lines
+  }
+  return formatRows(table.rows.filter((r) => r.hostname === self || services.has(r.hostname)))
 }
 
 export interface HostsVars {
@@ -41,5 +78,5 @@ export const hostsStep = defineStep<HostsVars>({
   applies: (ctx) => ctx.settings.hosts.enabled,
   // The script also makes sure 127.0.0.1 maps localhost and that the node's own name resolves (cloud-init leaves the
   // file alone: manage_etc_hosts is false in the cloud-config).
-  vars: (ctx) => ({ begin: HOSTS_BEGIN, end: HOSTS_END, lines: hostsLines(ctx.inventory), hostname: ctx.node.hostname }),
+  vars: (ctx) => ({ begin: HOSTS_BEGIN, end: HOSTS_END, lines: hostsLines(ctx), hostname: ctx.node.hostname }),
 })

@@ -1,9 +1,15 @@
 // Page section "공유 스토리지 마운트하기": /vfroot/<name> mount points and their /etc/fstab lines, or /vfroot/local.
 // The mounts themselves need the network and happen in the `mounts` step.
 import { defineStep, type PlanContext } from '../step-def.js'
+import { servesNfs } from './nfs-server.js'
+import { isStorageServerNode } from '../../model/storage-server.js'
 
 export const FSTAB_BEGIN = '# BEGIN bai-seed shared storage'
 export const FSTAB_END = '# END bai-seed shared storage'
+
+function serverInCluster(ctx: PlanContext): boolean {
+  return ctx.inventory.nodes.some((n) => isStorageServerNode(ctx.inventory, n))
+}
 
 export function usesNfs(ctx: PlanContext): boolean {
   return ctx.inventory.storage.type === 'nfs' && !ctx.settings.storage.local
@@ -11,6 +17,9 @@ export function usesNfs(ctx: PlanContext): boolean {
 
 export interface StorageVars {
   nfs: boolean
+  /** This node is the cluster's NFS server: its /vfroot/<name> are bind mounts of the export folders. */
+  server?: boolean
+  exportDirs?: string[]
   dirs: string[]
   uid: number
   gid: number
@@ -33,11 +42,16 @@ export const storageStep = defineStep<StorageVars>({
     }
     const storage = ctx.inventory.storage
     const exports = storage.exports ?? []
+    // The NFS server never mounts from itself: its /vfroot/<name> are bind mounts of the export folders, which it
+    // creates here, owned by the service account like the mount points.
+    const server = servesNfs(ctx)
     const lines = exports.map((e) => {
+      if (server) return `${e.path} /vfroot/${e.name} none bind 0 0`
       const options = (e.options ?? ctx.settings.storage.nfs_options).join(',')
       return `${storage.server}:${e.path} /vfroot/${e.name} nfs ${options} 0 0`
     })
-    return { nfs: true, dirs: exports.map((e) => `/vfroot/${e.name}`), uid, gid, begin: FSTAB_BEGIN, end: FSTAB_END, lines }
+    const exportDirs = server ? exports.map((e) => e.path) : []
+    return { nfs: true, server, dirs: exports.map((e) => `/vfroot/${e.name}`), exportDirs, uid, gid, begin: FSTAB_BEGIN, end: FSTAB_END, lines }
   },
 })
 
@@ -45,6 +59,8 @@ export interface MountsVars {
   dirs: string[]
   uid: number
   gid: number
+  /** How many times to try each mount (retries doubling from 2 s). */
+  tries: number
 }
 
 export const mountsStep = defineStep<MountsVars>({
@@ -58,5 +74,8 @@ export const mountsStep = defineStep<MountsVars>({
     dirs: (ctx.inventory.storage.exports ?? []).map((e) => `/vfroot/${e.name}`),
     uid: ctx.settings.user.uid,
     gid: ctx.settings.user.gid,
+    // When the NFS server is a node of this cluster, it may still be installing its server at first boot: wait
+    // longer for it (retries doubling from 2 s: 4 tries about 14 s, 9 tries about 8.5 minutes).
+    tries: serverInCluster(ctx) && !servesNfs(ctx) ? 9 : 4,
   }),
 })

@@ -11,16 +11,19 @@ import { plannedStep } from '../../plan/step-def.js'
 import { packagesStep } from '../../plan/steps/packages.js'
 import { posix } from 'node:path'
 import { osTarget } from '../../targets/os-targets.js'
-
-const { dirname } = posix
+import { growRootLvCommand } from './root-lv.js'
 import { reportInstalledCommand } from './report-installed.js'
 
-/** `script`: provision.sh as already rendered for this plan, if the caller has it. */
-export function buildAutoinstall(plan: NodePlan, script?: string): Record<string, unknown> {
+const { dirname } = posix
+
+/** `script`: provision.sh as already rendered for this plan, and `compressedScript` its gz+b64 form, if the caller has them. */
+export function buildAutoinstall(plan: NodePlan, script?: string, compressedScript?: string): Record<string, unknown> {
   const dialect = osTarget(plan.target.id).autoinstall
   const netplan = buildNetplan(plan)
   const layout: Record<string, unknown> = { name: 'lvm', match: plan.disk }
-  if (dialect.sizingPolicyAll) layout['sizing-policy'] = 'all'
+  // Where the installer can size the root LV itself, let it take the group when the plan wants all of it (a given
+  // size is left to the late-command, which never shrinks).
+  if (dialect.sizingPolicyAll && plan.rootLv === 'all') layout['sizing-policy'] = 'all'
   const ai: Record<string, unknown> = {
     version: 1,
     locale: plan.locale,
@@ -52,9 +55,12 @@ export function buildAutoinstall(plan: NodePlan, script?: string): Record<string
   ai['late-commands'] = [
     // A record of what installed this machine, for the operator; the real work happens at first boot.
     ['sh', '-c', `mkdir -p ${shellQuote(dirname(marker))} && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > ${shellQuote(marker)}`],
+    growRootLvCommand(plan),
     // Last: a PXE-booted installer reports its finished install (one-shot network installs).
     reportInstalledCommand(),
   ]
-  ai['user-data'] = buildCloudConfig(plan, { apt: false, script })
+  // The installed system's cloud-init (20.1 and later on 20.04) unpacks the gz+b64 script; subiquity passes
+  // user-data through as it is.
+  ai['user-data'] = buildCloudConfig(plan, { apt: false, script, compressedScript })
   return { autoinstall: ai }
 }

@@ -6,14 +6,16 @@ import { SHARED_PATHS } from '../../model/shared-names.js'
 import { plannedStep } from '../../plan/step-def.js'
 import { userStep, type UserVars } from '../../plan/steps/user.js'
 import { renderScript } from '../script/render-script.js'
-import { renderUnit } from '../script/unit.js'
 import { shellQuote } from '../script/shell-quote.js'
+import { GZIP_BASE64, gzipBase64 } from './gzip-base64.js'
 
 export interface CloudConfigOptions {
   /** Include the apt mirror/proxy settings (cloud images; the installer configures apt itself for autoinstall). */
   apt: boolean
   /** provision.sh as already rendered for this plan (renderNode renders it once for its three files). */
   script?: string
+  /** The script already as gz+b64 content (renderNode compresses it once for both user-data documents). */
+  compressedScript?: string
 }
 
 function userEntry(u: UserVars): Record<string, unknown> {
@@ -67,13 +69,19 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
   // Trusted before apt and the first-boot script run (the script installs them again for golden images).
   if (plan.caCertificates.length) doc.ca_certs = { trusted: plan.caCertificates }
   doc.write_files = [
-    { path: SHARED_PATHS.installedScript, owner: 'root:root', permissions: '0700', content: options.script ?? renderScript(plan) },
-    { path: SHARED_PATHS.unitPath, owner: 'root:root', permissions: '0644', content: renderUnit() },
+    // Compressed: the script is most of the document (provision.sh beside it is the readable copy).
+    {
+      path: SHARED_PATHS.installedScript,
+      owner: 'root:root',
+      permissions: '0700',
+      encoding: GZIP_BASE64,
+      content: options.compressedScript ?? gzipBase64(options.script ?? renderScript(plan)),
+    },
   ]
   doc.runcmd = [
-    ['systemctl', 'daemon-reload'],
-    ['systemctl', 'enable', SHARED_PATHS.unitName],
-    // --no-block: cloud-final, which runs this very command, must not wait for the whole provisioning run.
+    // The script carries the unit and installs and enables it (one copy of the unit, not two).
+    [SHARED_PATHS.installedScript, '--install-unit'],
+    // --no-block: the unit is ordered after cloud-final, which is running this very command.
     ['systemctl', 'start', '--no-block', SHARED_PATHS.unitName],
   ]
   return doc

@@ -34,6 +34,11 @@ export interface PxeOptions {
   kernel: string
   initrd: string
   serveRoot: string
+  /**
+   * Served path of a node's folder when it is not `<hostname>/`: `<hostname>/<token>/` for nodes whose seeds hold
+   * secrets, which `bai-seed serve` hands out only with the node's token (src/serve/node-token.ts).
+   */
+  nodePaths?: ReadonlyMap<string, string>
 }
 
 // RFC 3986 characters minus those that some hop cannot carry: ' (GRUB/Linux), ; (cloud-init's ds= separator),
@@ -94,7 +99,7 @@ export function resolvePxeOptions(flags: PxeFlags): { options?: PxeOptions; erro
 
 /** The nocloud-net seed of a node: its autoinstall/ folder, with the trailing slash cloud-init needs. */
 function seedUrl(options: PxeOptions, hostname: string): string {
-  return `${options.httpBase}${hostname}/autoinstall/`
+  return `${options.httpBase}${options.nodePaths?.get(hostname) ?? `${hostname}/`}autoinstall/`
 }
 
 /** The installer ISO a node of this target netboots: --iso-url, else its target's ISO under the HTTP base. */

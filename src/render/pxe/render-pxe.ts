@@ -181,6 +181,13 @@ function nginxContext(options: PxeOptions, note: string): object {
     alias,
     // alias replaces the location prefix, so both end with '/'.
     serveRoot: alias ? options.serveRoot.replace(/\/?$/, '/') : options.serveRoot,
+    // Nodes whose seeds hold secrets: served at <location><host>/<token>/ only (nginx cannot check a token, so
+    // each node's own token path is an alias of its folder, and the folder itself is closed).
+    tokenNodes: [...(options.nodePaths ?? new Map<string, string>())].sort().map(([host, path]) => ({
+      open: `${location}${path}`,
+      closed: `${location}${host}/`,
+      folder: `${options.serveRoot.replace(/\/?$/, '/')}${host}/`,
+    })),
   }
 }
 

@@ -1,6 +1,7 @@
 // The systemd unit: runs the provisioning script at boot until every step is done, so a run interrupted by a reboot
-// (the NVIDIA driver needs one) or by a failure (no network yet) goes on by itself. cloud-init writes it on first
-// boot; provision.sh installs it before it reboots when run by hand. Its name and paths come from shared-names.ts.
+// (the NVIDIA driver needs one) or by a failure (no network yet) goes on by itself. provision.sh carries it and
+// installs it: on first boot when cloud-init runs `--install-unit`, and before a reboot when run by hand. Its name
+// and paths come from shared-names.ts.
 import { SHARED_PATHS } from '../../model/shared-names.js'
 
 // Type=exec, not oneshot: a oneshot start job lasts the whole run, and multi-user.target (with it

@@ -11,6 +11,7 @@
 # Rendered for Ubuntu 20.04 LTS (amd64); it refuses to run on another release or architecture.
 #
 # Usage: provision.sh [--only IDS] [--skip IDS] [--force] [--root DIR] [--no-reboot] [--any-os] [--list] [--status] [--wait]
+#                     [--install-unit]
 #   --only IDS, --skip IDS   comma-separated step ids to run, or to leave out
 #   --force                  run steps again even if they are done
 #   --status                 print the state of the last run and of each step, and exit
@@ -19,6 +20,7 @@
 #   --no-reboot              stop (and say so) instead of rebooting when a step needs a reboot
 #   --any-os                 run on any release and architecture (also BAI_SEED_ANY_OS=1)
 #   --list                   print the steps and exit
+#   --install-unit           install this script and its systemd unit, enable the unit, and exit
 #
 # Steps:
 #   user: Create the service account
@@ -82,7 +84,7 @@ readonly STEP_IDS=(user limits sysctl hosts storage packages mounts docker pytho
 declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [mounts]='Mount the shared storage' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [nvidia-driver]='Install the NVIDIA driver' [nvidia-cuda]='Install CUDA from NVIDIA'\''s repository' [nvidia-toolkit]='Install NVIDIA Container Toolkit and register the nvidia runtime' [nvidia-check]='Check the GPU stack (nvidia-smi, Docker nvidia runtime)' [images]='Pre-pull container images')
 declare -Ar STEP_ROOTABLE=([user]=0 [limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 [packages]=0 [mounts]=0 [docker]=0 [python]=0 [venvs]=0 [nvidia-driver]=0 [nvidia-cuda]=0 [nvidia-toolkit]=0 [nvidia-check]=0 [images]=0)
 declare -Ar STEP_FN=([user]=step_user [limits]=step_limits [sysctl]=step_sysctl [hosts]=step_hosts [storage]=step_storage [packages]=step_packages [mounts]=step_mounts [docker]=step_docker [python]=step_python [venvs]=step_venvs [nvidia-driver]=step_nvidia_driver [nvidia-cuda]=step_nvidia_cuda [nvidia-toolkit]=step_nvidia_toolkit [nvidia-check]=step_nvidia_check [images]=step_images)
-declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=7694a4aa436f4c15 [storage]=acb5beced58bbae4 [packages]=e52398fbbbdae9f8 [mounts]=3eb04b2aa4debce8 [docker]=73ae2804d7b5c78d [python]=782aef3007ffae35 [venvs]=1f2d2682560c87a8 [nvidia-driver]=ce105efa24677ab7 [nvidia-cuda]=35c21c9d9a857824 [nvidia-toolkit]=8a1d171ac7a1fae0 [nvidia-check]=d1f4d013ee9f279d [images]=e04001c2df3778db)
+declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=fc8d6517d3a1af8e [storage]=48edf525c757ee38 [packages]=e52398fbbbdae9f8 [mounts]=86f1c065fa3525ba [docker]=423b4d931f7da705 [python]=782aef3007ffae35 [venvs]=1f2d2682560c87a8 [nvidia-driver]=ce105efa24677ab7 [nvidia-cuda]=35c21c9d9a857824 [nvidia-toolkit]=8a1d171ac7a1fae0 [nvidia-check]=d1f4d013ee9f279d [images]=e04001c2df3778db)
 declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [packages]=1 [mounts]=1 [docker]=1 [python]=1 [venvs]=1 [nvidia-driver]=1 [nvidia-cuda]=1 [nvidia-toolkit]=1 [nvidia-check]=1 [images]=1)
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -346,6 +348,47 @@ write_file() {
   note "wrote $1"
 }
 
+# merge_json PATH JSON: PATH becomes its current JSON object with the top-level keys of JSON set (ours win), and keys
+# we set in an earlier run but no longer want removed (remembered in the state folder); every other key stays, such as
+# the nvidia runtime that nvidia-ctk registers in Docker's daemon.json. Needs python3 (on every Ubuntu server).
+# Sets WROTE like write_file.
+merge_json() {
+  local rel=$1 ours=$2 merged keys_file
+  keys_file=$STATE_DIR/json-keys${rel//\//_}
+  under_root "$rel"
+  command -v python3 >/dev/null || fail "python3 is needed to merge $rel"
+  merged=$(BAI_OURS=$ours BAI_KEYS_FILE=$keys_file python3 - "$REPLY" <<'PY'
+import json, os, sys
+path, keys_file = sys.argv[1], os.environ["BAI_KEYS_FILE"]
+ours = json.loads(os.environ["BAI_OURS"])
+try:
+    with open(path) as f:
+        text = f.read()
+    current = json.loads(text) if text.strip() else {}
+except FileNotFoundError:
+    current = {}
+except ValueError as e:
+    print(f"it is not valid JSON ({e}): fix or remove it, then run again")
+    sys.exit(1)
+if not isinstance(current, dict):
+    print("it does not hold a JSON object: fix or remove it, then run again")
+    sys.exit(1)
+try:
+    with open(keys_file) as f:
+        before = [k for k in f.read().split("\n") if k]
+except FileNotFoundError:
+    before = []
+for k in before:
+    if k not in ours:
+        current.pop(k, None)
+current.update(ours)
+print(json.dumps(current, indent=2))
+PY
+  ) || fail "cannot merge our settings into $rel: $merged"
+  write_file "$rel" 0644 "$merged"$'\n'
+  BAI_OURS=$ours python3 -c 'import json, os; [print(k) for k in json.loads(os.environ["BAI_OURS"])]' >"$keys_file"
+}
+
 # replace_block PATH BEGIN END LINE...: the lines between the BEGIN and END marker lines of PATH become LINE...;
 # the block is appended when PATH has none. Running it again changes nothing. A marker line is recognised with a
 # trailing CR or blanks too (an edit on another system), and rewritten exactly. Any layout other than none or exactly
@@ -438,7 +481,7 @@ request_reboot() {
 }
 
 # install_unit: the script and the unit, so that the run resumes at boot (standalone runs need this before a
-# reboot; cloud-init has already written both).
+# reboot; cloud-init has written the script and runs --install-unit).
 install_unit() {
   local self
   self=$(readlink -f "$0")
@@ -699,6 +742,7 @@ parse_args() {
       --no-reboot) NO_REBOOT=1; shift ;;
       --any-os) ANY_OS=1; shift ;;
       --from-unit) shift ;;
+      --install-unit) install_unit; exit 0 ;;
       --list)
         for id in "${STEP_IDS[@]}"; do printf '%-16s %s%s\n' "$id" "${STEP_TITLE[$id]}" "$( [[ ${STEP_NETWORK[$id]} == 1 ]] && printf ' (network)')"; done
         exit 0 ;;
@@ -706,6 +750,23 @@ parse_args() {
       *) printf 'unknown option: %s\n' "$1" >&2; usage >&2; exit 2 ;;
     esac
   done
+}
+
+# check_state_paths: under --root, the state folder and the log stay inside the root (exit 3 otherwise): a symlink in
+# the scratch root must not make the run write its state, lock or log somewhere else.
+check_state_paths() {
+  local path real
+  for path in "$STATE_DIR" "$LOG_FILE"; do
+    real=$(realpath -m -- "$path")
+    if [[ $real != "$ROOT_REAL"/* ]]; then
+      printf '%s: refusing to write there under --root: it leads to %s, outside %s (a symlink?)\n' "$path" "$real" "$ROOT" >&2
+      exit 3
+    fi
+  done
+  if [[ -d $STATE_DIR ]] && [[ -n $(find "$STATE_DIR" -maxdepth 1 -type l -print -quit) ]]; then
+    printf '%s: refusing to run under --root: it holds a symlink\n' "$STATE_DIR" >&2
+    exit 3
+  fi
 }
 
 # finish: the run's outcome into the status file; power off when asked (image builds, tests).
@@ -734,6 +795,7 @@ main() {
   STATE_DIR=$ROOT$STATE_HOME
   STATUS_FILE=$ROOT$STATUS_PATH
   LOG_FILE=$ROOT$LOG_PATH
+  if [[ -n $ROOT ]]; then check_state_paths; fi
   mkdir -p "$STATE_DIR" "$(dirname "$LOG_FILE")"
   exec 9>"$STATE_DIR/lock"
   if ! flock -n 9; then
@@ -882,7 +944,7 @@ vm.overcommit_memory=1
 
 # --- hosts: Write the cluster block in /etc/hosts
 step_hosts() {
-  replace_block /etc/hosts '##### BEGIN for Backend.AI services #####' '##### END for Backend.AI services #####' '10.40.0.22 t-jammy.targets.internal t-jammy' '10.40.0.24 t-noble.targets.internal t-noble' '10.40.0.20 t-focal.targets.internal t-focal'
+  replace_block /etc/hosts '##### BEGIN for Backend.AI services #####' '##### END for Backend.AI services #####' '10.40.0.22 t-jammy.targets.internal t-jammy' '10.40.0.20 t-focal.targets.internal t-focal'
   ensure_hosts_names t-focal
 }
 
@@ -956,7 +1018,7 @@ step_mounts() {
 step_docker() {
   local repo='' key_url='' fingerprint=9DC858229FC7DD38854AE2D88D81803C0EBFCD88 user=bai
   local codename=focal id=ubuntu arch keyring=/etc/apt/keyrings/docker.gpg
-  local -a pkgs=(docker-ce docker-ce-cli containerd.io docker-compose-plugin)
+  local -a pkgs=(docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin)
   local restart=0
   if [[ -n $OS_CODENAME && $OS_CODENAME != "$codename" ]]; then
     # Only under --any-os: Docker's suite (and, without a mirror, its repository) of the running release.
@@ -974,7 +1036,8 @@ step_docker() {
     apt_install "${pkgs[@]}" || fail "apt-get install failed for: ${pkgs[*]}"
   fi
   WROTE=0
-  write_file /etc/docker/daemon.json 0644 '{
+  # Merged, not replaced: nvidia-ctk registers the nvidia runtime in the same file.
+  merge_json /etc/docker/daemon.json '{
   "log-driver": "json-file",
   "log-opts": {
     "max-size": "100m",
@@ -989,6 +1052,7 @@ step_docker() {
   usermod -aG docker "$user"
   docker info >/dev/null || fail "Docker Engine is installed but the daemon does not answer"
   docker compose version || fail "the docker compose plugin does not run"
+  docker buildx version || fail "the docker buildx plugin does not run (docker build would fall back to the legacy builder)"
 }
 
 # --- python: Install a standalone Python

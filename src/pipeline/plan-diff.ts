@@ -1,0 +1,75 @@
+// `bai-seed plan --diff`: what a render would change in the output folder, per node: which files differ from the
+// last render and which steps (by their digest, recorded in the rendered provision.sh) would run again.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { NodePlan } from '../model/plan.js'
+import { renderNode } from '../render/render-node.js'
+
+export interface NodeDiff {
+  hostname: string
+  /** No provision.sh from an earlier render in the output folder. */
+  fresh: boolean
+  changedFiles: string[]
+  newFiles: string[]
+  changedSteps: string[]
+  addedSteps: string[]
+  removedSteps: string[]
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+/** The step digests of a rendered provision.sh: `declare -Ar STEP_DIGEST=([id]=digest ...)`. */
+function stepDigests(script: string): Map<string, string> {
+  const line = /^declare -Ar STEP_DIGEST=\((.*)\)$/m.exec(script)?.[1] ?? ''
+  return new Map([...line.matchAll(/\[([^\]]+)\]=(\S+)/g)].map((m) => [m[1]!.replace(/'/g, ''), m[2]!.replace(/'/g, '')]))
+}
+
+export function diffPlans(plans: readonly NodePlan[], outDir: string): NodeDiff[] {
+  return plans.map((plan) => {
+    const dir = join(outDir, plan.hostname)
+    const diff: NodeDiff = { hostname: plan.hostname, fresh: false, changedFiles: [], newFiles: [], changedSteps: [], addedSteps: [], removedSteps: [] }
+    for (const a of renderNode(plan)) {
+      const old = readText(join(dir, a.path))
+      if (old === undefined) diff.newFiles.push(a.path)
+      else if (old !== a.content) diff.changedFiles.push(a.path)
+    }
+    const script = readText(join(dir, 'provision.sh'))
+    if (script === undefined) {
+      diff.fresh = true
+      return diff
+    }
+    const before = stepDigests(script)
+    for (const s of plan.steps) {
+      const was = before.get(s.id)
+      if (was === undefined) diff.addedSteps.push(s.id)
+      else if (was !== s.digest) diff.changedSteps.push(s.id)
+    }
+    diff.removedSteps = [...before.keys()].filter((id) => !plan.steps.some((s) => s.id === id))
+    return diff
+  })
+}
+
+export function formatDiffs(diffs: readonly NodeDiff[], outDir: string): string {
+  const lines: string[] = []
+  for (const d of diffs) {
+    if (d.fresh) {
+      lines.push(`${d.hostname}: not rendered in ${outDir}/ yet; a render writes ${d.newFiles.length} files`)
+      continue
+    }
+    if (!d.changedFiles.length && !d.newFiles.length) {
+      lines.push(`${d.hostname}: unchanged`)
+      continue
+    }
+    lines.push(`${d.hostname}: would change ${[...d.changedFiles, ...d.newFiles.map((f) => `${f} (new)`)].join(', ')}`)
+    if (d.changedSteps.length) lines.push(`  steps that run again on a provisioned node: ${d.changedSteps.join(', ')}`)
+    if (d.addedSteps.length) lines.push(`  new steps: ${d.addedSteps.join(', ')}`)
+    if (d.removedSteps.length) lines.push(`  steps no longer planned: ${d.removedSteps.join(', ')}`)
+  }
+  return lines.join('\n') + '\n'
+}

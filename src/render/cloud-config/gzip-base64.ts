@@ -1,0 +1,20 @@
+// A file embedded in cloud-config write_files as `encoding: gz+b64`: the script is most of a node's user-data, and
+// compressed it fits the 16 KiB that EC2 takes. cloud-init unpacks gz+b64 since 0.7 (Ubuntu 20.04 GA ships 20.1).
+// The gzip member is deterministic: no name, MTIME 0, fixed XFL and OS bytes (write/gzip-member.ts), so the bytes
+// depend only on the text and on Node's bundled zlib.
+import { deflateRawSync } from 'node:zlib'
+import { crc32 } from '../../write/crc32.js'
+import { GZIP_LEVEL, gzipHeader, gzipTrailer } from '../../write/gzip-member.js'
+
+export const GZIP_BASE64 = 'gz+b64'
+
+/** One gzip member of `text` (UTF-8), as bytes. */
+export function gzipText(text: string): Buffer {
+  const data = Buffer.from(text, 'utf8')
+  return Buffer.concat([gzipHeader(), deflateRawSync(data, { level: GZIP_LEVEL }), gzipTrailer(crc32(data), data.length)])
+}
+
+/** The `content` of a write_files entry with `encoding: gz+b64`. */
+export function gzipBase64(text: string): string {
+  return gzipText(text).toString('base64')
+}

@@ -1,0 +1,161 @@
+// `bai-seed serve` under hostile and demanding clients: secret files only with the node's token, Range and
+// conditional requests, keep-alive limits, the bytes actually sent, and 1,000 aborted downloads that must not leak a
+// file descriptor.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { fixtures, tempDir } from '../helpers/repo.js'
+import { renderFixture } from '../helpers/render-fixture.js'
+import { startStaticServer, type RunningServer } from '../../src/serve/static-server.js'
+import { formatAccessLog, type AccessLogEntry } from '../../src/serve/access-log.js'
+import { nodeSeedPath, nodeToken, readOrCreateNodeKey, tokenMatches } from '../../src/serve/node-token.js'
+
+let out = ''
+let server: RunningServer
+let key: Buffer
+const log: AccessLogEntry[] = []
+const BIG = 8 * 1024 * 1024
+
+test.before(async () => {
+  // bai-all has a password: its seeds and script are 0600.
+  out = await renderFixture(join(fixtures, 'single-node.yaml'), { env: { BAI_TEST_PASSWORD: 'pw' } })
+  key = readOrCreateNodeKey(out)
+  writeFileSync(join(out, 'ubuntu.iso'), Buffer.from(Array.from({ length: BIG }, (_, i) => i & 255)))
+  writeFileSync(join(out, 'private.bin'), 'mine\n', { mode: 0o600 })
+  server = await startStaticServer({ root: out, host: '127.0.0.1', port: 0, log: (e) => log.push(e) })
+})
+
+test.after(async () => {
+  await server.close()
+})
+
+test('tokens: deterministic per key and node, checked in constant time, kept 0600', () => {
+  assert.is(nodeToken(key, 'seed', 'bai-all'), nodeToken(Buffer.from(key), 'seed', 'bai-all'))
+  assert.is.not(nodeToken(key, 'seed', 'bai-all'), nodeToken(key, 'seed', 'bai-al1'))
+  assert.match(nodeToken(key, 'seed', 'bai-all'), /^[A-Za-z0-9_-]{22}$/)
+  assert.ok(tokenMatches(key, 'seed', 'bai-all', nodeToken(key, 'seed', 'bai-all')))
+  assert.not.ok(tokenMatches(key, 'seed', 'bai-all', nodeToken(key, 'seed', 'other')))
+  assert.not.ok(tokenMatches(key, 'seed', 'bai-all', 'short'))
+  assert.equal(readOrCreateNodeKey(out), key, 'the key is reused')
+  assert.is(statSync(join(out, '.bai-seed-key')).mode & 0o777, 0o600)
+})
+
+test('a secret seed goes only to a request with its node\'s token; the log names the rule', async () => {
+  const path = 'bai-all/autoinstall/user-data'
+  assert.is(statSync(join(out, path)).mode & 0o777, 0o600)
+  log.length = 0
+  const plain = await fetch(`${server.url}${path}`)
+  assert.is(plain.status, 403)
+  assert.match(await plain.text(), /holds secrets: use the seed URL with the node's token/)
+  const wrong = await fetch(`${server.url}bai-all/${nodeToken(Buffer.alloc(32, 1), 'seed', 'bai-all')}/autoinstall/user-data`)
+  assert.is(wrong.status, 403)
+  await wrong.text()
+  const good = await fetch(`${server.url}${nodeSeedPath(key, 'bai-all')}autoinstall/user-data`)
+  assert.is(good.status, 200)
+  assert.is(await good.text(), readFileSync(join(out, path), 'utf8'))
+  // Public files go to anyone; owner-only files outside node folders to no one.
+  const meta = await fetch(`${server.url}bai-all/autoinstall/meta-data`)
+  assert.is(meta.status, 200)
+  await meta.text()
+  const priv = await fetch(`${server.url}private.bin`)
+  assert.is(priv.status, 403)
+  await priv.text()
+  await new Promise((r) => setTimeout(r, 50))
+  const lines = log.map(formatAccessLog)
+  assert.is(lines.length, 5, lines.join('\n'))
+  assert.match(lines[0]!, / 403 \d+ node=bai-all$/)
+  assert.match(lines[2]!, new RegExp(` GET /bai-all/[A-Za-z0-9_-]{22}/autoinstall/user-data 200 \\d+ node=bai-all allow=token$`))
+  assert.match(lines[3]!, / 200 \d+ node=bai-all allow=public$/)
+})
+
+test('Range: 206 with Content-Range, suffix and open ranges, 416 past the end; If-Range', async () => {
+  const whole = readFileSync(join(out, 'ubuntu.iso'))
+  for (const [range, start, end] of [['bytes=0-99', 0, 99], ['bytes=1000-', 1000, BIG - 1], ['bytes=-10', BIG - 10, BIG - 1], ['bytes=5-999999999', 5, BIG - 1]] as const) {
+    const res = await fetch(`${server.url}ubuntu.iso`, { headers: { range } })
+    assert.is(res.status, 206, range)
+    assert.is(res.headers.get('content-range'), `bytes ${start}-${end}/${BIG}`)
+    assert.ok(Buffer.from(await res.arrayBuffer()).equals(whole.subarray(start, end + 1)), range)
+  }
+  const past = await fetch(`${server.url}ubuntu.iso`, { headers: { range: `bytes=${BIG}-` } })
+  assert.is(past.status, 416)
+  assert.is(past.headers.get('content-range'), `bytes */${BIG}`)
+  await past.text()
+  const etag = (await fetch(`${server.url}ubuntu.iso`, { method: 'HEAD' })).headers.get('etag')!
+  const resumed = await fetch(`${server.url}ubuntu.iso`, { headers: { range: 'bytes=10-19', 'if-range': etag } })
+  assert.is(resumed.status, 206)
+  await resumed.arrayBuffer()
+  const changed = await fetch(`${server.url}ubuntu.iso`, { headers: { range: 'bytes=10-19', 'if-range': '"other"' } })
+  assert.is(changed.status, 200, 'a changed file is sent whole')
+  assert.is(Buffer.from(await changed.arrayBuffer()).length, BIG)
+})
+
+test('ETag / If-None-Match and Last-Modified / If-Modified-Since give 304', async () => {
+  const first = await fetch(`${server.url}bai-all/cloud-init/meta-data`)
+  const etag = first.headers.get('etag')!
+  const modified = first.headers.get('last-modified')!
+  await first.text()
+  assert.match(etag, /^"[0-9a-f-]+"$/)
+  assert.is((await fetch(`${server.url}bai-all/cloud-init/meta-data`, { headers: { 'if-none-match': etag } })).status, 304)
+  assert.is((await fetch(`${server.url}bai-all/cloud-init/meta-data`, { headers: { 'if-modified-since': modified } })).status, 304)
+  const old = await fetch(`${server.url}bai-all/cloud-init/meta-data`, { headers: { 'if-modified-since': new Date(0).toUTCString() } })
+  assert.is(old.status, 200)
+  await old.text()
+})
+
+test('keep-alive: one connection serves several requests, with advertised limits', async () => {
+  const replies = await new Promise<string>((resolve, reject) => {
+    const socket = connect(server.port, '127.0.0.1')
+    let data = ''
+    socket.on('data', (c) => {
+      data += c.toString('latin1')
+      if (data.split('HTTP/1.1 200').length === 4) {
+        socket.destroy()
+        resolve(data)
+      }
+    })
+    socket.on('error', reject)
+    const req = 'GET /bai-all/cloud-init/meta-data HTTP/1.1\r\nHost: x\r\n\r\n'
+    socket.write(req + req + req)
+  })
+  assert.match(replies, /keep-alive: timeout=5/i)
+})
+
+function openFds(): number {
+  return readdirSync('/proc/self/fd').length
+}
+
+test('1,000 aborted downloads: every file is closed again, the log says what was sent', async () => {
+  await new Promise((r) => setTimeout(r, 200))
+  const baseline = openFds()
+  log.length = 0
+  for (let batch = 0; batch < 20; batch++) {
+    await Promise.all(
+      Array.from({ length: 50 }, () =>
+        new Promise<void>((resolve) => {
+          const socket = connect(server.port, '127.0.0.1')
+          socket.on('error', () => resolve())
+          socket.write('GET /ubuntu.iso HTTP/1.1\r\nHost: x\r\n\r\n')
+          socket.once('data', () => {
+            socket.destroy()
+            resolve()
+          })
+        }),
+      ),
+    )
+  }
+  // The server sees each close a moment later.
+  for (let i = 0; i < 100 && (openFds() > baseline || log.length < 1000); i++) await new Promise((r) => setTimeout(r, 50))
+  assert.ok(openFds() <= baseline, `open descriptors ${openFds()} > baseline ${baseline}`)
+  assert.is(log.length, 1000)
+  const aborted = log.filter((e) => e.complete === false)
+  assert.is(aborted.length, 1000)
+  for (const e of aborted) assert.ok(e.bytes < BIG, `${e.bytes} bytes logged for an aborted download`)
+  // And the server still answers.
+  const res = await fetch(`${server.url}bai-all/cloud-init/meta-data`)
+  assert.is(res.status, 200)
+  await res.text()
+})
+
+test.run()
