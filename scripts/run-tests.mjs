@@ -3,8 +3,8 @@
 // Usage: node scripts/run-tests.mjs [--e2e] [pattern]
 //   default: every dist/test/**/*.test.js except the e2e folder; --e2e: only test/e2e.
 import { spawnSync } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
 
 const args = process.argv.slice(2)
 const e2e = args.includes('--e2e')
@@ -26,6 +26,10 @@ const files = walk(root).filter((f) => {
   if (e2e !== inE2e) return false
   return !pattern || f.includes(pattern)
 })
+
+// The VM tests append `e2e-state <node> boot<N> <step> <state>` lines here; they are printed at the end.
+const e2eState = join(process.env.BAI_SEED_E2E_CACHE ? resolve(process.env.BAI_SEED_E2E_CACHE) : '.cache/e2e', 'work', 'e2e-state.txt')
+if (e2e) rmSync(e2eState, { force: true })
 
 let passed = 0
 let failed = 0
@@ -52,5 +56,6 @@ if (files.length === 0) {
   process.stdout.write('no test files found\n')
   failed += 1
 }
+if (e2e && existsSync(e2eState)) process.stdout.write(`\n${readFileSync(e2eState, 'utf8')}`)
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`)
 process.exit(failed ? 1 : 0)

@@ -18,6 +18,17 @@ export interface BootOptions {
    * /var/lib/bai-e2e/fallback.log. 0 disables it. Default 30.
    */
   fallbackGraceSeconds?: number
+  /**
+   * A NIC on qemu user networking with restrict=on: the guest reaches nothing but the forwarded addresses, each
+   * carried to a loopback port of this machine by one `busybox nc` per connection. Without it the guest has no NIC.
+   */
+  network?: GuestNetwork
+}
+
+export interface GuestNetwork {
+  mac: string
+  /** Guest address:port -> loopback port here. */
+  forwards: { guest: string; hostPort: number }[]
 }
 
 export interface BootResult {
@@ -58,7 +69,7 @@ export function qemuArgs(opts: BootOptions): string[] {
     '-monitor', 'none',
     '-serial', `file:${opts.consoleLog}`,
     '-no-reboot',
-    '-nic', 'none',
+    ...networkArgs(opts.network),
     '-kernel', opts.kernel,
     '-initrd', opts.initrd,
     '-append', append.join(' '),
@@ -66,6 +77,12 @@ export function qemuArgs(opts: BootOptions): string[] {
   ]
   if (opts.seed) args.push('-drive', `file=${opts.seed},if=virtio,format=raw,readonly=on`)
   return args
+}
+
+function networkArgs(net: GuestNetwork | undefined): string[] {
+  if (!net) return ['-nic', 'none']
+  const fwd = net.forwards.map((f) => `guestfwd=tcp:${f.guest}-cmd:busybox nc 127.0.0.1 ${f.hostPort}`)
+  return ['-netdev', ['user', 'id=n0', 'restrict=on', ...fwd].join(','), '-device', `virtio-net-pci,netdev=n0,mac=${net.mac}`]
 }
 
 /** Runs the VM until it stops by itself or the timeout kills it. Never throws for what the guest did. */

@@ -34,6 +34,13 @@ export class GuestDisk {
     return r
   }
 
+  /** Puts a copy of the host file hostPath at guestPath (the parent folder must exist); before a boot only. */
+  writeFile(hostPath: string, guestPath: string): void {
+    if (!safePath.test(guestPath) || !safePath.test(hostPath)) throw new Error(`path not supported by the harness: ${hostPath} ${guestPath}`)
+    const r = runCommand('debugfs', ['-w', '-R', `write ${hostPath} ${guestPath}`, this.image])
+    if (/error|not found|exists/i.test(r.stderr.split('\n').slice(1).join('\n'))) throw new Error(`debugfs write ${guestPath}: ${r.stderr}`)
+  }
+
   /** Bytes of a regular file. Throws GuestPathMissing when it does not exist. */
   readBytes(path: string): Buffer {
     return this.request('cat', path).stdout

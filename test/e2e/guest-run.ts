@@ -2,7 +2,7 @@
 // a seed ISO, a boot, and the disk ready to read back.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { bootVm, type BootResult } from './boot-vm.js'
+import { bootVm, type BootResult, type GuestNetwork } from './boot-vm.js'
 import { makeDiskImage } from './disk-image.js'
 import { e2eWorkDir } from './e2e-paths.js'
 import { recordTiming } from './e2e-timings.js'
@@ -23,6 +23,12 @@ export interface GuestRunOptions {
   /** Boot this disk again instead of making a fresh one. */
   reuseDisk?: GuestDisk
   fallbackGraceSeconds?: number
+  network?: GuestNetwork
+  /** Console log file name in the work folder (default console.log, console-2.log for a reused disk). */
+  consoleName?: string
+  timeoutSeconds?: number
+  /** Called with a fresh disk before its first boot (files a site image would carry). */
+  prepareDisk?: (disk: GuestDisk) => void
 }
 
 export async function runGuest(opts: GuestRunOptions): Promise<GuestRun> {
@@ -32,15 +38,18 @@ export async function runGuest(opts: GuestRunOptions): Promise<GuestRun> {
   if (!image) {
     image = join(workDir, 'disk.img')
     recordTiming(`${opts.name}: disk image`, makeDiskImage(opts.rootfs.dir, image))
+    opts.prepareDisk?.(new GuestDisk(image))
   }
   const boot = await bootVm({
     kernel: opts.rootfs.kernel,
     initrd: opts.rootfs.initrd,
     disk: image,
     seed: opts.seedIso,
-    consoleLog: join(workDir, opts.reuseDisk ? 'console-2.log' : 'console.log'),
+    consoleLog: join(workDir, opts.consoleName ?? (opts.reuseDisk ? 'console-2.log' : 'console.log')),
     fallbackGraceSeconds: opts.fallbackGraceSeconds,
+    network: opts.network,
+    timeoutSeconds: opts.timeoutSeconds,
   })
-  recordTiming(`${opts.name}: boot to stop`, boot.seconds)
+  recordTiming(`${opts.name}: boot to stop${opts.consoleName ? ` (${opts.consoleName})` : ''}`, boot.seconds)
   return { boot, disk: new GuestDisk(image), workDir }
 }

@@ -8,7 +8,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 target=$1
 debs=$2
-mirror=${BAI_SEED_E2E_MIRROR:-http://deb.debian.org/debian}
+# The Debian mirror of this machine's apt sources (or BAI_SEED_E2E_MIRROR).
+mirror=$("$here/../upstream/debian-mirror.sh")
 
 packages=$(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$here/packages.txt" | paste -sd, -)
 mkdir -p "$debs"

@@ -1,0 +1,219 @@
+// Every step runs for real in the VM, against the guest's own upstream (upstream.ts): a manager and a GPU agent boot
+// with qemu user networking restricted to two forwarded addresses, and reach `complete`. The manager's first boot has
+// the registry stopped (images fails with its reason; the next boot pulls); the GPU agent reboots once after its driver
+// and resumes; a last boot of each changes nothing. The outcome of every boot is printed as `e2e-state` lines.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { consoleTail } from './boot-vm.js'
+import { e2eCacheDir, e2eWorkDir, repoRoot } from './e2e-paths.js'
+import { ensureGuestRootfs, type GuestRootfs } from './guest-rootfs.js'
+import { GuestDisk } from './guest-disk.js'
+import { runGuest, type GuestRun } from './guest-run.js'
+import { HERMETIC_NODES, writeHermeticInventory } from './hermetic-inventory.js'
+import { provisionRuns, readProvisionRecord, type ProvisionStatus } from './provision-record.js'
+import { ensureUpstream, GUEST_HTTP, GUEST_REGISTRY, UpstreamServices, type Upstream } from './upstream.js'
+
+const work = e2eWorkDir('hermetic')
+const stateFile = join(e2eCacheDir(), 'work', 'e2e-state.txt')
+// A full provisioning under TCG on a shared 2-core machine: Docker alone installs in ~100 s.
+const timeoutSeconds = Number(process.env.BAI_SEED_E2E_TIMEOUT) || 1500
+
+let rootfs: GuestRootfs
+let up: Upstream
+let services: UpstreamServices
+let outDir = ''
+const disks = new Map<string, GuestDisk>()
+
+function node(hostname: string) {
+  return HERMETIC_NODES.find((n) => n.hostname === hostname)!
+}
+
+interface Booted {
+  run: GuestRun
+  status: ProvisionStatus
+  log: string
+}
+
+async function boot(hostname: string, n: number): Promise<Booted> {
+  const nd = node(hostname)
+  const reuse = disks.get(hostname)
+  const run = await runGuest({
+    name: `hermetic-${hostname}`,
+    rootfs,
+    seedIso: join(outDir, hostname, 'cloud-init.iso'),
+    reuseDisk: reuse,
+    consoleName: `console-${n}.log`,
+    timeoutSeconds,
+    // The fallback poweroff waits while bai-seed.service runs; it only cuts short a boot that went idle without
+    // powering off (a failure the checks then report), instead of waiting for the timeout.
+    fallbackGraceSeconds: 120,
+    network: {
+      mac: nd.mac,
+      forwards: [
+        { guest: `${GUEST_HTTP}:80`, hostPort: services.httpPort },
+        { guest: GUEST_REGISTRY, hostPort: services.registryPort },
+      ],
+    },
+    // The site image trusts its archive mirror's key (the partial Debian mirror is signed with the upstream's key).
+    prepareDisk: (disk) => disk.writeFile(up.keyring, '/etc/apt/trusted.gpg.d/bai-e2e-archive.gpg'),
+  })
+  disks.set(hostname, run.disk)
+  assert.not.ok(run.boot.timedOut, `${hostname} boot ${n} timed out; console:\n${consoleTail(run.boot)}`)
+  const { status, log } = readProvisionRecord(run.disk)
+  mkdirSync(join(e2eCacheDir(), 'work'), { recursive: true })
+  const lines = status.steps.map((s) => `e2e-state ${hostname} boot${n} ${s.id} ${s.state}`)
+  appendFileSync(stateFile, lines.join('\n') + '\n')
+  process.stdout.write(lines.join('\n') + '\n')
+  return { run, status, log }
+}
+
+function stepState(status: ProvisionStatus): Record<string, string> {
+  return Object.fromEntries(status.steps.map((s) => [s.id, s.state]))
+}
+
+/** Enables bai-seed.service again (the script disables it when complete), as an operator re-running it would. */
+function reenableUnit(disk: GuestDisk): void {
+  const r = spawnSync('debugfs', ['-w', '-R', 'symlink /etc/systemd/system/multi-user.target.wants/bai-seed.service /etc/systemd/system/bai-seed.service', disk.image], { encoding: 'utf8' })
+  assert.is(r.status, 0, r.stderr)
+}
+
+function dockerRecord(disk: GuestDisk): string {
+  return disk.exists('/var/log/bai-e2e-docker.log') ? disk.readFile('/var/log/bai-e2e-docker.log') : ''
+}
+
+test('the upstream is built (or cached) and served on loopback', async () => {
+  rootfs = ensureGuestRootfs()
+  up = ensureUpstream(rootfs)
+  services = new UpstreamServices(up, work)
+  await services.start()
+  assert.ok(services.httpPort > 0 && services.registryPort > 0)
+})
+
+test('bai-seed render: every mirror of the inventory reaches the seeds', () => {
+  mkdirSync(work, { recursive: true })
+  const inventory = join(work, 'cluster.yaml')
+  writeHermeticInventory(inventory, up)
+  outDir = join(work, 'render')
+  rmSync(outDir, { recursive: true, force: true })
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin/run.js'), 'render', '-c', inventory, '-o', outDir, '--power-off-when-done'], { encoding: 'utf8' })
+  assert.is(r.status, 0, r.stdout + r.stderr)
+  const plan = spawnSync(process.execPath, [join(repoRoot, 'bin/run.js'), 'plan', '-c', inventory], { encoding: 'utf8' })
+  assert.match(plan.stdout, `fetches key http://${GUEST_HTTP}/keys/archive.asc (fingerprint ${up.fingerprint})`)
+})
+
+// Manager, boot 1 with the registry stopped: every step done but images, which fails with its reason.
+function checkManager1({ run, status }: Booted): void {
+  assert.ok(run.boot.poweredOff, `did not power itself off:\n${consoleTail(run.boot)}`)
+  const states = stepState(status)
+  for (const [id, state] of Object.entries(states)) assert.is(state, id === 'images' ? 'failed' : 'done', `${id}: ${JSON.stringify(status.steps.find((s) => s.id === id))}`)
+  const images = status.steps.find((s) => s.id === 'images')!
+  assert.match(images.message, /could not pull 3 of 3 images, is the registry reachable\? postgres:16\.3-alpine \(from 10\.0\.2\.101:5000\/hub\/library\/postgres:16\.3-alpine\)/)
+  assert.is(status.run.result, 'failed')
+}
+
+// Manager, boot 2 with the registry back: complete, and what every step did is on the disk.
+function checkManager2({ run, status, log }: Booted): void {
+  const disk = run.disk
+  assert.ok(run.boot.poweredOff, consoleTail(run.boot))
+  assert.is(status.run.result, 'complete', JSON.stringify(status.steps))
+  for (const s of status.steps) assert.is(s.state, 'done', s.id)
+  // Docker: installed from the mirror, running, bai in group docker, compose answers, daemon.json log options.
+  assert.match(disk.readFile('/etc/apt/sources.list'), `deb http://${GUEST_HTTP}/debian bookworm main`)
+  assert.match(disk.readFile('/etc/apt/sources.list.d/docker.list'), `http://${GUEST_HTTP}/docker bookworm stable`)
+  assert.match(disk.readFile('/etc/group'), /^docker:x:\d+:bai$/m)
+  assert.match(log, 'Docker Compose version v2.99.0-e2e')
+  const daemon = JSON.parse(disk.readFile('/etc/docker/daemon.json'))
+  assert.equal(daemon['log-opts'], { 'max-size': '100m', 'max-file': '5' })
+  // Python from the PBS-shaped release, checked against SHA256SUMS; venvs owned by bai with wheel from the index.
+  assert.match(log, `installed Python ${up.python.version} at /home/bai/.static-python/versions/${up.python.version}`)
+  assert.ok(disk.exists(`/home/bai/.static-python/versions/${up.python.version}/bin/python3`))
+  for (const svc of ['manager', 'webserver', 'storage-proxy', 'app-proxy']) {
+    const st = disk.stat(`/home/bai/${svc}/.venv/pyvenv.cfg`)
+    assert.is(st.uid, 1100, svc)
+    const site = `/home/bai/${svc}/.venv/lib/python3.11/site-packages`
+    assert.ok(disk.list(site).some((e) => /^wheel-.*\.dist-info$/.test(e.name)), `${svc}: no wheel from the index`)
+  }
+  assert.ok(services.requests.some((r) => r.startsWith('GET /simple/wheel/ 200')), services.requests.join('\n'))
+  // Images: pulled from the registry mirror and present under their original names.
+  const docker = dockerRecord(disk)
+  for (const ref of ['postgres:16.3-alpine', 'valkey/valkey:9.1.1-alpine', 'quay.io/coreos/etcd:v3.4.15']) {
+    assert.match(docker, new RegExp(`^${ref.replace(/[.]/g, '\\.')} `, 'm'), docker)
+  }
+  assert.ok(disk.exists('/var/lib/bai-seed/complete'))
+}
+
+// Manager, boot 3 (the unit enabled again): every step already done, nothing changes.
+function checkManager3({ run, status, log }: Booted, before: { log: string }, daemon: string): void {
+  assert.ok(run.boot.poweredOff, consoleTail(run.boot))
+  assert.is(status.run.result, 'complete')
+  const last = provisionRuns(readProvisionRecord(run.disk).events).at(-1)!
+  for (const s of status.steps) assert.ok(last.some((e) => e.step === s.id && e.message === 'already done'), `${s.id} ran again`)
+  assert.is(run.disk.readFile('/etc/docker/daemon.json'), daemon)
+  assert.ok(log.startsWith(before.log))
+}
+
+// GPU agent, boot 1: driver from the mirror, then one reboot.
+function checkGpu1({ run, status }: Booted): void {
+  assert.ok(run.boot.rebooted, `no reboot:\n${consoleTail(run.boot)}`)
+  const states = stepState(status)
+  assert.is(states['nvidia-driver'], 'done')
+  assert.is(status.run.result, 'reboot')
+}
+
+// GPU agent, boot 2: resumes by itself; CUDA, toolkit, checks and images done; nvidia runtime in Docker.
+function checkGpu2({ run, status, log }: Booted): void {
+  assert.ok(run.boot.poweredOff, consoleTail(run.boot))
+  assert.is(status.run.result, 'complete', JSON.stringify(status.steps))
+  for (const s of status.steps) assert.is(s.state, 'done', s.id)
+  const daemon = JSON.parse(run.disk.readFile('/etc/docker/daemon.json'))
+  assert.equal(daemon.runtimes?.nvidia?.path, 'nvidia-container-runtime')
+  assert.equal(daemon['log-opts'], { 'max-size': '100m', 'max-file': '5' })
+  assert.match(dockerRecord(run.disk), /Runtimes:.*nvidia/)
+  assert.match(dockerRecord(run.disk), /^cr\.backend\.ai\/stable\/python-pytorch:1\.11-py38-cuda11\.3 /m)
+  assert.is((log.match(/rebooting to load the NVIDIA driver/g) ?? []).length, 1)
+}
+
+// GPU agent, boot 3: nothing runs again, no second reboot.
+function checkGpu3({ run, status, log }: Booted): void {
+  assert.ok(run.boot.poweredOff && !run.boot.rebooted, consoleTail(run.boot))
+  assert.is(status.run.result, 'complete')
+  assert.is((log.match(/rebooting to load the NVIDIA driver/g) ?? []).length, 1)
+  const last = provisionRuns(readProvisionRecord(run.disk).events).at(-1)!
+  for (const s of status.steps) assert.ok(last.some((e) => e.step === s.id && e.message === 'already done'), `${s.id} ran again`)
+}
+
+
+// Both nodes boot side by side: each VM gets its share of this shared machine's CPUs, and the wall time halves.
+test('boot 1: the manager (registry stopped) fails only at images; the GPU agent installs its driver and reboots', async () => {
+  await services.stopRegistry()
+  const [m, g] = await Promise.all([boot('bai-m1', 1), boot('bai-g1', 1)])
+  checkManager1(m)
+  checkGpu1(g)
+})
+
+test('boot 2 (registry back): both complete; the GPU agent resumed after its reboot', async () => {
+  await services.startRegistry()
+  const [m, g] = await Promise.all([boot('bai-m1', 2), boot('bai-g1', 2)])
+  checkManager2(m)
+  checkGpu2(g)
+})
+
+test('boot 3 (the unit enabled again): every step already done, nothing changes, no second reboot', async () => {
+  const mdisk = disks.get('bai-m1')!
+  const before = readProvisionRecord(mdisk)
+  const daemon = mdisk.readFile('/etc/docker/daemon.json')
+  reenableUnit(mdisk)
+  reenableUnit(disks.get('bai-g1')!)
+  const [m, g] = await Promise.all([boot('bai-m1', 3), boot('bai-g1', 3)])
+  checkManager3(m, before, daemon)
+  checkGpu3(g)
+})
+
+test.after(async () => {
+  await services?.close()
+})
+
+test.run()
