@@ -49,7 +49,7 @@ export default class Iso extends BaseCommand {
     }
     const r = result.remastered
     this.log(
-      `wrote ${result.file} (${(r.size / 1048576).toFixed(1)} MiB, ${r.layout} layout, ${r.files} files and ${r.symlinks} symbolic links of the base, ` +
+      `wrote ${result.file} (${(r.size / 1048576).toFixed(1)} MiB, Ubuntu ${r.release} layout, ${r.files} files and ${r.symlinks} symbolic links of the base, ` +
         `${r.patched.map((p) => `${p.path}: ${p.entries}`).join(', ')} boot entries patched) for ${result.nodes.length} node(s): ${result.nodes.join(', ')}`,
     )
   }

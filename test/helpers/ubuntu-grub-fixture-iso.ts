@@ -13,14 +13,13 @@
 // /boot/grub/grub.cfg, as Ubuntu's does) and mmx64.efi; the same EFI files in the ISO tree under /EFI/boot/;
 // casper/vmlinuz and casper/initrd (the caller's), .disk/info, dists/<codename>/ and the `ubuntu -> .` symbolic link.
 import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { spawnSync } from 'node:child_process'
+import { osTarget } from '../../src/targets/os-targets.js'
 
 export type GrubLayoutRelease = '22.04' | '24.04'
 
 interface ReleaseShape {
-  volumeId: string
-  codename: string
   name: string
   grubCfg: string
 }
@@ -52,15 +51,11 @@ set menu_color_highlight=black/light-gray
 
 export const GRUB_LAYOUT_RELEASES: Record<GrubLayoutRelease, ReleaseShape> = {
   '22.04': {
-    volumeId: 'Ubuntu-Server 22.04.5 LTS amd64',
-    codename: 'jammy',
     name: 'Jammy Jellyfish',
     grubCfg: HEAD + ENTRY('Try or Install Ubuntu Server', '/casper/vmlinuz', '/casper/initrd') +
       ENTRY('Ubuntu Server with the HWE kernel', '/casper/hwe-vmlinuz', '/casper/hwe-initrd') + TAIL('/boot/memtest86+.bin'),
   },
   '24.04': {
-    volumeId: 'Ubuntu-Server 24.04.1 LTS amd64',
-    codename: 'noble',
     name: 'Noble Numbat',
     grubCfg: HEAD + ENTRY('Try or Install Ubuntu Server', '/casper/vmlinuz', '/casper/initrd') + TAIL('/boot/memtest86+x64.bin'),
   },
@@ -94,20 +89,24 @@ export interface GrubFixtureIsoInput {
 
 /** Builds DIR/ubuntu-<release>-fixture.iso and returns its path. */
 export function buildUbuntuGrubFixtureIso(input: GrubFixtureIsoInput): string {
-  const shape = GRUB_LAYOUT_RELEASES[input.release]
+  // Volume id, codename and boot paths from the registry of OS targets; the menu from the release's ISO.
+  const target = osTarget(`ubuntu-${input.release}`)
+  if (target.media.biosBoot.loader !== 'grub' || target.media.efiBoot.kind !== 'appended-partition') throw new Error(`${target.id}: not the GRUB layout`)
+  const shape = { ...GRUB_LAYOUT_RELEASES[input.release], volumeId: target.media.volumeId, codename: target.codename }
+  const eltorito = target.media.biosBoot.image
   const work = join(input.dir, `grub-fixture-${input.release}`)
   const tree = join(work, 'tree')
   rmSync(work, { recursive: true, force: true })
-  for (const d of ['boot/grub/i386-pc', 'casper', '.disk', `dists/${shape.codename}/main/binary-amd64`, 'EFI/boot']) mkdirSync(join(tree, d), { recursive: true })
-  writeFileSync(join(tree, 'boot', 'grub', 'grub.cfg'), shape.grubCfg)
+  for (const d of [dirname(eltorito), 'casper', '.disk', `dists/${shape.codename}/main/binary-amd64`, 'EFI/boot']) mkdirSync(join(tree, d), { recursive: true })
+  writeFileSync(join(tree, target.media.grubCfg), shape.grubCfg)
   writeFileSync(join(tree, 'boot', 'grub', 'loopback.cfg'), shape.grubCfg.replace(/  ---/g, ' iso-scan/filename=${iso_path} ---'))
   writeFileSync(join(tree, '.disk', 'info'), `${shape.volumeId.replace('Ubuntu-Server', 'Ubuntu-Server')} "${shape.name}" - Release amd64 (fixture)\n`)
   writeFileSync(join(tree, 'dists', shape.codename, 'Release'), `Suite: ${shape.codename}\n`)
   writeFileSync(join(tree, 'dists', shape.codename, 'main', 'binary-amd64', 'Packages'), '')
   symlinkSync('.', join(tree, 'ubuntu'))
   symlinkSync(shape.codename, join(tree, 'dists', 'stable'))
-  copyFileSync(input.vmlinuz, join(tree, 'casper', 'vmlinuz'))
-  copyFileSync(input.initrd, join(tree, 'casper', 'initrd'))
+  copyFileSync(input.vmlinuz, join(tree, target.media.kernel))
+  copyFileSync(input.initrd, join(tree, target.media.initrd))
   if (input.release === '22.04') {
     copyFileSync(input.vmlinuz, join(tree, 'casper', 'hwe-vmlinuz'))
     copyFileSync(input.initrd, join(tree, 'casper', 'hwe-initrd'))
@@ -116,7 +115,7 @@ export function buildUbuntuGrubFixtureIso(input: GrubFixtureIsoInput): string {
 
   const cfg = join(work, 'bios-embedded.cfg')
   writeFileSync(cfg, BIOS_EMBEDDED_CFG)
-  run('grub-mkimage', ['-O', 'i386-pc-eltorito', '-p', '/boot/grub', '-c', cfg, '-o', join(tree, 'boot', 'grub', 'i386-pc', 'eltorito.img'), ...BIOS_MODULES])
+  run('grub-mkimage', ['-O', 'i386-pc-eltorito', '-p', '/boot/grub', '-c', cfg, '-o', join(tree, eltorito), ...BIOS_MODULES])
 
   const esp = join(work, 'esp.img')
   run('mkfs.vfat', ['-C', '-n', 'ESP', esp, String(8 * 1024)])
@@ -131,7 +130,7 @@ export function buildUbuntuGrubFixtureIso(input: GrubFixtureIsoInput): string {
     '--grub2-mbr', HYBRID_MBR, '--protective-msdos-label', '-partition_cyl_align', 'off', '-partition_offset', '16', '--mbr-force-bootable',
     '-append_partition', '2', '28732ac11ff8d211ba4b00a0c93ec93b', esp, '-appended_part_as_gpt',
     '-iso_mbr_part_type', 'a2a0d0ebe5b9334487c068b6b72699c7',
-    '-c', '/boot.catalog', '-b', '/boot/grub/i386-pc/eltorito.img', '-no-emul-boot', '-boot-load-size', '4', '-boot-info-table', '--grub2-boot-info',
+    '-c', '/boot.catalog', '-b', `/${eltorito}`, '-no-emul-boot', '-boot-load-size', '4', '-boot-info-table', '--grub2-boot-info',
     '-eltorito-alt-boot', '-e', '--interval:appended_partition_2:::', '-no-emul-boot',
     '-o', iso, tree,
   ])

@@ -130,10 +130,16 @@ test('iso: xorriso, isoinfo and fdisk see the 20.04 boot structures rebuilt', ()
 for (const release of ['22.04', '24.04'] as const) {
   test(`iso: the ${release} layout (GRUB El Torito, appended EFI partition, GRUB hybrid MBR) rebuilt; xorriso, fdisk and the bytes agree`, () => {
     const grubBase = buildUbuntuGrubFixtureIso({ dir, release, vmlinuz: kernel, initrd })
+    // The example's nodes are rendered for ubuntu-20.04 (no os:): the base must be their release's installer.
+    const refused = runCli(['iso', '--base', grubBase, '-c', exampleInventory, '-o', join(dir, `refused-${release}`)])
+    assert.is(refused.status, 2, refused.stderr)
+    assert.match(refused.stderr, new RegExp(`is the installer of Ubuntu ${release} \\(volume "Ubuntu-Server ${release}\\.\\d+ LTS amd64"\\), but nodes are rendered for ubuntu-20\\.04 \\(bai-m1, bai-a01, bai-a02\\): give the matching live-server ISO \\(ubuntu-20\\.04\\.6-live-server-amd64\\.iso\\)`))
+    const inventory = join(dir, `cluster-${release}.yaml`)
+    writeFileSync(inventory, readFileSync(exampleInventory, 'utf8').replace('  name: bai-example\n', `  name: bai-example\n  os: ubuntu-${release}\n`))
     const out = join(dir, `out-${release}`)
-    const r = runCli(['iso', '--base', grubBase, '-c', exampleInventory, '-o', out], { SOURCE_DATE_EPOCH: '1700000000' })
+    const r = runCli(['iso', '--base', grubBase, '-c', inventory, '-o', out], { SOURCE_DATE_EPOCH: '1700000000' })
     assert.is(r.status, 0, r.stderr)
-    assert.match(r.stdout, /22\.04\/24\.04 layout/)
+    assert.match(r.stdout, new RegExp(`Ubuntu ${release} layout`))
     const iso = join(out, 'installer', 'bai-example-autoinstall.iso')
     const list = (i: string): string[] => run('isoinfo', ['-R', '-f', '-i', i]).stdout.trim().split('\n').sort()
     assert.equal(list(grubBase).filter((p) => !list(iso).includes(p)), [], 'every file and link of the base is kept')
@@ -196,7 +202,7 @@ for (const release of ['22.04', '24.04'] as const) {
     assert.is(image.subarray(0, 0x1b0).compare(readFileSync(grubBase).subarray(0, 0x1b0)), 0, "GRUB's MBR code kept")
 
     const again = join(dir, `out-${release}-2`)
-    assert.is(runCli(['iso', '--base', grubBase, '-c', exampleInventory, '-o', again], { SOURCE_DATE_EPOCH: '1700000000' }).status, 0)
+    assert.is(runCli(['iso', '--base', grubBase, '-c', inventory, '-o', again], { SOURCE_DATE_EPOCH: '1700000000' }).status, 0)
     assert.is(sha(join(again, 'installer', 'bai-example-autoinstall.iso')), sha(iso), 'deterministic')
   })
 }

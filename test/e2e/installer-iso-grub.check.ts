@@ -3,10 +3,11 @@
 // test/helpers/ubuntu-grub-fixture-iso.ts builds them from Debian packages with xorriso), booted in qemu as a CD and
 // as a disk (USB stick) under BIOS (SeaBIOS) and UEFI (OVMF: Debian's signed shim and CD GRUB from the appended ESP).
 // The fixture init prints the kernel command line (it must carry `autoinstall` and the seed), mounts the medium, runs
-// the seed's node-selection early-command with the VM's MAC and DMI serial and shows the chosen node.
+// the seed's node-selection early-command with the VM's MAC and shows the chosen node.
+// Named .check.ts (npm run test:e2e leaves it out) until a full run in qemu is green; rename it to .test.ts then.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { exampleInventory } from '../helpers/repo.js'
 import { runCli } from '../helpers/run-cli.js'
@@ -28,9 +29,11 @@ test.before(() => {
   for (const release of RELEASES) {
     const base = buildUbuntuGrubFixtureIso({ dir: work, release, vmlinuz: kernel.vmlinuz, initrd })
     const out = join(work, `out-${release}`)
-    const r = runCli(['iso', '--base', base, '-c', exampleInventory, '-o', out])
+    const inventory = join(work, `cluster-${release}.yaml`)
+    writeFileSync(inventory, readFileSync(exampleInventory, 'utf8').replace('  name: bai-example\n', `  name: bai-example\n  os: ubuntu-${release}\n`))
+    const r = runCli(['iso', '--base', base, '-c', inventory, '-o', out])
     assert.is(r.status, 0, r.stderr)
-    assert.match(r.stdout, /22\.04\/24\.04 layout/)
+    assert.match(r.stdout, new RegExp(`Ubuntu ${release} layout`))
     isos.set(release, join(out, 'installer', 'bai-example-autoinstall.iso'))
   }
 })
