@@ -9,6 +9,7 @@ import { cloudConfigText, dumpYaml } from './yaml-dump.js'
 import { gzipBase64, gzipText } from './cloud-config/gzip-base64.js'
 import { compactScript } from './script/compact-script.js'
 import { BAI_SEED_VERSION } from '../version.js'
+import { osTarget } from '../targets/os-targets.js'
 import { planHoldsSecrets } from '../plan/plan-secrets.js'
 import { fileMode } from '../write/file-mode.js'
 
@@ -47,7 +48,10 @@ export function renderNode(plan: NodePlan): Artifact[] {
   // The autoinstall user-data stays text (subiquity reads it), with the script as gz+b64.
   const compact = compactScript(script)
   const cloudUserData = cloudConfigText(buildCloudConfig(plan, { apt: true, script: compact, scriptEncoding: 'plain' }), `${note} ${SCRIPT_NOTE}.`)
-  const autoUserData = cloudConfigText(buildAutoinstall(plan, script, gzipBase64(compact)), `Ubuntu 20.04 autoinstall. ${note} ${SCRIPT_NOTE}, gzip+base64.`)
+  const autoUserData = cloudConfigText(
+    buildAutoinstall(plan, script, gzipBase64(compact)),
+    `${osTarget(plan.target.id).name} autoinstall. ${note} ${SCRIPT_NOTE}, gzip+base64.`,
+  )
   const file = (path: string, content: string, holdsSecret: boolean, exec = false, sha256?: string, data?: Uint8Array): Artifact => ({
     path,
     content,
