@@ -4,7 +4,6 @@
 // as a disk (USB stick) under BIOS (SeaBIOS) and UEFI (OVMF: Debian's signed shim and CD GRUB from the appended ESP).
 // The fixture init prints the kernel command line (it must carry `autoinstall` and the seed), mounts the medium, runs
 // the seed's node-selection early-command with the VM's MAC and shows the chosen node.
-// Named .check.ts (npm run test:e2e leaves it out) until a full run in qemu is green; rename it to .test.ts then.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
