@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { benchRender, type RenderFigures } from './cases/render.js'
+import { benchRenders } from './cases/render.js'
 import { benchSeedIsos } from './cases/seed-isos.js'
 import { benchIsoThroughput } from './cases/iso-throughput.js'
 import { benchStartup } from './cases/startup.js'
@@ -19,6 +19,7 @@ import { repoRoot, resultsFile, workDir } from './lib/paths.js'
 import { missingTools, toolVersion } from './lib/tools.js'
 import { printFigures, toJson } from './lib/report.js'
 import { removeScratch, scratchRoot, setScratchRoot } from './lib/scratch.js'
+import { goalsTable, updateReadme } from './lib/readme-table.js'
 
 // Renders first: they create the most files, and on ext4 without a journal files created soon after others were
 // deleted (the 1 GiB section removes its output between runs) cost far more (see cases/render.ts).
@@ -74,7 +75,7 @@ log(`bench on ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} 
 const figures: Figures = { cores: machine.cores }
 try {
   if (only.includes('render')) {
-    figures.render = sizes.map((n): RenderFigures => (n >= LARGE_SIZE ? benchRender(n, largeRuns, log, 0) : benchRender(n, runs, log)))
+    figures.render = benchRenders(sizes, runs, largeRuns, LARGE_SIZE, log)
   }
   if (only.includes('plan')) figures.planJson = benchPlanJson(planNodes, Math.min(runs, 3), log)
   if (only.includes('seed')) figures.seedIsos = benchSeedIsos(100, runs, log)
@@ -112,3 +113,11 @@ const record = toJson({
 })
 writeFileSync(target, JSON.stringify(record, null, 2) + '\n')
 process.stdout.write(`results written to ${relative(repoRoot, target)}\n`)
+if (complete) {
+  const readme = join(repoRoot, 'README.md')
+  const table = goalsTable(goals, started, machine, { start: loadAtStart, end: loadAtEnd })
+  process.stdout.write(updateReadme(readme, table) ? 'README.md benchmark table updated\n' : 'README.md has no benchmark markers: table not written\n')
+}
+const missed = goals.filter((g) => g.status === 'MISS').length
+const met = goals.filter((g) => g.status === 'PASS').length
+process.stdout.write(`goals: ${met} met, ${missed} missed, ${goals.length - met - missed} not measured\n`)

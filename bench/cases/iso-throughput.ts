@@ -22,6 +22,7 @@ export interface IsoThroughputFigures {
 }
 
 export const OURS = 'bai-seed writer'
+export const GENISOIMAGE = 'genisoimage -J -R'
 
 function sizeAtLeast(path: string, bytes: number): () => void {
   return () => {
@@ -46,7 +47,7 @@ export function benchIsoThroughput(runs: number, log: (line: string) => void): I
   const contestants: Contestant[] = [
     { name: OURS, prepare: fresh, run: () => runTimed(process.execPath, [benchBin('iso-write'), payload, image]), check: isoCheck },
     { name: 'xorriso -as mkisofs -J -R', prepare: fresh, run: () => runTimed('xorriso', ['-as', 'mkisofs', '-quiet', '-J', '-R', '-o', image, payload]), check: isoCheck },
-    { name: 'genisoimage -J -R', prepare: fresh, run: () => runTimed('genisoimage', ['-quiet', '-J', '-R', '-o', image, payload]), check: isoCheck },
+    { name: GENISOIMAGE, prepare: fresh, run: () => runTimed('genisoimage', ['-quiet', '-J', '-R', '-o', image, payload]), check: isoCheck },
     {
       name: 'cp -r',
       prepare: fresh,
@@ -64,7 +65,7 @@ export function benchIsoThroughput(runs: number, log: (line: string) => void): I
     payloadBytes: PAYLOAD_BYTES,
     series,
     vsXorriso: t('xorriso -as mkisofs -J -R') / t(OURS),
-    vsGenisoimage: t('genisoimage -J -R') / t(OURS),
+    vsGenisoimage: t(GENISOIMAGE) / t(OURS),
     ofCp: t('cp -r') / t(OURS),
   }
 }

@@ -1,5 +1,5 @@
 // Full render through the real CLI (`node bin/run.js render`): every text artifact, both seed ISOs per node and
-// manifest.json, for synthetic inventories of several sizes. Each run renders into a new folder, and the folders
+// manifest.json, for synthetic inventories of several sizes, interleaved round by round. Each run renders into a new folder, and the folders
 // are removed only when the whole benchmark is over: on ext4 without a journal, files created soon after many
 // were deleted cost far more (see lib/machine.ts), and a run should not pay for the clean-up of the one before.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { binRun, workDir } from '../lib/paths.js'
 import { outputDir } from '../lib/scratch.js'
-import { runRounds, type Series } from '../lib/rounds.js'
+import { runRounds, type Contestant, type Series } from '../lib/rounds.js'
 import { runTimed } from '../lib/timed-run.js'
 import { syntheticInventory } from '../lib/synthetic-inventory.js'
 
@@ -39,41 +39,44 @@ function readManifest(outDir: string): ManifestFile[] {
   return (JSON.parse(readFileSync(path, 'utf8')) as { files: ManifestFile[] }).files
 }
 
-/** `warmups`: untimed runs first (none for the largest sizes, which take minutes). */
-export function benchRender(nodes: number, runs: number, log: (line: string) => void, warmups = 1): RenderFigures {
-  const inventory = inventoryFile(nodes)
+/**
+ * Renders of every size in the same rounds (10, 100, 1,000, 10,000, 10, 100, ...), so that the ratios between
+ * sizes (10,000 against 1,000 nodes) come from runs under the same load. Sizes from `largeFrom` on run `largeRuns`
+ * times and take no part in the warm-up round: a 10,000-node render takes a minute.
+ */
+export function benchRenders(sizes: number[], runs: number, largeRuns: number, largeFrom: number, log: (line: string) => void): RenderFigures[] {
+  const inventories = new Map(sizes.map((n) => [n, inventoryFile(n)]))
+  const lastOut = new Map<number, string>()
   let run = 0
-  let outDir = ''
-  log(`render, ${nodes} nodes (${inventory})`)
-  const series = runRounds(
-    [
-      {
-        name: `render ${nodes}`,
-        prepare: () => {
-          outDir = outputDir(`render-${nodes}-${run++}`)
-          // The previous run's output is still being written back to disk: let that finish first (untimed).
-          spawnSync('sync')
-        },
-        run: () => runTimed(process.execPath, [binRun, 'render', '-c', inventory, '-o', outDir]),
-        check: () => {
-          const files = readManifest(outDir)
-          const isos = files.filter((f) => f.path.endsWith('.iso')).length
-          if (files.length === 0) throw new Error(`render of ${nodes} nodes listed no files`)
-          if (isos !== 0 && isos !== 2 * nodes) throw new Error(`render of ${nodes} nodes wrote ${isos} ISOs, expected ${2 * nodes}`)
-        },
-      },
-    ],
-    runs,
-    warmups,
-    log,
-  ).get(`render ${nodes}`)!
-  const files = readManifest(outDir)
-  return {
-    nodes,
-    series,
-    nodesPerSecond: nodes / (series.wallMs.median / 1000),
-    files: files.length,
-    bytes: files.reduce((n, f) => n + f.size, 0),
-    isos: files.filter((f) => f.path.endsWith('.iso')).length,
-  }
+  log(`render, ${sizes.join(', ')} nodes, interleaved (${join(workDir, 'inventories')})`)
+  const contestants: Contestant[] = sizes.map((nodes) => ({
+    name: `render ${nodes}`,
+    runs: nodes >= largeFrom ? largeRuns : runs,
+    noWarmup: nodes >= largeFrom,
+    prepare: () => {
+      lastOut.set(nodes, outputDir(`render-${nodes}-${run++}`))
+      // The previous run's output is still being written back to disk: let that finish first (untimed).
+      spawnSync('sync')
+    },
+    run: () => runTimed(process.execPath, [binRun, 'render', '-c', inventories.get(nodes)!, '-o', lastOut.get(nodes)!]),
+    check: () => {
+      const files = readManifest(lastOut.get(nodes)!)
+      const isos = files.filter((f) => f.path.endsWith('.iso')).length
+      if (files.length === 0) throw new Error(`render of ${nodes} nodes listed no files`)
+      if (isos !== 0 && isos !== 2 * nodes) throw new Error(`render of ${nodes} nodes wrote ${isos} ISOs, expected ${2 * nodes}`)
+    },
+  }))
+  const results = runRounds(contestants, Math.max(runs, largeRuns), 1, log)
+  return sizes.map((nodes) => {
+    const series = results.get(`render ${nodes}`)!
+    const files = readManifest(lastOut.get(nodes)!)
+    return {
+      nodes,
+      series,
+      nodesPerSecond: nodes / (series.wallMs.median / 1000),
+      files: files.length,
+      bytes: files.reduce((n, f) => n + f.size, 0),
+      isos: files.filter((f) => f.path.endsWith('.iso')).length,
+    }
+  })
 }

@@ -10,6 +10,10 @@ export interface Contestant {
   run: () => TimedRun
   /** Untimed check after a run; throws when the run did not produce what it should. */
   check?: () => void
+  /** Runs in the first `runs` rounds only (default: every round): slow contestants run fewer times. */
+  runs?: number
+  /** Takes no part in the warm-up rounds. */
+  noWarmup?: boolean
 }
 
 export interface Series {
@@ -32,6 +36,7 @@ export function runRounds(contestants: Contestant[], rounds: number, warmups = 0
   const samples = new Map<string, TimedRun[]>(contestants.map((c) => [c.name, []]))
   for (let round = -warmups; round < rounds; round++) {
     for (const c of contestants) {
+      if (round < 0 ? c.noWarmup : c.runs !== undefined && round >= c.runs) continue
       c.prepare?.()
       const result = c.run()
       c.check?.()

@@ -1,5 +1,6 @@
 // The cluster inventory (cluster.yaml) as it is after loading and validation.
 import type { Settings } from './settings.js'
+import type { TargetId } from '../targets/os-targets.js'
 
 /** A partial Settings tree, as written in profiles and per-node overrides. Lists may use `key+:` to append. */
 export type SettingsPatch = { [K in keyof Settings]?: Record<string, unknown> }
@@ -75,6 +76,8 @@ export interface NodeEntry {
   root_lv?: string
   /** Network interface name; default matches the MAC, else the first ethernet. */
   interface?: string
+  /** Ubuntu release of this node, instead of the cluster's. */
+  os?: TargetId
   overrides?: SettingsPatch
   /** Per-node mirrors, proxy and CA certificates: each key replaces the cluster's (registries merge per host). */
   mirrors?: Mirrors
@@ -86,6 +89,8 @@ export interface Inventory {
     domain: string
     /** Backend.AI release line, e.g. "24.09". */
     release: string
+    /** Ubuntu release of every node that names none (default ubuntu-20.04). */
+    os?: TargetId
     locale: string
     keyboard: string
     timezone: string

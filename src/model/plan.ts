@@ -1,20 +1,23 @@
 // The plan: pure data, one ordered list of steps per node. It is the single source of truth that every renderer
 // (autoinstall, cloud-config, provision script) turns into files.
+import type { Architecture, TargetId } from '../targets/os-targets.js'
 
 import type { Mirrors } from './inventory.js'
 
-export interface Step {
-  /** Stable id, also the state key in /var/lib/bai-seed/status.json, e.g. 'sysctl'. */
+export interface Step<V extends object = Record<string, unknown>> {
+  /** Stable id, also the state key in status.json, e.g. 'sysctl'. */
   id: string
   title: string
   /** Needs the network (downloads, apt). Steps without network run first. */
   network: boolean
   /** Can run against a scratch root folder (`provision.sh --root DIR`): only writes files. */
   rootable: boolean
-  /** Template partial that holds the step's shell function body. */
-  partial: string
-  /** Values the step's template uses; every one is shell-quoted by the template. */
-  vars: Record<string, unknown>
+  /** Template (from the step's declaration) that holds the body of its shell function. */
+  template: string
+  /** Name of the shell function in provision.sh. */
+  fn: string
+  /** Values the step's template uses, as its declaration types them; every one is shell-quoted by the template. */
+  vars: V
   /** Digest of id + vars: a done step whose digest changed runs again (provision.sh records it per step). */
   digest: string
   /** What the operator should know about this step here (shown by `plan`, printed by `render`). */
@@ -50,8 +53,17 @@ export interface AddressPlan {
   interface: string | null
 }
 
+/** The OS release and architecture a node is rendered for; its facts are in the registry (targets/os-targets.ts). */
+export interface TargetPlan {
+  id: TargetId
+  /** Where the choice came from: `nodes[<i>].os`, `cluster.os`, or `default`. */
+  from: string
+  arch: Architecture
+}
+
 export interface NodePlan {
   hostname: string
+  target: TargetPlan
   fqdn: string
   cluster: string
   release: string

@@ -8,7 +8,9 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
 import { shippedProfilesDir, type ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
-import { resolvePxeOptions, type PxeFlags, type PxeOptions } from '../render/pxe/boot-options.js'
+import { isoUrlFor, resolvePxeOptions, type PxeFlags, type PxeOptions } from '../render/pxe/boot-options.js'
+import type { NodePlan } from '../model/plan.js'
+import { osTarget } from '../targets/os-targets.js'
 import { normalizeMac } from '../render/pxe/mac-address.js'
 import { markerPath, renderPxe, NODES_FILE, PXE_DIR } from '../render/pxe/render-pxe.js'
 import { writeOutput } from '../write/output-dir.js'
@@ -82,7 +84,7 @@ function moveAll(from: string, to: string, rels: readonly string[]): void {
 }
 
 /** What a machine will fetch from the output folder and is not there (TFTP from out/pxe/, HTTP under --http-base). */
-function missingFetches(outDir: string, options: PxeOptions): string[] {
+function missingFetches(outDir: string, options: PxeOptions, plans: readonly NodePlan[]): string[] {
   const pxeDir = join(outDir, PXE_DIR)
   const wanted = new Map<string, string[]>()
   const want = (file: string, why: string): void => {
@@ -95,7 +97,8 @@ function missingFetches(outDir: string, options: PxeOptions): string[] {
   for (const [why, url] of [
     ['iPXE loads it from', `${options.bootBase}${options.kernel}`],
     ['iPXE loads it from', `${options.bootBase}${options.initrd}`],
-    ['the installer (casper url=) downloads it from', options.isoUrl],
+    // The installer ISO of each OS target that a node boots.
+    ...[...new Set(plans.map((p) => p.target.id))].map((id) => ['the installer (casper url=) downloads it from', isoUrlFor(options, osTarget(id))] as const),
   ] as const) {
     const file = local(url)
     if (file) want(file, `${why} ${url}`)
@@ -161,7 +164,7 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
     rmSync(holding, { recursive: true, force: true })
   }
   for (const rel of kept) if (rel.startsWith('installed/')) warnings.push(`${markers.get(rel)}: reported a finished install; it boots from its local disk until bai-seed pxe --reinstall ${markers.get(rel)}`)
-  warnings.push(...missingFetches(request.outDir, options))
+  warnings.push(...missingFetches(request.outDir, options, plans))
   return { diagnostics, errors: [], warnings, booted: rendered.booted, manifest }
 }
 

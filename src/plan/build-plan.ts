@@ -1,10 +1,12 @@
 // Turns a resolved node into its plan: the node-wide facts the renderers need, and the ordered steps that apply.
 import type { Inventory } from '../model/inventory.js'
-import type { NodePlan } from '../model/plan.js'
+import type { NodePlan, TargetPlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
 import type { ClusterFacts, PlanContext } from './step-def.js'
 import { STEP_ORDER } from './step-order.js'
 import { passwordHash } from './password.js'
+import { stepFunctionName } from '../model/shared-names.js'
+import { DEFAULT_TARGET } from '../targets/os-targets.js'
 import { nodeMirrors } from './node-mirrors.js'
 import { stepDigest } from './step-digest.js'
 
@@ -22,9 +24,15 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
   const u = settings.user
   const hash = passwordHash(inventory.password, options.plaintextPassword, inventory.cluster.name, node.hostname, u.name)
   const domain = inventory.cluster.domain
+  const target: TargetPlan = node.os
+    ? { id: node.os, from: `nodes[${resolved.index}].os`, arch: 'amd64' }
+    : inventory.cluster.os
+      ? { id: inventory.cluster.os, from: 'cluster.os', arch: 'amd64' }
+      : { id: DEFAULT_TARGET, from: 'default', arch: 'amd64' }
   const mirrors = nodeMirrors(inventory, node)
   const plan: Omit<NodePlan, 'steps'> = {
     hostname: node.hostname,
+    target,
     fqdn: domain ? `${node.hostname}.${domain}` : node.hostname,
     cluster: inventory.cluster.name,
     release: inventory.cluster.release,
@@ -64,13 +72,14 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
   }
   const ctx: PlanContext = { inventory, resolved, settings, node, plan, cluster: options.cluster }
   const steps = STEP_ORDER.filter((def) => def.applies(ctx)).map((def) => {
-    const vars = def.vars(ctx)
+    const vars = def.vars(ctx) as Record<string, unknown>
     return {
       id: def.id,
       title: def.title,
       network: def.network,
       rootable: def.rootable,
-      partial: `steps/${def.id}`,
+      template: def.template,
+      fn: stepFunctionName(def.id),
       vars,
       digest: stepDigest(def.id, vars),
       notes: def.notes?.(ctx) ?? [],

@@ -33,6 +33,8 @@ export interface DescribedSource {
 export interface DescribedPlan {
   hostname: string
   roles: string[]
+  /** The OS target, its architecture, and where the choice came from (`nodes[1].os`, `cluster.os`, `default`). */
+  target: { id: string; arch: string; from: string }
   /** What the autoinstall does beyond the steps (the installed system's disk layout). */
   install: string[]
   sources: DescribedSource[]
@@ -84,6 +86,7 @@ export function describePlan(plan: NodePlan, node: ResolvedNode, inventory?: Inv
   return {
     hostname: plan.hostname,
     roles: node.node.roles,
+    target: { id: plan.target.id, arch: plan.target.arch, from: plan.target.from },
     install: [describeRootLv(plan.rootLv)],
     sources: describeSources(plan, inventory),
     steps: plan.steps.map((s) => ({
@@ -113,6 +116,7 @@ export function describePlans(plans: NodePlan[], nodes: ResolvedNode[], inventor
 /** One node's text, ending with an empty line. */
 export function formatPlan(p: DescribedPlan): string {
   const lines = [`${p.hostname} (roles: ${p.roles.join(', ')})`]
+  lines.push(`  target: ${p.target.id} ${p.target.arch}  <- ${p.target.from}`)
   for (const line of p.install) lines.push(`  install: ${line}`)
   lines.push('  sources:')
   for (const s of p.sources) lines.push(`        ${s.what}: ${s.value}  <- ${s.from}`)

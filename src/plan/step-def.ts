@@ -1,8 +1,10 @@
-// What one provisioning step declares: its metadata, when it applies, and the data its template needs.
+// What one provisioning step declares: its metadata, when it applies, the data its template needs (typed), and the
+// template that turns that data into the body of its shell function. Steps are made with defineStep<Vars>(), which
+// ties the vars the plan carries to the declaration, and names the template from the step id unless told otherwise.
 import type { Inventory, NodeEntry } from '../model/inventory.js'
 import type { ResolvedNode } from '../model/resolved.js'
 import type { Settings } from '../model/settings.js'
-import type { NodePlan } from '../model/plan.js'
+import type { NodePlan, Step } from '../model/plan.js'
 
 export interface PlanContext {
   inventory: Inventory
@@ -20,17 +22,34 @@ export interface ClusterFacts {
   serviceHosts: ReadonlySet<string>
 }
 
-export interface StepDef {
+export interface StepDef<V extends object = object> {
   id: string
   title: string
   network: boolean
   rootable: boolean
   /** Settings sections the step reads, for provenance in `bai-seed plan`. */
   settings: string[]
+  /** Template under templates/script/ (without .sh.hbs) holding the step's shell function body. */
+  template: string
   applies(ctx: PlanContext): boolean
-  vars(ctx: PlanContext): Record<string, unknown>
+  vars(ctx: PlanContext): V
   /** What the operator should know about this step on this node (`plan` shows them, `render` prints them once). */
   notes?(ctx: PlanContext): string[]
   /** What the step downloads (URLs, apt repositories, image pulls), for `bai-seed plan`. */
   fetches?(ctx: PlanContext): string[]
+}
+
+export type StepDeclaration<V extends object> = Omit<StepDef<V>, 'template'> & { template?: string }
+
+/** Declares a step: `template` defaults to `steps/<id>` (templates/script/steps/<id>.sh.hbs). */
+export function defineStep<V extends object>(declaration: StepDeclaration<V>): StepDef<V> {
+  return { ...declaration, template: declaration.template ?? `steps/${declaration.id}` }
+}
+
+/** The vars of a step type, from its declaration. */
+export type StepVars<D> = D extends StepDef<infer V> ? V : never
+
+/** The planned step of this declaration in a plan, with its vars typed, or undefined when the step does not apply. */
+export function plannedStep<V extends object>(plan: Pick<NodePlan, 'steps'>, def: StepDef<V>): Step<V> | undefined {
+  return plan.steps.find((s) => s.id === def.id) as Step<V> | undefined
 }

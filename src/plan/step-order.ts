@@ -14,7 +14,7 @@ import { venvsStep } from './steps/venvs.js'
 import { nvidiaDriverStep, nvidiaCudaStep, nvidiaToolkitStep, nvidiaCheckStep } from './steps/nvidia.js'
 import { imagesStep } from './steps/images.js'
 
-export const STEP_ORDER: readonly StepDef[] = [
+export const STEP_ORDER: readonly StepDef<object>[] = [
   userStep,
   limitsStep,
   sysctlStep,

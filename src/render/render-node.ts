@@ -8,6 +8,7 @@ import { buildAutoinstall } from './autoinstall/render-autoinstall.js'
 import { cloudConfigText, dumpYaml } from './yaml-dump.js'
 import { gzipBase64 } from './cloud-config/gzip-base64.js'
 import { BAI_SEED_VERSION } from '../version.js'
+import { osTarget } from '../targets/os-targets.js'
 import { planHoldsSecrets } from '../plan/plan-secrets.js'
 import { fileMode } from '../write/file-mode.js'
 
@@ -32,7 +33,7 @@ export function renderNode(plan: NodePlan): Artifact[] {
   const script = renderScript(plan)
   const compressedScript = gzipBase64(script)
   const cloudUserData = cloudConfigText(buildCloudConfig(plan, { apt: true, script, compressedScript }), `${note} ${SCRIPT_NOTE}`)
-  const autoUserData = cloudConfigText(buildAutoinstall(plan, script, compressedScript), `Ubuntu 20.04 autoinstall. ${note} ${SCRIPT_NOTE}`)
+  const autoUserData = cloudConfigText(buildAutoinstall(plan, script, compressedScript), `${osTarget(plan.target.id).name} autoinstall. ${note} ${SCRIPT_NOTE}`)
   const file = (path: string, content: string, holdsSecret: boolean, exec = false, sha256?: string): Artifact => ({
     path,
     content,

@@ -3,11 +3,11 @@
 // node's own `overrides`. Records where every value came from.
 import type { Inventory, NodeEntry } from '../model/inventory.js'
 import type { Origin, ResolvedNode } from '../model/resolved.js'
-import type { Settings } from '../model/settings.js'
 import type { Diagnostic } from '../diagnostics/diagnostic.js'
 import type { SourceDoc } from '../load/source-doc.js'
 import { mergeInto, type Tree, type MergeTrace } from './merge.js'
 import { lookupProfile, profileLabel, type Profile, type ProfileSet } from './profile-set.js'
+import { checkedSettings } from '../validate/settings-complete.js'
 
 export const BASE_PROFILE = 'base'
 
@@ -121,6 +121,8 @@ export function resolveProfile(set: ProfileSet, name: string, diagnostics: Diagn
 // only), so a 10,000-node inventory holds a handful of settings trees, not 10,000.
 const byChain = new WeakMap<ProfileSet, Map<string, ResolvedProfile>>()
 
+const checkedByTree = new WeakMap<Tree, ReturnType<typeof checkedSettings>>()
+
 function appliedChain(set: ProfileSet, chain: Profile[]): ResolvedProfile {
   let cache = byChain.get(set)
   if (!cache) byChain.set(set, (cache = new Map()))
@@ -143,13 +145,26 @@ export function resolveNode(
   linearize(set, node.roles, { doc: inventoryDoc, path: ['nodes', index, 'roles'] }, diagnostics, chain)
   if (diagnostics.length > before) return undefined
   const shared = appliedChain(set, chain)
-  if (!node.overrides) return { node, index, settings: shared.settings as unknown as Settings, origins: shared.trace.origins }
-  const settings = structuredClone(shared.settings)
-  const trace: MergeTrace = { origins: new Map(shared.trace.origins) }
-  mergeInto(settings, node.overrides as Tree, trace, (path): Origin => ({
-    file: inventoryDoc.file,
-    path: ['nodes', index, 'overrides', ...path],
-    source: `node:${node.hostname}`,
-  }))
-  return { node, index, settings: settings as unknown as Settings, origins: trace.origins }
+  let settings = shared.settings
+  let origins = shared.trace.origins
+  if (node.overrides) {
+    settings = structuredClone(shared.settings)
+    const trace: MergeTrace = { origins: new Map(shared.trace.origins) }
+    mergeInto(settings, node.overrides as Tree, trace, (path): Origin => ({
+      file: inventoryDoc.file,
+      path: ['nodes', index, 'overrides', ...path],
+      source: `node:${node.hostname}`,
+    }))
+    origins = trace.origins
+  }
+  // Checked once per shared tree (nodes without overrides share it), once per node with overrides.
+  let checked = checkedByTree.get(settings)
+  if (!checked) checkedByTree.set(settings, (checked = checkedSettings(settings)))
+  if (!checked.settings) {
+    const shown = checked.missing.slice(0, 5).join(', ') + (checked.missing.length > 5 ? `, ... (${checked.missing.length})` : '')
+    diagnostics.push(diag(inventoryDoc, ['nodes', index, 'roles'], 'SETTINGS_INCOMPLETE',
+      `no profile of ${node.hostname} sets ${shown}: the base profile (or one replacing it) must set every field`))
+    return undefined
+  }
+  return { node, index, settings: checked.settings, origins }
 }

@@ -46,12 +46,12 @@ test('plan lists what every network step fetches, from the mirrors', () => {
   assert.equal(f['packages'], ['apt http://apt.lab.internal/ubuntu: curl ca-certificates gnupg tar gzip'])
   assert.equal(f['docker'], [
     'key http://apt.lab.internal/keys/docker.asc (fingerprint 9DC858229FC7DD38854AE2D88D81803C0EBFCD88)',
-    'apt http://apt.lab.internal/docker-ce/linux/ubuntu <codename> stable: docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin',
+    'apt http://apt.lab.internal/docker-ce/linux/ubuntu focal stable: docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin',
   ])
   assert.equal(f['venvs'], ['pip http://pypi.lab.internal/simple: pip setuptools wheel'])
   assert.equal(f['nvidia-cuda'], [
     'key http://apt.lab.internal/keys/cuda.pub (fingerprint EB693B3035CD5710E231E123A4B469963BF863CC)',
-    'apt http://apt.lab.internal/cuda/repos/<distro>/<arch>/: cuda-toolkit-12-4',
+    'apt http://apt.lab.internal/cuda/repos/ubuntu2004/<arch>/: cuda-toolkit-12-2',
   ])
   assert.equal(f['nvidia-toolkit'], [
     'key http://apt.lab.internal/libnvidia-container/gpgkey (fingerprint C95B321B61E88C1809C4F759DDCAE044F796ECB0)',

@@ -13,6 +13,8 @@ import { writeFileText, type WriteFile } from '../helpers/write-files.js'
 const cases = [
   { name: 'example', inventory: exampleInventory, env: {} },
   { name: 'single-node', inventory: join(fixtures, 'single-node.yaml'), env: { BAI_TEST_PASSWORD: 'correct horse battery staple' } },
+  // One node per OS target (ubuntu-20.04, -22.04, -24.04).
+  { name: 'targets', inventory: join(fixtures, 'targets.yaml'), env: {} },
 ]
 
 for (const c of cases) {

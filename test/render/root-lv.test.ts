@@ -26,8 +26,8 @@ test('autoinstall late-commands grow ubuntu-lv inside the target by default; roo
   assert.match(late('bai-m1').at(-1)!, /want=214748364800;/)
   const plan = run('node', [binRun, 'plan', '-c', join(dir, 'cluster.yaml')])
   assert.is(plan.status, 0, plan.stderr)
-  assert.match(plan.stdout, /^bai-m1 \(roles: [^)]*\)\n {2}install: root LV ubuntu-vg\/ubuntu-lv grown to 200G after the install/m)
-  assert.match(plan.stdout, /^bai-a01 \(roles: [^)]*\)\n {2}install: root LV ubuntu-vg\/ubuntu-lv grown to the whole volume group/m)
+  assert.match(plan.stdout, /^bai-m1 \(roles: [^)]*\)\n {2}target: .*\n {2}install: root LV ubuntu-vg\/ubuntu-lv grown to 200G after the install/m)
+  assert.match(plan.stdout, /^bai-a01 \(roles: [^)]*\)\n {2}target: .*\n {2}install: root LV ubuntu-vg\/ubuntu-lv grown to the whole volume group/m)
 })
 
 test('root_lv is validated: all or a size in G/T', async () => {

@@ -16,6 +16,7 @@ const inventories = [
   { file: exampleInventory, env: {} },
   { file: join(fixtures, 'single-node.yaml'), env: { BAI_TEST_PASSWORD: 'pw' } },
   { file: join(fixtures, 'metachar.yaml'), env: {} },
+  { file: join(fixtures, 'targets.yaml'), env: {} },
 ]
 
 async function scripts(): Promise<{ label: string; file: string }[]> {

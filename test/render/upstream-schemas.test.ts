@@ -1,12 +1,15 @@
 // Every generated cloud-config, autoinstall section and network-config checked against the exact upstream schemas
-// (BAI_SEED_UPSTREAM_SCHEMAS, default ../shared/schemas; cloud-init's own for cloud-config) with ajv, and every
-// cloud-config through Debian's own `cloud-init schema`. Without the schemas the ajv tests skip (fail with CI=true).
+// (BAI_SEED_UPSTREAM_SCHEMAS, default ../shared/schemas; cloud-init's own for cloud-config) with ajv, each against the
+// schema of its own OS target's installer and cloud-init, and every cloud-config through Debian's own
+// `cloud-init schema`. Without the schemas the ajv tests skip (fail with CI=true).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { load } from 'js-yaml'
-import { missing, validateCloudConfig, validateAutoinstall, validateNetworkConfig } from '../helpers/upstream-schemas.js'
+import { missing, validateCloudConfig, validateAutoinstall, validateNetworkConfig, upstreamValidator } from '../helpers/upstream-schemas.js'
+import { planFromInput } from '../../src/pipeline/render-cluster.js'
+import { osTarget, TARGET_IDS, type TargetId } from '../../src/targets/os-targets.js'
 import { exampleInventory, fixtures, tempDir } from '../helpers/repo.js'
 import { renderFixture } from '../helpers/render-fixture.js'
 import { requireMaterial, requireTool, run } from '../helpers/tools.js'
@@ -16,11 +19,13 @@ const inventories = [
   { file: exampleInventory, env: {} },
   { file: join(fixtures, 'single-node.yaml'), env: { BAI_TEST_PASSWORD: 'pw' } },
   { file: join(fixtures, 'metachar.yaml'), env: {} },
+  { file: join(fixtures, 'targets.yaml'), env: {} },
 ]
 
 interface Doc {
   label: string
   kind: 'cloud-config' | 'autoinstall' | 'network-config'
+  target: TargetId
   value: unknown
 }
 
@@ -28,15 +33,20 @@ async function generatedDocs(): Promise<Doc[]> {
   const docs: Doc[] = []
   for (const inv of inventories) {
     const out = await renderFixture(inv.file, { env: inv.env })
+    const { plans } = planFromInput({ inventoryFile: inv.file, profileDirs: [], only: [], powerOffWhenDone: false, env: inv.env })
+    const targetOf = new Map(plans.map((p) => [p.hostname, p.target.id]))
     for (const f of await listFiles(out)) {
       const text = readFileSync(f, 'utf8')
-      if (f.endsWith('cloud-init/user-data')) docs.push({ label: f, kind: 'cloud-config', value: load(text) })
-      if (f.endsWith('cloud-init/network-config')) docs.push({ label: f, kind: 'network-config', value: load(text) })
+      const target = targetOf.get(f.slice(out.length + 1).split('/')[0]!)!
+      if (f.endsWith('cloud-init/user-data')) docs.push({ label: f, kind: 'cloud-config', target, value: load(text) })
+      if (f.endsWith('cloud-init/network-config')) docs.push({ label: f, kind: 'network-config', target, value: load(text) })
       if (f.endsWith('autoinstall/user-data')) {
         const ai = (load(text) as { autoinstall: Record<string, unknown> }).autoinstall
-        docs.push({ label: `${f} autoinstall`, kind: 'autoinstall', value: ai })
-        docs.push({ label: `${f} autoinstall.user-data`, kind: 'cloud-config', value: ai['user-data'] })
-        docs.push({ label: `${f} autoinstall.network`, kind: 'network-config', value: (ai.network as { network: unknown }).network })
+        const network = ai.network as { network?: unknown }
+        docs.push({ label: `${f} autoinstall`, kind: 'autoinstall', target, value: ai })
+        docs.push({ label: `${f} autoinstall.user-data`, kind: 'cloud-config', target, value: ai['user-data'] })
+        const doubled = osTarget(target).autoinstall.doubledNetworkKey
+        docs.push({ label: `${f} autoinstall.network`, kind: 'network-config', target, value: doubled ? network.network : network })
       }
     }
   }
@@ -45,19 +55,37 @@ async function generatedDocs(): Promise<Doc[]> {
 
 const docsPromise = generatedDocs()
 
+// Every target's schemas are looked up now, so that a missing one is named before the suite decides to run.
+for (const id of TARGET_IDS) {
+  upstreamValidator(osTarget(id).cloudInit.schema)
+  upstreamValidator(osTarget(id).autoinstall.schema)
+}
 const skipped = requireMaterial(missing)
 const schemaTest = skipped ? test.skip : test
 const cloudConfig = validateCloudConfig!
 const autoinstall = validateAutoinstall!
 const networkConfig = validateNetworkConfig!
 
-schemaTest('ajv: every document validates against its upstream schema', async () => {
+schemaTest("ajv: every document validates against its own target's upstream schema", async () => {
   const docs = await docsPromise
   assert.ok(docs.filter((d) => d.kind === 'cloud-config').length >= 12, 'found the cloud-configs')
+  assert.equal([...new Set(docs.map((d) => d.target))].sort(), [...TARGET_IDS], 'every target rendered')
   for (const d of docs) {
-    const validate = d.kind === 'cloud-config' ? cloudConfig : d.kind === 'autoinstall' ? autoinstall : networkConfig
+    const t = osTarget(d.target)
+    const validate = d.kind === 'cloud-config' ? upstreamValidator(t.cloudInit.schema)!
+      : d.kind === 'autoinstall' ? upstreamValidator(t.autoinstall.schema)! : networkConfig
     const ok = validate(d.value)
-    assert.ok(ok, `${d.label}: ${JSON.stringify(validate.errors, null, 1)}`)
+    assert.ok(ok, `${d.label} (${d.target}): ${JSON.stringify(validate.errors, null, 1)}`)
+  }
+})
+
+test('each autoinstall speaks its installer: doubled network key on 20.04 only, source from 22.04 on', async () => {
+  const docs = (await docsPromise).filter((d) => d.kind === 'autoinstall')
+  for (const d of docs) {
+    const ai = d.value as { network: Record<string, unknown>; source?: unknown }
+    const focal = d.target === 'ubuntu-20.04'
+    assert.is('network' in ai.network, focal, d.label)
+    assert.is(ai.source !== undefined, !focal, d.label)
   }
 })
 

@@ -1,6 +1,7 @@
 // Page section "Docker engine 설치하기": Docker Engine from Docker's apt repository (or its mirror) with its signing
 // key checked against the pinned fingerprint, the compose plugin, `bai` in group docker, optional daemon.json.
-import type { StepDef } from '../step-def.js'
+import { defineStep } from '../step-def.js'
+import { osTarget } from '../../targets/os-targets.js'
 import { dockerRepo, pinnedFingerprint as fingerprint, UPSTREAM } from '../node-mirrors.js'
 import { systemdEnvironmentWord } from '../file-quoting.js'
 
@@ -9,7 +10,22 @@ export const DOCKER_FOCAL_NOTE =
   'Docker stopped publishing Docker Engine updates for Ubuntu 20.04 (focal) in 2025: the node gets the last focal ' +
   'release and no security fixes from Docker; plan a move to 22.04 or 24.04'
 
-export const dockerStep: StepDef = {
+export interface DockerVars {
+  packages: string[]
+  /** Docker's apt repository base URL, or '' for Docker's own for the running distribution. */
+  repo: string
+  /** Docker's suite for the target (its codename), and how the target writes apt sources. */
+  codename: string
+  deb822: boolean
+  upstream: string
+  keyUrl: string
+  fingerprint: string
+  daemonJson: string | null
+  proxyConf: string | null
+  user: string
+}
+
+export const dockerStep = defineStep<DockerVars>({
   id: 'docker',
   title: 'Install Docker Engine and the compose plugin',
   network: true,
@@ -50,6 +66,8 @@ export const dockerStep: StepDef = {
       upstream: UPSTREAM.dockerApt,
       keyUrl: m.docker_apt_key ?? '',
       fingerprint: fingerprint(d.key_fingerprint),
+      codename: osTarget(ctx.plan.target.id).dockerCodename,
+      deb822: osTarget(ctx.plan.target.id).apt.sourcesFormat === 'deb822',
       daemonJson,
       proxyConf,
       user: ctx.settings.user.name,
@@ -61,8 +79,7 @@ export const dockerStep: StepDef = {
     const fp = fingerprint(ctx.settings.docker.key_fingerprint)
     return [
       `key ${m.docker_apt_key ?? `${repo}/gpg`}${fp ? ` (fingerprint ${fp})` : ''}`,
-      `apt ${repo} <codename> stable: ${ctx.settings.docker.packages.join(' ')}`,
+      `apt ${repo} ${osTarget(ctx.plan.target.id).dockerCodename} stable: ${ctx.settings.docker.packages.join(' ')}`,
     ]
   },
-}
-
+})

@@ -2,7 +2,7 @@
 // (the default) names the service nodes and the node itself, so a node's output does not grow with the number of
 // compute nodes; `all` names every node.
 import type { Inventory } from '../../model/inventory.js'
-import type { PlanContext, StepDef } from '../step-def.js'
+import { defineStep, type PlanContext } from '../step-def.js'
 
 export const HOSTS_BEGIN = '##### BEGIN for Backend.AI services #####'
 export const HOSTS_END = '##### END for Backend.AI services #####'
@@ -62,7 +62,14 @@ export function hostsLines(ctx: Pick<PlanContext, 'inventory' | 'settings' | 'no
   return formatRows(table.rows.filter((r) => r.hostname === self || services.has(r.hostname)))
 }
 
-export const hostsStep: StepDef = {
+export interface HostsVars {
+  begin: string
+  end: string
+  lines: readonly string[]
+  hostname: string
+}
+
+export const hostsStep = defineStep<HostsVars>({
   id: 'hosts',
   title: 'Write the cluster block in /etc/hosts',
   network: false,
@@ -72,4 +79,4 @@ export const hostsStep: StepDef = {
   // The script also makes sure 127.0.0.1 maps localhost and that the node's own name resolves (cloud-init leaves the
   // file alone: manage_etc_hosts is false in the cloud-config).
   vars: (ctx) => ({ begin: HOSTS_BEGIN, end: HOSTS_END, lines: hostsLines(ctx), hostname: ctx.node.hostname }),
-}
+})

@@ -1,9 +1,17 @@
 // Page section "컨테이너 이미지 가져오기": pre-pull the role's images with bounded parallelism and retries,
 // optionally through registry mirrors (pulled from the mirror, then tagged with the original name).
-import type { StepDef } from '../step-def.js'
+import { defineStep } from '../step-def.js'
 import { imageSource } from '../node-mirrors.js'
 
-export const imagesStep: StepDef = {
+export interface ImagesVars {
+  images: string[]
+  parallel: number
+  retries: number
+  /** Where each image is pulled from (a mirror, or the image itself). */
+  sources: string[]
+}
+
+export const imagesStep = defineStep<ImagesVars>({
   id: 'images',
   title: 'Pre-pull container images',
   network: true,
@@ -24,4 +32,4 @@ export const imagesStep: StepDef = {
       const src = imageSource(ref, ctx.plan.mirrors)
       return src === ref ? `image ${ref}` : `image ${src} (tagged ${ref})`
     }),
-}
+})

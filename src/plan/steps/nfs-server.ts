@@ -1,7 +1,7 @@
 // The storage node as the cluster's NFS server: when storage.server is this node's address (or name) and the node
 // has the `storage` role or `storage.nfs_server: true`, it exports the shares to the cluster subnet instead of
 // mounting them from itself. Its own /vfroot/<name> are bind mounts of the export folders (storage step).
-import type { PlanContext, StepDef } from '../step-def.js'
+import { defineStep, type PlanContext } from '../step-def.js'
 import { servesNfs as nodeServesNfs } from '../../model/storage-server.js'
 
 export const EXPORTS_BEGIN = '# BEGIN bai-seed NFS exports'
@@ -15,7 +15,16 @@ export function servesNfs(ctx: Pick<PlanContext, 'inventory' | 'node' | 'setting
   return ctx.inventory.storage.type === 'nfs' && nodeServesNfs(ctx.inventory, ctx.node, ctx.settings.storage.nfs_server === true)
 }
 
-export const nfsServerStep: StepDef = {
+export interface NfsServerVars {
+  begin: string
+  end: string
+  /** The export folders, made on the server. */
+  paths: string[]
+  /** The /etc/exports lines. */
+  lines: string[]
+}
+
+export const nfsServerStep = defineStep<NfsServerVars>({
   id: 'nfs-server',
   title: 'Export the shared storage over NFS to the cluster subnet (this node is storage.server)',
   network: true,
@@ -28,4 +37,4 @@ export const nfsServerStep: StepDef = {
     paths: (ctx.inventory.storage.exports ?? []).map((e) => e.path),
     lines: (ctx.inventory.storage.exports ?? []).map((e) => `${e.path} ${ctx.inventory.network.subnet}(${EXPORT_OPTIONS})`),
   }),
-}
+})

@@ -2,12 +2,29 @@
 // ubuntu-drivers) then one reboot, CUDA from NVIDIA's repository, NVIDIA Container Toolkit with the `nvidia` runtime
 // registered in Docker, then a health check. Both NVIDIA repositories may come from mirrors; their signing keys are
 // checked against the fingerprints pinned in the profile.
-import type { StepDef } from '../step-def.js'
+import { defineStep, type PlanContext } from '../step-def.js'
+import { osTarget } from '../../targets/os-targets.js'
 import { cudaRepo, nvidiaToolkitRepo, pinnedFingerprint, UPSTREAM } from '../node-mirrors.js'
 
-const on = (ctx: Parameters<StepDef['applies']>[0]): boolean => ctx.settings.nvidia.enabled
+/** The driver and CUDA packages of a node: `auto` takes the target's default pair. */
+export function nvidiaPackages(ctx: PlanContext): { driver: string; cuda: string } {
+  const pair = osTarget(ctx.plan.target.id).nvidia
+  const n = ctx.settings.nvidia
+  return {
+    driver: n.driver.package === 'auto' ? pair.driverPackage : n.driver.package,
+    cuda: n.cuda.package === 'auto' ? pair.cudaPackage : n.cuda.package,
+  }
+}
 
-export const nvidiaDriverStep: StepDef = {
+const on = (ctx: PlanContext): boolean => ctx.settings.nvidia.enabled
+
+export interface NvidiaDriverVars {
+  method: 'package' | 'ubuntu-drivers'
+  package: string
+  reboot: boolean
+}
+
+export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
   id: 'nvidia-driver',
   title: 'Install the NVIDIA driver',
   network: true,
@@ -16,17 +33,27 @@ export const nvidiaDriverStep: StepDef = {
   applies: on,
   vars: (ctx) => ({
     method: ctx.settings.nvidia.driver.method,
-    package: ctx.settings.nvidia.driver.package,
+    package: nvidiaPackages(ctx).driver,
     reboot: ctx.settings.nvidia.reboot,
   }),
   fetches: (ctx) => {
     const d = ctx.settings.nvidia.driver
-    const what = d.method === 'package' ? d.package : 'ubuntu-drivers-common and the driver it picks'
+    const what = d.method === 'package' ? nvidiaPackages(ctx).driver : 'ubuntu-drivers-common and the driver it picks'
     return [`apt ${ctx.plan.aptMirror ?? "the node's apt sources"}: ${what}`]
   },
+})
+
+export interface NvidiaCudaVars {
+  package: string
+  /** NVIDIA's CUDA repository folder of the target (ubuntu2004 ...). */
+  distro: string
+  repo: string
+  keyUrl: string
+  keyFile: string
+  fingerprint: string
 }
 
-export const nvidiaCudaStep: StepDef = {
+export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
   id: 'nvidia-cuda',
   title: 'Install CUDA from NVIDIA\'s repository',
   network: true,
@@ -34,23 +61,30 @@ export const nvidiaCudaStep: StepDef = {
   settings: ['nvidia'],
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.cuda.enabled,
   vars: (ctx) => ({
-    package: ctx.settings.nvidia.cuda.package,
+    package: nvidiaPackages(ctx).cuda,
+    distro: osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro,
     repo: cudaRepo(ctx.plan.mirrors),
     keyUrl: ctx.plan.mirrors.cuda_apt_key ?? '',
     keyFile: UPSTREAM.cudaKeyFile,
     fingerprint: pinnedFingerprint(ctx.settings.nvidia.cuda.key_fingerprint),
   }),
   fetches: (ctx) => {
-    const repo = `${cudaRepo(ctx.plan.mirrors)}/<distro>/<arch>/`
+    const repo = `${cudaRepo(ctx.plan.mirrors)}/${osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro}/<arch>/`
     const fp = pinnedFingerprint(ctx.settings.nvidia.cuda.key_fingerprint)
     return [
       `key ${ctx.plan.mirrors.cuda_apt_key ?? repo + UPSTREAM.cudaKeyFile}${fp ? ` (fingerprint ${fp})` : ''}`,
-      `apt ${repo}: ${ctx.settings.nvidia.cuda.package}`,
+      `apt ${repo}: ${nvidiaPackages(ctx).cuda}`,
     ]
   },
+})
+
+export interface NvidiaToolkitVars {
+  repo: string
+  keyUrl: string
+  fingerprint: string
 }
 
-export const nvidiaToolkitStep: StepDef = {
+export const nvidiaToolkitStep = defineStep<NvidiaToolkitVars>({
   id: 'nvidia-toolkit',
   title: 'Install NVIDIA Container Toolkit and register the nvidia runtime',
   network: true,
@@ -70,9 +104,14 @@ export const nvidiaToolkitStep: StepDef = {
       `apt ${repo}/stable/deb/<arch>/: nvidia-container-toolkit`,
     ]
   },
+})
+
+export interface NvidiaCheckVars {
+  docker: boolean
+  cuda: boolean
 }
 
-export const nvidiaCheckStep: StepDef = {
+export const nvidiaCheckStep = defineStep<NvidiaCheckVars>({
   id: 'nvidia-check',
   title: 'Check the GPU stack (nvidia-smi, Docker nvidia runtime)',
   // Needs no download itself, but checks what the network steps before it installed.
@@ -84,4 +123,4 @@ export const nvidiaCheckStep: StepDef = {
     docker: ctx.settings.docker.enabled && ctx.settings.nvidia.container_toolkit.enabled,
     cuda: ctx.settings.nvidia.cuda.enabled,
   }),
-}
+})

@@ -1,10 +1,20 @@
 // Base apt packages every later step relies on (curl, gnupg, nfs-common for NFS); before them the site's CA
 // certificates, the archive mirror in the apt sources and the apt proxy, so that every later download uses them.
-import type { StepDef } from '../step-def.js'
+import { defineStep } from '../step-def.js'
 import { aptConfString } from '../file-quoting.js'
 import { usesNfs } from './storage.js'
 
-export const packagesStep: StepDef = {
+export interface PackagesVars {
+  /** apt packages, also what the autoinstall installs from the installer's own apt access. */
+  install: string[]
+  aptProxy: string | null
+  /** The Ubuntu archive mirror written into the apt sources, or '' to keep the node's own. */
+  aptMirror: string
+  /** PEM certificates of the site's own CAs, trusted before any download. */
+  caCertificates: string[]
+}
+
+export const packagesStep = defineStep<PackagesVars>({
   id: 'packages',
   title: 'Install base packages',
   network: true,
@@ -26,4 +36,4 @@ export const packagesStep: StepDef = {
     }
   },
   fetches: (ctx) => [`apt ${ctx.plan.aptMirror ?? "the node's apt sources"}: ${ctx.settings.packages.install.join(' ')}`],
-}
+})

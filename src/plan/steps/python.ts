@@ -1,7 +1,8 @@
 // Page section "필요한 파이썬 버전 및 가상 환경 준비하기": a standalone Python from python-build-standalone (or pyenv),
-// version from the Backend.AI release line, sha256 checked, unpacked to ~/.static-python/versions/<VERSION>.
-import type { StepDef, PlanContext } from '../step-def.js'
+// version from the Backend.AI release line, sha256 checked, unpacked where shared-names.ts puts it.
+import { defineStep, type PlanContext } from '../step-def.js'
 import { releaseLine, PBS_RELEASES } from '../../model/releases.js'
+import { pythonLayout, SHARED_PATHS, type PythonLayout } from '../../model/shared-names.js'
 
 export interface PythonChoice {
   version: string
@@ -17,15 +18,27 @@ export function pythonChoice(ctx: PlanContext): PythonChoice {
   return { version, release }
 }
 
-export function pythonBin(ctx: PlanContext): string {
-  const { version } = pythonChoice(ctx)
-  const home = ctx.settings.user.home
-  return ctx.settings.python.method === 'pyenv'
-    ? `${home}/.pyenv/versions/${version}/bin/python3`
-    : `${home}/.static-python/versions/${version}/bin/python3`
+/** Where the chosen Python lives on the node (shared-names.ts states the layout). */
+export function nodePythonLayout(ctx: PlanContext): PythonLayout {
+  return pythonLayout(ctx.settings.user.home, ctx.settings.python.method, pythonChoice(ctx).version)
 }
 
-export const pythonStep: StepDef = {
+export interface PythonVars {
+  method: 'static' | 'pyenv'
+  version: string
+  release: string
+  baseUrl: string
+  sha256x86: string
+  sha256arm: string
+  /** The version's folder; `root` is the folder the step owns (chowned to the account). */
+  dest: string
+  root: string
+  cache: string
+  user: string
+  group: number
+}
+
+export const pythonStep = defineStep<PythonVars>({
   id: 'python',
   title: 'Install a standalone Python',
   network: true,
@@ -36,6 +49,7 @@ export const pythonStep: StepDef = {
     const py = ctx.settings.python
     const { version, release } = pythonChoice(ctx)
     const u = ctx.settings.user
+    const layout = nodePythonLayout(ctx)
     return {
       method: py.method,
       version,
@@ -43,8 +57,9 @@ export const pythonStep: StepDef = {
       baseUrl: pythonBaseUrl(ctx),
       sha256x86: py.sha256['x86_64'] ?? '',
       sha256arm: py.sha256['aarch64'] ?? '',
-      dest: `${u.home}/.static-python/versions/${version}`,
-      home: u.home,
+      dest: layout.versionDir,
+      root: layout.root,
+      cache: SHARED_PATHS.cacheDir,
       user: u.name,
       group: u.gid,
     }
@@ -59,7 +74,7 @@ export const pythonStep: StepDef = {
       `${base}/cpython-${version}+${release}-<arch>-unknown-linux-gnu-install_only.tar.gz${pinned ? ' (pinned sha256)' : ''}`,
     ]
   },
-}
+})
 
 /** python-build-standalone's download base: the node's `mirrors.python`, else the profile's python.base_url. */
 export function pythonBaseUrl(ctx: PlanContext): string {

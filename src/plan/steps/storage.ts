@@ -1,21 +1,34 @@
 // Page section "공유 스토리지 마운트하기": /vfroot/<name> mount points and their /etc/fstab lines, or /vfroot/local.
 // The mounts themselves need the network and happen in the `mounts` step.
-import type { StepDef } from '../step-def.js'
+import { defineStep, type PlanContext } from '../step-def.js'
 import { servesNfs } from './nfs-server.js'
 import { isStorageServerNode } from '../../model/storage-server.js'
 
 export const FSTAB_BEGIN = '# BEGIN bai-seed shared storage'
 export const FSTAB_END = '# END bai-seed shared storage'
 
-function serverInCluster(ctx: Parameters<StepDef['applies']>[0]): boolean {
+function serverInCluster(ctx: PlanContext): boolean {
   return ctx.inventory.nodes.some((n) => isStorageServerNode(ctx.inventory, n))
 }
 
-export function usesNfs(ctx: Parameters<StepDef['applies']>[0]): boolean {
+export function usesNfs(ctx: PlanContext): boolean {
   return ctx.inventory.storage.type === 'nfs' && !ctx.settings.storage.local
 }
 
-export const storageStep: StepDef = {
+export interface StorageVars {
+  nfs: boolean
+  /** This node is the cluster's NFS server: its /vfroot/<name> are bind mounts of the export folders. */
+  server?: boolean
+  exportDirs?: string[]
+  dirs: string[]
+  uid: number
+  gid: number
+  begin: string
+  end: string
+  lines: string[]
+}
+
+export const storageStep = defineStep<StorageVars>({
   id: 'storage',
   title: 'Prepare /vfroot and the shared storage entries',
   network: false,
@@ -40,9 +53,17 @@ export const storageStep: StepDef = {
     const exportDirs = server ? exports.map((e) => e.path) : []
     return { nfs: true, server, dirs: exports.map((e) => `/vfroot/${e.name}`), exportDirs, uid, gid, begin: FSTAB_BEGIN, end: FSTAB_END, lines }
   },
+})
+
+export interface MountsVars {
+  dirs: string[]
+  uid: number
+  gid: number
+  /** How many times to try each mount (retries doubling from 2 s). */
+  tries: number
 }
 
-export const mountsStep: StepDef = {
+export const mountsStep = defineStep<MountsVars>({
   id: 'mounts',
   title: 'Mount the shared storage',
   network: true,
@@ -57,4 +78,4 @@ export const mountsStep: StepDef = {
     // longer for it (retries doubling from 2 s: 4 tries about 14 s, 9 tries about 8.5 minutes).
     tries: serverInCluster(ctx) && !servesNfs(ctx) ? 9 : 4,
   }),
-}
+})

@@ -1,7 +1,10 @@
 // Page section "운영을 위한 사용자 계정 만들기": the bai account, uid/gid 1100, groups sudo and docker.
-import type { StepDef } from '../step-def.js'
+import { defineStep } from '../step-def.js'
+import type { UserPlan } from '../../model/plan.js'
 
-export const userStep: StepDef = {
+export type UserVars = UserPlan
+
+export const userStep = defineStep<UserVars>({
   id: 'user',
   title: 'Create the service account',
   network: false,
@@ -9,4 +12,4 @@ export const userStep: StepDef = {
   settings: ['user'],
   applies: (ctx) => ctx.settings.user.enabled,
   vars: (ctx) => ({ ...ctx.plan.user }),
-}
+})

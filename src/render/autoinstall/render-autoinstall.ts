@@ -1,28 +1,45 @@
-// Ubuntu 20.04 autoinstall user-data (subiquity, focal era): everything under `autoinstall:` with `version: 1`.
-// No `identity`: it cannot set uid 1100 and focal's subiquity lets it overwrite user-data users; the account is made
-// by the first-boot cloud-config under `user-data`, which also sets the hostname.
+// Ubuntu autoinstall user-data (subiquity): everything under `autoinstall:` with `version: 1`, in the dialect of the
+// node's target (targets/os-targets.ts). No `identity`: it cannot set uid 1100 and focal's subiquity lets it
+// overwrite user-data users; the account is made by the first-boot cloud-config under `user-data`, which also sets
+// the hostname.
 import type { NodePlan } from '../../model/plan.js'
 import { buildCloudConfig } from '../cloud-config/render-cloud-config.js'
 import { buildNetplan } from '../cloud-config/render-network-config.js'
 import { shellQuote } from '../script/shell-quote.js'
+import { SHARED_PATHS } from '../../model/shared-names.js'
+import { plannedStep } from '../../plan/step-def.js'
+import { packagesStep } from '../../plan/steps/packages.js'
+import { posix } from 'node:path'
+import { osTarget } from '../../targets/os-targets.js'
 import { growRootLvCommand } from './root-lv.js'
 import { reportInstalledCommand } from './report-installed.js'
 
+const { dirname } = posix
+
 /** `script`: provision.sh as already rendered for this plan, and `compressedScript` its gz+b64 form, if the caller has them. */
 export function buildAutoinstall(plan: NodePlan, script?: string, compressedScript?: string): Record<string, unknown> {
+  const dialect = osTarget(plan.target.id).autoinstall
+  const netplan = buildNetplan(plan)
+  const layout: Record<string, unknown> = { name: 'lvm', match: plan.disk }
+  // Where the installer can size the root LV itself, let it take the group when the plan wants all of it (a given
+  // size is left to the late-command, which never shrinks).
+  if (dialect.sizingPolicyAll && plan.rootLv === 'all') layout['sizing-policy'] = 'all'
   const ai: Record<string, unknown> = {
     version: 1,
     locale: plan.locale,
     keyboard: { layout: plan.keyboard },
-    // The doubled `network: network:` form: the 20.04 GA installer needs it, later ones accept it.
-    network: { network: buildNetplan(plan) },
-    storage: { layout: { name: 'lvm', match: plan.disk } },
+    network: dialect.doubledNetworkKey ? { network: netplan } : netplan,
+  }
+  // The driver search is off: the plan installs the NVIDIA driver it names itself, at first boot.
+  if (dialect.sourceId) ai.source = { id: dialect.sourceId, search_drivers: false }
+  Object.assign(ai, {
+    storage: { layout },
     ssh: {
       'install-server': true,
       'authorized-keys': plan.user.authorizedKeys,
       'allow-pw': plan.sshAllowPassword,
     },
-  }
+  })
   if (plan.proxy) ai.proxy = plan.proxy
   const apt: Record<string, unknown> = { geoip: !plan.aptMirror }
   if (plan.aptMirror) {
@@ -30,11 +47,14 @@ export function buildAutoinstall(plan: NodePlan, script?: string, compressedScri
     apt.security = [{ arches: ['default'], uri: plan.aptMirror }]
   }
   ai.apt = apt
-  // Installed from the installer's own apt access, so the first boot finds them even before the network is up.
-  ai.packages = ['curl', 'ca-certificates', 'gnupg']
+  // The plan's base packages, installed from the installer's own apt access, so the first boot finds them even
+  // before the network is up.
+  const packages = plannedStep(plan, packagesStep)?.vars.install ?? []
+  if (packages.length) ai.packages = packages
+  const marker = `/target${SHARED_PATHS.installedMarker}`
   ai['late-commands'] = [
     // A record of what installed this machine, for the operator; the real work happens at first boot.
-    ['sh', '-c', `mkdir -p /target/var/lib/bai-seed && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > /target/var/lib/bai-seed/installed`],
+    ['sh', '-c', `mkdir -p ${shellQuote(dirname(marker))} && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > ${shellQuote(marker)}`],
     growRootLvCommand(plan),
     // Last: a PXE-booted installer reports its finished install (one-shot network installs).
     reportInstalledCommand(),

@@ -1,9 +1,11 @@
 // The first-boot cloud-config of a node (cloud-init user-data for cloud images and VMs; the same document goes
-// under autoinstall.user-data for bare-metal installs). It creates the service account natively, installs the
-// provisioning script and bai-seed.service, and starts the unit; the script does every step of the plan.
+// under autoinstall.user-data for bare-metal installs). It creates the service account natively when the plan has
+// the `user` step, installs the provisioning script and the unit, and starts the unit; the script does every step.
 import type { NodePlan } from '../../model/plan.js'
+import { SHARED_PATHS } from '../../model/shared-names.js'
+import { plannedStep } from '../../plan/step-def.js'
+import { userStep, type UserVars } from '../../plan/steps/user.js'
 import { renderScript } from '../script/render-script.js'
-import { SCRIPT_PATH } from '../script/unit.js'
 import { shellQuote } from '../script/shell-quote.js'
 import { GZIP_BASE64, gzipBase64 } from './gzip-base64.js'
 
@@ -16,9 +18,8 @@ export interface CloudConfigOptions {
   compressedScript?: string
 }
 
-export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): Record<string, unknown> {
-  const u = plan.user
-  const userEntry: Record<string, unknown> = {
+function userEntry(u: UserVars): Record<string, unknown> {
+  const entry: Record<string, unknown> = {
     name: u.name,
     // A string: cloud-init before 22.2 (20.04 media up to 20.04.4, older cloud images) passes only string options to
     // useradd and silently drops an integer uid (LP #1875772); newer ones accept both (the schema marks the string
@@ -32,19 +33,29 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
     gecos: u.gecos,
     lock_passwd: u.passwordHash === null,
   }
-  if (u.passwordHash) userEntry.hashed_passwd = u.passwordHash
-  if (u.sudoNopasswd) userEntry.sudo = 'ALL=(ALL) NOPASSWD:ALL'
-  if (u.authorizedKeys.length) userEntry.ssh_authorized_keys = u.authorizedKeys
+  if (u.passwordHash) entry.hashed_passwd = u.passwordHash
+  if (u.sudoNopasswd) entry.sudo = 'ALL=(ALL) NOPASSWD:ALL'
+  if (u.authorizedKeys.length) entry.ssh_authorized_keys = u.authorizedKeys
+  return entry
+}
+
+export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): Record<string, unknown> {
   const doc: Record<string, unknown> = {
     hostname: plan.hostname,
     fqdn: plan.fqdn,
     // The script writes the cluster's block into /etc/hosts; cloud-init must not rewrite the file.
     manage_etc_hosts: false,
     timezone: plan.timezone,
-    bootcmd: [['sh', '-c', `getent group ${shellQuote(u.name)} >/dev/null || groupadd --gid ${shellQuote(u.gid)} ${shellQuote(u.name)}`]],
-    users: [userEntry],
-    ssh_pwauth: plan.sshAllowPassword,
   }
+  const user = plannedStep(plan, userStep)?.vars
+  if (user) {
+    doc.bootcmd = [['sh', '-c', `getent group ${shellQuote(user.name)} >/dev/null || groupadd --gid ${shellQuote(user.gid)} ${shellQuote(user.name)}`]]
+    doc.users = [userEntry(user)]
+  } else if (plan.user.authorizedKeys.length) {
+    // No service account in the plan: the image's default user keeps its place and gets the keys.
+    doc.ssh_authorized_keys = plan.user.authorizedKeys
+  }
+  doc.ssh_pwauth = plan.sshAllowPassword
   if (options.apt && (plan.aptMirror || plan.proxy)) {
     const apt: Record<string, unknown> = {}
     if (plan.aptMirror) {
@@ -60,7 +71,7 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
   doc.write_files = [
     // Compressed: the script is most of the document (provision.sh beside it is the readable copy).
     {
-      path: SCRIPT_PATH,
+      path: SHARED_PATHS.installedScript,
       owner: 'root:root',
       permissions: '0700',
       encoding: GZIP_BASE64,
@@ -68,10 +79,10 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
     },
   ]
   doc.runcmd = [
-    // The script carries bai-seed.service and installs and enables it (one copy of the unit, not two).
-    [SCRIPT_PATH, '--install-unit'],
+    // The script carries the unit and installs and enables it (one copy of the unit, not two).
+    [SHARED_PATHS.installedScript, '--install-unit'],
     // --no-block: the unit is ordered after cloud-final, which is running this very command.
-    ['systemctl', 'start', '--no-block', 'bai-seed.service'],
+    ['systemctl', 'start', '--no-block', SHARED_PATHS.unitName],
   ]
   return doc
 }

@@ -4,11 +4,12 @@
 // casper/initrd (TFTP for GRUB and PXELINUX, HTTP for iPXE) and the ISO (HTTP, casper's url=).
 // Every URL and path is checked here, before anything is rendered, so that a bad value is one clear error.
 import { isAbsolute } from 'node:path'
+import { DEFAULT_TARGET, netbootKernelArgs, osTarget, type OsTarget } from '../../targets/os-targets.js'
 
-/** The Ubuntu 20.04 live-server ISO that casper downloads (url=) when netbooted. */
-export const DEFAULT_ISO_NAME = 'ubuntu-20.04.6-live-server-amd64.iso'
-export const DEFAULT_KERNEL = 'casper/vmlinuz'
-export const DEFAULT_INITRD = 'casper/initrd'
+/** The live-server ISO of the default target, which casper downloads (url=) when netbooted; per target: the registry. */
+export const DEFAULT_ISO_NAME = osTarget(DEFAULT_TARGET).media.isoName
+export const DEFAULT_KERNEL = osTarget(DEFAULT_TARGET).media.kernel
+export const DEFAULT_INITRD = osTarget(DEFAULT_TARGET).media.initrd
 /** The PXE tree's folder under the output folder (and under --http-base). */
 export const PXE_FOLDER = 'pxe'
 
@@ -25,7 +26,9 @@ export interface PxeFlags {
 export interface PxeOptions {
   /** Ends with '/'. */
   httpBase: string
+  /** The installer ISO: --iso-url, else <http-base>pxe/<the node target's ISO name> (isoUrlFor). */
   isoUrl: string
+  isoFromFlag: boolean
   /** Ends with '/'. */
   bootBase: string
   kernel: string
@@ -91,12 +94,17 @@ export function resolvePxeOptions(flags: PxeFlags): { options?: PxeOptions; erro
   errors.push(...checkBootPath('--kernel', kernel), ...checkBootPath('--initrd', initrd))
   if (!isAbsolute(flags.serveRoot)) errors.push(`--serve-root ${JSON.stringify(flags.serveRoot)}: must be an absolute folder`)
   if (errors.length) return { errors }
-  return { options: { httpBase, isoUrl, bootBase, kernel, initrd, serveRoot: flags.serveRoot }, errors }
+  return { options: { httpBase, isoUrl, isoFromFlag: flags.isoUrl !== undefined, bootBase, kernel, initrd, serveRoot: flags.serveRoot }, errors }
 }
 
 /** The nocloud-net seed of a node: its autoinstall/ folder, with the trailing slash cloud-init needs. */
 function seedUrl(options: PxeOptions, hostname: string): string {
   return `${options.httpBase}${options.nodePaths?.get(hostname) ?? `${hostname}/`}autoinstall/`
+}
+
+/** The installer ISO a node of this target netboots: --iso-url, else its target's ISO under the HTTP base. */
+export function isoUrlFor(options: PxeOptions, target: OsTarget): string {
+  return options.isoFromFlag ? options.isoUrl : `${options.httpBase}${PXE_FOLDER}/${target.media.isoName}`
 }
 
 /** Where a node reports its finished install (bai-seed serve: POST, see src/serve/pxe-done.ts). */
@@ -105,19 +113,12 @@ export function doneUrl(options: PxeOptions, hostname: string, token: string): s
 }
 
 /**
- * The kernel command line of the Ubuntu 20.04 live-server netboot (casper fetches the ISO from url= into a
- * ramdisk of ramdisk_size KiB), plus `autoinstall` so that subiquity does not ask for confirmation, and the
- * nocloud-net seed.
+ * The kernel command line of the target's live-server netboot (casper fetches the ISO from url=; the registry holds
+ * the arguments each installer needs), plus `autoinstall` so that subiquity does not ask for confirmation, and the
+ * HTTP NoCloud seed.
  */
-export function installerArgs(options: PxeOptions, hostname: string, token?: string): string[] {
-  const args = [
-    'root=/dev/ram0',
-    'ramdisk_size=1500000',
-    'ip=dhcp',
-    `url=${options.isoUrl}`,
-    'autoinstall',
-    `ds=nocloud-net;s=${seedUrl(options, hostname)}`,
-  ]
+export function installerArgs(options: PxeOptions, hostname: string, token?: string, target: OsTarget = osTarget(DEFAULT_TARGET)): string[] {
+  const args = netbootKernelArgs(target, isoUrlFor(options, target), seedUrl(options, hostname))
   // Read by the autoinstall late-command that reports the finished install (a dotted word: the kernel passes it to
   // no module and not to init).
   if (token !== undefined) args.push(`bai_seed.done=${doneUrl(options, hostname, token)}`)

@@ -1,5 +1,5 @@
 // plan -> PXE tree: the files under out/pxe/ (the TFTP root) that boot each node with a MAC address into the
-// Ubuntu 20.04 live-server installer with its nocloud-net seed, once:
+// live-server installer of its OS target with its HTTP NoCloud seed, once:
 //   grub/grub.cfg                 GRUB (UEFI), one entry per node chosen by $net_default_mac. Debian's and Ubuntu's
 //                                 signed grubnetx64.efi (prefix /grub) read only this file, never a per-MAC one.
 //   grub/grub.cfg-01-<mac>        the node's entry alone: what GRUB 2.06's own lookup (an unsigned grub-mkimage
@@ -18,6 +18,7 @@ import { BAI_SEED_VERSION } from '../../version.js'
 import { UnquotableValueError } from '../script/shell-quote.js'
 import { installerArgs, PXE_FOLDER, type PxeOptions } from './boot-options.js'
 import { kernelCmdlineProblem } from './kernel-cmdline.js'
+import { osTarget } from '../../targets/os-targets.js'
 import { dashedMac, normalizeMac } from './mac-address.js'
 import { PXELINUX_MAX_LINE } from './pxelinux-quote.js'
 import { renderPxeTemplate } from './pxe-templates.js'
@@ -94,7 +95,8 @@ export function renderPxe(plans: NodePlan[], options: PxeOptions, cluster: strin
       continue
     }
     byMac.set(mac, host)
-    const args = installerArgs(options, host, tokenOf(host))
+    const target = osTarget(plan.target.id)
+    const args = installerArgs(options, host, tokenOf(host), target)
     const problem = kernelCmdlineProblem([`initrd=initrd`, ...args])
     if (problem) {
       errors.push(`${host}: kernel command line: ${problem}`)
@@ -105,7 +107,7 @@ export function renderPxe(plans: NodePlan[], options: PxeOptions, cluster: strin
       fqdn: plan.fqdn,
       mac,
       dashed: dashedMac(mac),
-      title: `Install ${plan.fqdn} (Ubuntu 20.04 autoinstall)`,
+      title: `Install ${plan.fqdn} (${target.name} autoinstall)`,
       localTitle: `${plan.fqdn} is installed: boot from the local disk (bai-seed pxe --reinstall ${host} to install again)`,
       marker: markerPath(mac),
       args,
@@ -148,7 +150,7 @@ function renderFiles(nodes: BootNode[], options: PxeOptions, cluster: string): A
     script: `${n.hostname}.ipxe`,
     kernelUrl: `${options.bootBase}${options.kernel}`,
     initrdUrl: `${options.bootBase}${options.initrd}`,
-    // The EFI stub of Ubuntu 20.04's kernel finds the initrd by this name in iPXE's image list.
+    // The EFI stub of Ubuntu's kernels finds the initrd by this name in iPXE's image list.
     args: ['initrd=initrd', ...n.args],
   }))
   files.push(file('ipxe/boot.ipxe', renderPxeTemplate('ipxe', 'boot', { note, nodes: ipxeNodes })))

@@ -1,8 +1,10 @@
 // provision.sh: the whole plan as one standalone bash script (golden images, manual runs, and what cloud-init and
 // autoinstall install on first boot).
 import type { NodePlan } from '../../model/plan.js'
+import { SHARED_PATHS } from '../../model/shared-names.js'
 import { renderTemplate } from '../templates.js'
 import { renderUnit } from './unit.js'
+import { osTarget } from '../../targets/os-targets.js'
 import { BAI_SEED_VERSION } from '../../version.js'
 
 export function renderScript(plan: NodePlan): string {
@@ -14,7 +16,9 @@ export function renderScript(plan: NodePlan): string {
     powerOff: plan.powerOffWhenDone ? '1' : '0',
     proxy: plan.proxy ?? '',
     noProxy: plan.noProxy.join(','),
+    paths: SHARED_PATHS,
+    target: { ...osTarget(plan.target.id), arch: plan.target.arch },
     unitText: renderUnit(),
-    steps: plan.steps.map((s) => ({ ...s, fn: s.id.replace(/-/g, '_') })),
+    steps: plan.steps,
   })
 }

@@ -2,7 +2,8 @@
 // the bytes the file system gave (Rock Ridge records them as they are); modes, owners and times are not taken
 // from disk, so the same contents give the same image.
 
-import { lstat, readdir, stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
+import { lstatSync } from 'node:fs'
 import { MAX_FILE_SIZE } from './constants.js'
 import { IsoWriteError } from './errors.js'
 
@@ -96,7 +97,8 @@ export async function scanDirectory(dir: string): Promise<IsoDirNode> {
 async function scanInto(node: IsoDirNode, dirPath: Buffer): Promise<void> {
   const names = (await readdir(dirPath, { encoding: 'buffer' })).sort(Buffer.compare)
   const paths = names.map((n) => Buffer.concat([dirPath, SLASH, n]))
-  const stats = await Promise.all(paths.map((p) => lstat(p)))
+  // Synchronous: metadata comes from the inode cache, and a thread-pool round trip per file costs more than the call.
+  const stats = paths.map((p) => lstatSync(p))
   for (let i = 0; i < names.length; i++) {
     const where = JSON.stringify(paths[i].toString('utf8'))
     const st = stats[i]
