@@ -43,19 +43,12 @@ printf 'LANG=en_US.UTF-8\n' >"$target/etc/default/locale"
 # debootstrap does not run the preset that enables cloud-init's units.
 chroot "$target" systemctl enable cloud-init-local.service cloud-init.service cloud-config.service cloud-final.service
 
-# Networking as cloud-init renders it on Debian (networkd). network-online.target must not wait for a link: most
-# boots have no NIC at all (-nic none), and the hermetic ones get a static address at once.
-chroot "$target" systemctl enable systemd-networkd.service
-chroot "$target" systemctl mask systemd-networkd-wait-online.service
-
 # A password-less root on the serial console, for looking around when a test fails (the guest has no network).
 chroot "$target" passwd -d root >/dev/null
 
 install -D -m 0755 "$here/fallback-poweroff.sh" "$target/usr/local/libexec/bai-e2e-fallback-poweroff"
 install -D -m 0644 "$here/bai-e2e-fallback.service" "$target/etc/systemd/system/bai-e2e-fallback.service"
 chroot "$target" systemctl enable bai-e2e-fallback.service
-install -D -m 0644 "$here/bai-e2e-docker-record.service" "$target/etc/systemd/system/bai-e2e-docker-record.service"
-chroot "$target" systemctl enable bai-e2e-docker-record.service
 install -D -m 0644 "$here/bai-seed-retry-delay.conf" "$target/etc/systemd/system/bai-seed.service.d/bai-e2e.conf"
 
 # The image stays small: no downloaded packages or lists inside it.

@@ -1136,7 +1136,10 @@ step_venvs() {
         fail "pip could not upgrade pip, setuptools and wheel in $env"
     else
       [[ -x $python ]] || fail "$python is missing: the python step did not run"
-      [[ -x $venv/bin/python ]] || as_user "$user" "$python" -m venv "$venv" || fail "could not create $venv"
+      # A venv cut off while it was being made (power loss, a killed run) has bin/python but no pip: make it again.
+      if [[ ! -x $venv/bin/python || ! -x $venv/bin/pip ]]; then
+        as_user "$user" "$python" -m venv --clear "$venv" || fail "could not create $venv"
+      fi
       retry 3 as_user "$user" "$venv/bin/pip" install -q -U pip setuptools wheel ||
         fail "pip could not upgrade pip, setuptools and wheel in $venv"
     fi
