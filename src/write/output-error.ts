@@ -1,5 +1,5 @@
 // Failures of the output side (the folder, the disk), as the OutputError of src/diagnostics/errors.ts (exit code 3,
-// one line naming the path and the cause), with the helpers the writers use.
+// or 2 for a folder bai-seed refuses to touch; one line naming the path and the cause), with the helpers the writers use.
 import { EXIT_OUTPUT, OutputError as DiagnosticOutputError } from '../diagnostics/errors.js'
 
 export { EXIT_OUTPUT }
@@ -23,8 +23,6 @@ const CAUSES: Record<string, string> = {
 }
 
 export class OutputError extends DiagnosticOutputError {
-  readonly exitCode = EXIT_OUTPUT
-
   constructor(path: string, reason: string, code = 'OUTPUT') {
     super(code, path, reason)
   }
