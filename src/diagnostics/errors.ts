@@ -58,8 +58,15 @@ const CAUSES: Record<string, string> = {
   EIO: 'input/output error',
   EBUSY: 'resource busy',
   EXDEV: 'crosses file systems',
+  ENFILE: 'too many open files in the system',
+  ELOOP: 'too many symbolic links, or a symbolic link where none is followed',
   EADDRINUSE: 'address already in use (another server listens there; pick another --port)',
   EADDRNOTAVAIL: 'address not available on this machine (pick another --host)',
+}
+
+/** The cause of a system error code in words ("permission denied"), or undefined for a code without one. */
+export function causeOf(code: string): string | undefined {
+  return CAUSES[code]
 }
 
 /** Node's system errors (fs, net) carry a code like EACCES and a syscall. */
