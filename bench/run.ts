@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { benchRenders } from './cases/render.js'
-import { benchSeedIsos } from './cases/seed-isos.js'
+import { benchSeedIsos, seedIsoCase } from './cases/seed-isos.js'
 import { benchIsoThroughput } from './cases/iso-throughput.js'
 import { benchStartup } from './cases/startup.js'
 import { benchServe } from './cases/serve.js'
@@ -75,10 +75,13 @@ log(`bench on ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} 
 const figures: Figures = { cores: machine.cores }
 try {
   if (only.includes('render')) {
-    figures.render = benchRenders(sizes, runs, largeRuns, LARGE_SIZE, log)
-  }
+    // The cloud-localds loop runs in the renders' rounds: the 1,000-node render is compared with it under the same load.
+    const seed = only.includes('seed') ? seedIsoCase(100, log) : null
+    const r = benchRenders(sizes, runs, largeRuns, LARGE_SIZE, log, seed?.contestants)
+    figures.render = r.figures
+    if (seed) figures.seedIsos = seed.figures(r.results)
+  } else if (only.includes('seed')) figures.seedIsos = benchSeedIsos(100, runs, log)
   if (only.includes('plan')) figures.planJson = benchPlanJson(planNodes, Math.min(runs, 3), log)
-  if (only.includes('seed')) figures.seedIsos = benchSeedIsos(100, runs, log)
   if (only.includes('iso')) figures.isoThroughput = benchIsoThroughput(bigRuns, log)
   if (only.includes('startup')) figures.startup = benchStartup(startupRuns, log)
   if (only.includes('serve')) figures.serve = await benchServe(Math.min(runs, 3), log)

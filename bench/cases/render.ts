@@ -41,10 +41,18 @@ function readManifest(outDir: string): ManifestFile[] {
 
 /**
  * Renders of every size in the same rounds (10, 100, 1,000, 10,000, 10, 100, ...), so that the ratios between
- * sizes (10,000 against 1,000 nodes) come from runs under the same load. Sizes from `largeFrom` on run `largeRuns`
+ * sizes (10,000 against 1,000 nodes) come from runs under the same load; `extra` contestants (the seed ISO writers
+ * that the 1,000-node render is compared with) join the same rounds. Sizes from `largeFrom` on run `largeRuns`
  * times and take no part in the warm-up round: a 10,000-node render takes a minute.
  */
-export function benchRenders(sizes: number[], runs: number, largeRuns: number, largeFrom: number, log: (line: string) => void): RenderFigures[] {
+export function benchRenders(
+  sizes: number[],
+  runs: number,
+  largeRuns: number,
+  largeFrom: number,
+  log: (line: string) => void,
+  extra: Contestant[] = [],
+): { figures: RenderFigures[]; results: Map<string, Series> } {
   const inventories = new Map(sizes.map((n) => [n, inventoryFile(n)]))
   const lastOut = new Map<number, string>()
   let run = 0
@@ -66,8 +74,8 @@ export function benchRenders(sizes: number[], runs: number, largeRuns: number, l
       if (isos !== 0 && isos !== 2 * nodes) throw new Error(`render of ${nodes} nodes wrote ${isos} ISOs, expected ${2 * nodes}`)
     },
   }))
-  const results = runRounds(contestants, Math.max(runs, largeRuns), 1, log)
-  return sizes.map((nodes) => {
+  const results = runRounds([...contestants, ...extra], Math.max(runs, largeRuns), 1, log)
+  const figures = sizes.map((nodes) => {
     const series = results.get(`render ${nodes}`)!
     const files = readManifest(lastOut.get(nodes)!)
     return {
@@ -79,4 +87,5 @@ export function benchRenders(sizes: number[], runs: number, largeRuns: number, l
       isos: files.filter((f) => f.path.endsWith('.iso')).length,
     }
   })
+  return { figures, results }
 }

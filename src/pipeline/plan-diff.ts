@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { NodePlan } from '../model/plan.js'
-import { renderNode } from '../render/render-node.js'
+import { artifactBytes, renderNode } from '../render/render-node.js'
 
 export interface NodeDiff {
   hostname: string
@@ -16,13 +16,15 @@ export interface NodeDiff {
   removedSteps: string[]
 }
 
-function readText(path: string): string | undefined {
+function readBytes(path: string): Buffer | undefined {
   try {
-    return readFileSync(path, 'utf8')
+    return readFileSync(path)
   } catch {
     return undefined
   }
 }
+
+const readText = (path: string): string | undefined => readBytes(path)?.toString('utf8')
 
 /** The step digests of a rendered provision.sh: `declare -Ar STEP_DIGEST=([id]=digest ...)`. */
 function stepDigests(script: string): Map<string, string> {
@@ -35,9 +37,9 @@ export function diffPlans(plans: readonly NodePlan[], outDir: string): NodeDiff[
     const dir = join(outDir, plan.hostname)
     const diff: NodeDiff = { hostname: plan.hostname, fresh: false, changedFiles: [], newFiles: [], changedSteps: [], addedSteps: [], removedSteps: [] }
     for (const a of renderNode(plan)) {
-      const old = readText(join(dir, a.path))
+      const old = readBytes(join(dir, a.path))
       if (old === undefined) diff.newFiles.push(a.path)
-      else if (old !== a.content) diff.changedFiles.push(a.path)
+      else if (!old.equals(artifactBytes(a))) diff.changedFiles.push(a.path)
     }
     const script = readText(join(dir, 'provision.sh'))
     if (script === undefined) {

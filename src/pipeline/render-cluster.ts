@@ -5,7 +5,7 @@ import { readManifest, type Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
 import { loadCluster, shippedProfilesDir, type ClusterInput } from './load-cluster.js'
 import { planCluster, streamPlans } from './plan-cluster.js'
-import { renderNode } from '../render/render-node.js'
+import { artifactBytes, renderNode } from '../render/render-node.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 
@@ -71,7 +71,7 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
     for (const plan of planned.plans) {
       const artifacts = renderNode(plan)
       for (const step of plan.steps) for (const n of step.notes) stepNotes.add(n)
-      largest = Math.max(largest, Buffer.byteLength(artifacts.find((a) => a.path === 'cloud-init/user-data')!.content))
+      largest = Math.max(largest, artifactBytes(artifacts.find((a) => a.path === 'cloud-init/user-data')!).length)
       yield { hostname: plan.hostname, artifacts }
       request.onProgress?.(++done, hostnames.length)
     }
@@ -97,8 +97,8 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   const rendered = new Set(hostnames)
   const secretFiles = manifest.files.filter((f) => rendered.has(f.path.split('/')[0]!) && (parseInt(f.mode, 8) & 0o077) === 0).map((f) => f.path)
   if (largest > SMALL_USER_DATA_LIMIT && !toldBefore) {
-    notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB: seed ISOs, PXE and most clouds take it, ` +
-      'but EC2 accepts at most 16 KiB; gzip it there (cloud-init reads gzip-compressed user-data)')
+    notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB gzip-compressed: seed ISOs, PXE and most clouds take it, ` +
+      'but EC2 accepts at most 16 KiB')
   }
   return { diagnostics, hostnames, cluster: cluster.inventory!.cluster.name, manifest, notes, warnings, secretFiles }
 }

@@ -1,7 +1,7 @@
-// Every file of one node's output folder, as bytes: its rendered artifacts (UTF-8) and, when asked, its two seed
+// Every file of one node's output folder, as bytes: its rendered artifacts (UTF-8, or gzip for cloud-init/user-data) and, when asked, its two seed
 // ISOs. Pure, so that it can run on the main thread or in the writer thread (file-sink.ts).
 import { join } from 'node:path'
-import type { Artifact } from '../render/render-node.js'
+import { artifactBytes, type Artifact } from '../render/render-node.js'
 import type { OutputFile } from './output-file.js'
 
 export interface NodeOutput {
@@ -18,7 +18,7 @@ export interface NodeFileOptions {
 export async function nodeFiles(node: NodeOutput, parentDir: string, options: NodeFileOptions): Promise<OutputFile[]> {
   const files: Array<{ path: string; data: Uint8Array; mode: number; sha256?: string }> = node.artifacts.map((a) => ({
     path: a.path,
-    data: Buffer.from(a.content, 'utf8'),
+    data: artifactBytes(a),
     mode: a.mode,
     sha256: a.sha256,
   }))

@@ -3,6 +3,7 @@
 // inside the image, and the image file itself is 0600 then. The images are small (a few hundred KiB at most), so
 // each is made in memory from the rendered texts and written with them, instead of reading staged files back.
 import type { NodeOutput } from './node-files.js'
+import { artifactBytes } from '../render/render-node.js'
 import { isoToBuffer, type IsoEntry } from './iso9660/index.js'
 import { fileMode } from './file-mode.js'
 
@@ -23,7 +24,7 @@ export async function seedIsoFiles(node: NodeOutput, epoch: number, encoded?: Re
     const entries: IsoEntry[] = inside.map((a) => ({
       type: 'file',
       path: a.path.slice(folder.length + 1),
-      content: encoded?.get(a.path) ?? a.content,
+      content: encoded?.get(a.path) ?? artifactBytes(a),
       mode: a.mode & 0o666,
     }))
     const secret = inside.some((a) => (a.mode & 0o077) === 0)

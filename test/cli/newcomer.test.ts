@@ -194,12 +194,31 @@ test('13. YAML slips are reported where they are, with what to do', () => {
   assert.match(unknown.stderr, /unknown role "site-manager".*a profile of your own\? name its folder under "profiles:" or pass --profiles DIR/)
 })
 
+/**
+ * The example's cloud-init/user-data fits 16 KiB (gzip); a manager naming 1,000 agents in /etc/hosts
+ * (`hosts: {scope: all}`) does not.
+ */
+function overSixteenKiB(dir: string): string {
+  const lines = [
+    'cluster: {name: big, domain: big.internal, release: "24.09"}',
+    'network: {subnet: 10.30.0.0/16, gateway: 10.30.0.1, dns: [10.30.0.1]}',
+    'storage: {type: nfs, server: 10.30.0.5, exports: [{name: data, path: /export/data}]}',
+    'ssh: {authorized_keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZ2cI1H6kh3Z5rZpVfXhR0eU1rEjYmZxI9u0nJpZb3r op@example"]}',
+    'nodes:',
+    '  - {hostname: mgr-0001, ip: 10.30.0.10/16, roles: [manager], overrides: {hosts: {scope: all}}}',
+  ]
+  for (let i = 0; i < 1000; i++) lines.push(`  - {hostname: cpu-${String(i).padStart(4, '0')}, ip: 10.30.${1 + Math.floor(i / 200)}.${10 + (i % 200)}/16, roles: [agent]}`)
+  return inventory(dir, lines.join('\n') + '\n')
+}
+
 test('14. the 16 KiB note comes once per output folder', () => {
-  const out = join(tempDir('newcomer'), 'out')
-  const first = runCli(['render', exampleInventory, '-o', out, '--no-iso'])
+  const dir = tempDir('newcomer')
+  const out = join(dir, 'out')
+  const big = overSixteenKiB(dir)
+  const first = runCli(['render', big, '-o', out, '--no-iso', '--node', 'mgr-0001'])
   assert.is(first.status, 0, first.stderr)
   assert.is(first.stderr.match(/EC2 accepts at most 16 KiB/g)?.length, 1, first.stderr)
-  const again = runCli(['render', exampleInventory, '-o', out, '--no-iso'])
+  const again = runCli(['render', big, '-o', out, '--no-iso', '--node', 'mgr-0001'])
   // Only the 16 KiB note goes; notes about the inputs (a node's Ubuntu release) come on every render.
   const withoutSizeNote = first.stderr.split('\n').filter((l) => !/EC2 accepts at most 16 KiB/.test(l)).join('\n')
   assert.is(again.stderr, withoutSizeNote, 'said already for this folder')

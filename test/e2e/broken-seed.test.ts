@@ -1,6 +1,7 @@
 // The harness must tell a broken seed from a good one, or the first-boot test could pass on a node that never got
 // provisioned. The broken seed is the product's own user-data with a YAML syntax error put in: cloud-init drops the
 // whole document, so neither the account nor the provisioning unit nor the power-off ever happen.
+import { readUserData } from '../helpers/user-data.js'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync } from 'node:fs'
@@ -26,7 +27,8 @@ test('a seed with invalid user-data is reported as broken, by the fallback power
   const read = (name: string) => readFileSync(join(rendered.seedDir, name), 'utf8')
   const iso = join(work, 'seed.iso')
   await makeSeedIso(join(work, 'seed'), iso, {
-    'user-data': breakUserData(read('user-data')),
+    // The product's cloud-init/user-data is gzip-compressed; broken here as text.
+    'user-data': breakUserData(readUserData(join(rendered.seedDir, 'user-data'))),
     'meta-data': read('meta-data'),
     'network-config': read('network-config'),
   })

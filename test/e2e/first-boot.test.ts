@@ -1,6 +1,8 @@
 // The product's first boot in a real VM: render test/e2e/cluster.yaml with the real CLI, boot a Debian 12 guest from
 // the node's cloud-init.iso with no network, and check from its disk what the provisioning did; then boot the same
 // disk again and check that nothing was duplicated and the unfinished steps were tried again.
+import { isGzip, userDataText } from '../helpers/user-data.js'
+import { compactScript } from '../../src/render/script/compact-script.js'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { existsSync, readFileSync } from 'node:fs'
@@ -92,14 +94,17 @@ test('first boot: user bai is 1100:1100, in sudo and docker, with its home and S
   assert.equal([disk.stat('/home/bai/.ssh/authorized_keys').uid, disk.stat('/home/bai/.ssh').uid], [1100, 1100])
 })
 
-test('first boot: the provisioning script (gz+b64 in the seed) is unpacked byte for byte, bai-seed.service installed and enabled', () => {
+test('first boot: the gzip user-data is unpacked by cloud-init, the compact script in it installed byte for byte, bai-seed.service installed and enabled', () => {
   const { disk } = firstRun()
-  const userData = load(readFileSync(join(rendered!.seedDir, 'user-data'), 'utf8')) as { write_files: { path: string; encoding?: string }[] }
+  const raw = readFileSync(join(rendered!.seedDir, 'user-data'))
+  assert.ok(isGzip(raw), 'the seed carries the user-data gzip-compressed')
+  assert.ok(raw.length <= 16 * 1024, `user-data is ${raw.length} bytes`)
+  const userData = load(userDataText(raw)) as { write_files: { path: string; encoding?: string }[] }
   const entry = userData.write_files.find((w) => w.path === '/usr/local/sbin/bai-seed-provision')
-  assert.is(entry?.encoding, 'gz+b64', 'the seed carries the script compressed')
+  assert.ok(entry, 'the user-data installs the script')
   const script = disk.stat('/usr/local/sbin/bai-seed-provision')
   assert.equal([script.type, script.uid, script.mode], ['regular', 0, 0o700])
-  assert.fixture(disk.readFile('/usr/local/sbin/bai-seed-provision'), readFileSync(join(rendered!.outDir, rendered!.hostname, 'provision.sh'), 'utf8'))
+  assert.fixture(disk.readFile('/usr/local/sbin/bai-seed-provision'), compactScript(readFileSync(join(rendered!.outDir, rendered!.hostname, 'provision.sh'), 'utf8')))
   assert.match(disk.readFile('/etc/systemd/system/bai-seed.service'), /^ExecStart=\/usr\/local\/sbin\/bai-seed-provision/m)
   assert.ok(disk.exists('/etc/systemd/system/multi-user.target.wants/bai-seed.service'), 'bai-seed.service is not enabled')
 })

@@ -2,6 +2,7 @@
 // fetches; the renderers write the mirrors, CA certificates and pinned key fingerprints; fetch_key refuses a key that
 // is not the pinned one.
 import { test } from 'uvu'
+import { readUserData } from '../helpers/user-data.js'
 import * as assert from 'uvu/assert'
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -79,7 +80,7 @@ test('plan: python downloads come from mirrors.python, SHA256SUMS only without a
 test('renderers: apt mirror for every pocket, CA certificates, pip index and trusted host, per-node no_proxy', async () => {
   const out = await renderFixture(singleNode, { env: ENV })
   const pem = (load(readFileSync(singleNode, 'utf8')) as Inventory).mirrors.ca_certificates![0]!
-  const cc = load(readFileSync(join(out, 'bai-all/cloud-init/user-data'), 'utf8')) as Record<string, any>
+  const cc = load(readUserData(join(out, 'bai-all/cloud-init/user-data'))) as Record<string, any>
   assert.equal(cc.apt.primary, [{ arches: ['default'], uri: 'http://apt.lab.internal/ubuntu' }])
   assert.equal(cc.apt.security, [{ arches: ['default'], uri: 'http://apt.lab.internal/ubuntu' }])
   assert.equal(cc.ca_certs, { trusted: [pem] })

@@ -1,6 +1,8 @@
-// Golden files: the text artifacts of the bundled example and of the single-node fixture, byte for byte.
+// Golden files: the text artifacts of the bundled example and of the single-node fixture, byte for byte. The
+// gzip-compressed cloud-init/user-data is kept unpacked (reviewable), and compared unpacked.
 // Regenerate after an intended change with: UPDATE_GOLDEN=1 npm test -- golden   (then review the diff).
 import { test } from 'uvu'
+import { readUserData } from '../helpers/user-data.js'
 import * as assert from 'uvu/assert'
 import { readFileSync, mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs'
 import { join, dirname } from 'node:path'
@@ -26,14 +28,15 @@ for (const c of cases) {
       rmSync(goldenDir, { recursive: true, force: true })
       for (const f of files) {
         mkdirSync(dirname(join(goldenDir, f)), { recursive: true })
-        writeFileSync(join(goldenDir, f), readFileSync(join(out, f)))
+        writeFileSync(join(goldenDir, f), f.endsWith('/user-data') ? readUserData(join(out, f)) : readFileSync(join(out, f)))
       }
     }
     const expected = (await listFiles(goldenDir)).map((f) => f.slice(goldenDir.length + 1))
     assert.equal(files, expected, 'same set of files')
     for (const f of files) {
       assert.ok(existsSync(join(goldenDir, f)))
-      assert.fixture(readFileSync(join(out, f), 'utf8'), readFileSync(join(goldenDir, f), 'utf8'), f)
+      const got = f.endsWith('/user-data') ? readUserData(join(out, f)) : readFileSync(join(out, f), 'utf8')
+      assert.fixture(got, readFileSync(join(goldenDir, f), 'utf8'), f)
     }
   })
 }
@@ -45,6 +48,7 @@ test('the plaintext password appears in no output, its hash does', async () => {
   for (const f of await listFiles(out)) {
     let text = readFileSync(f, 'utf8')
     if (f.endsWith('/user-data')) {
+      text = readUserData(f)
       // The compressed files inside too.
       const doc = load(text) as Record<string, any>
       const cc = doc.autoinstall ? doc.autoinstall['user-data'] : doc

@@ -1,6 +1,7 @@
 // Free-text fields holding shell and YAML metacharacters render to files that parse back to exactly the intended
 // values: through YAML (cloud-config, autoinstall) and through bash itself (the hosts block the script writes).
 import { test } from 'uvu'
+import { readUserData } from '../helpers/user-data.js'
 import * as assert from 'uvu/assert'
 import { readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -18,7 +19,7 @@ const key: string = source.ssh.authorized_keys[0]
 
 test('YAML outputs parse back to the exact values', async () => {
   const out = await renderFixture(inventory)
-  const cc = load(readFileSync(join(out, 'm1', 'cloud-init', 'user-data'), 'utf8')) as Record<string, any>
+  const cc = load(readUserData(join(out, 'm1', 'cloud-init', 'user-data'))) as Record<string, any>
   assert.is(cc.users[0].gecos, gecos)
   assert.equal(cc.users[0].ssh_authorized_keys, [key])
   const ai = load(readFileSync(join(out, 'm1', 'autoinstall', 'user-data'), 'utf8')) as Record<string, any>

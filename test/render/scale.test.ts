@@ -1,12 +1,13 @@
 // Output that does not grow with the cluster: with the default hosts scope (`services`) a compute node's files are
-// the same size in a cluster of 10 and of 1,000 compute nodes, and cloud-init/user-data carries the script as gz+b64
-// (smaller than the script alone). Scope `all` names every node.
+// the same size in a cluster of 10 and of 1,000 compute nodes; cloud-init/user-data (gzip-compressed, the compact
+// script inside) fits the 16 KiB EC2 takes, and both user-data files are smaller than the script alone. Scope `all`
+// names every node.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { planFromInput } from '../../src/pipeline/render-cluster.js'
-import { renderNode, type Artifact } from '../../src/render/render-node.js'
+import { artifactBytes, renderNode, type Artifact } from '../../src/render/render-node.js'
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic.js'
 import { exampleInventory, tempDir } from '../helpers/repo.js'
 
@@ -38,7 +39,7 @@ function render(file: string, only: string[]): Map<string, Artifact[]> {
   return new Map(plans.map((p) => [p.hostname, renderNode(p)]))
 }
 
-const size = (artifacts: Artifact[], path: string): number => Buffer.byteLength(artifacts.find((a) => a.path === path)!.content)
+const size = (artifacts: Artifact[], path: string): number => artifactBytes(artifacts.find((a) => a.path === path)!).length
 const sample = ['mgr-0001', 'sto-0001', 'cpu-0000', 'cpu-0001']
 
 test('the example cluster: each user-data is smaller than provision.sh alone (the script inside is compressed)', () => {
@@ -49,13 +50,32 @@ test('the example cluster: each user-data is smaller than provision.sh alone (th
   }
 })
 
+// EC2 takes at most 16 KiB of user-data; the gzip-compressed cloud-init/user-data must fit it by default.
+const EC2_USER_DATA_LIMIT = 16 * 1024
+
+test('cloud-init/user-data is at most 16 KiB for every node of the example cluster', () => {
+  for (const [host, artifacts] of render(exampleInventory, [])) {
+    const bytes = size(artifacts, 'cloud-init/user-data')
+    assert.ok(bytes <= EC2_USER_DATA_LIMIT, `${host}: ${bytes} bytes`)
+  }
+})
+
+test('cloud-init/user-data is at most 16 KiB in a 1,000-node cluster (manager, storage, GPU and CPU agents)', () => {
+  const large = render(inventory(1000), sample)
+  assert.is(large.size, sample.length)
+  for (const [host, artifacts] of large) {
+    const bytes = size(artifacts, 'cloud-init/user-data')
+    assert.ok(bytes <= EC2_USER_DATA_LIMIT, `${host}: ${bytes} bytes`)
+  }
+})
+
 test('hosts scope services: every file of a node is the same size with 10 and with 1,000 compute nodes', () => {
   const small = render(inventory(10), sample)
   const large = render(inventory(1000), sample)
   for (const host of sample) {
     for (const a of small.get(host)!) {
       if (a.path.endsWith('meta-data')) continue // the instance-id carries a hash
-      assert.is(size(large.get(host)!, a.path), Buffer.byteLength(a.content), `${host} ${a.path}`)
+      assert.is(size(large.get(host)!, a.path), artifactBytes(a).length, `${host} ${a.path}`)
     }
   }
 })

@@ -2,6 +2,7 @@
 // `producer | grep -q` / `| head` under pipefail, apt waits for its lock, the unit does not hold boot up and retries a
 // failed run, cloud-init leaves /etc/hosts alone, ubuntu-drivers' outcome is checked.
 import { test } from 'uvu'
+import { readUserData } from '../helpers/user-data.js'
 import * as assert from 'uvu/assert'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -25,7 +26,7 @@ async function singleNode(): Promise<string> {
 async function cloudConfigs(): Promise<{ label: string; cc: Record<string, any> }[]> {
   const list = []
   for (const [dir, node] of [[await example(), 'bai-a01'], [await singleNode(), 'bai-all']] as const) {
-    const cc = load(readFileSync(join(dir, node, 'cloud-init', 'user-data'), 'utf8')) as Record<string, any>
+    const cc = load(readUserData(join(dir, node, 'cloud-init', 'user-data'))) as Record<string, any>
     const ai = load(readFileSync(join(dir, node, 'autoinstall', 'user-data'), 'utf8')) as Record<string, any>
     list.push({ label: `${node} cloud-init`, cc }, { label: `${node} autoinstall`, cc: ai.autoinstall['user-data'] })
   }

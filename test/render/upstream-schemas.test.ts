@@ -3,6 +3,7 @@
 // schema of its own OS target's installer and cloud-init, and every cloud-config through Debian's own
 // `cloud-init schema`. Without the schemas the ajv tests skip (fail with CI=true).
 import { test } from 'uvu'
+import { isGzip, readUserData } from '../helpers/user-data.js'
 import * as assert from 'uvu/assert'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -36,7 +37,7 @@ async function generatedDocs(): Promise<Doc[]> {
     const { plans } = planFromInput({ inventoryFile: inv.file, profileDirs: [], only: [], powerOffWhenDone: false, env: inv.env })
     const targetOf = new Map(plans.map((p) => [p.hostname, p.target.id]))
     for (const f of await listFiles(out)) {
-      const text = readFileSync(f, 'utf8')
+      const text = f.endsWith('/user-data') ? readUserData(f) : readFileSync(f, 'utf8')
       const target = targetOf.get(f.slice(out.length + 1).split('/')[0]!)!
       if (f.endsWith('cloud-init/user-data')) docs.push({ label: f, kind: 'cloud-config', target, value: load(text) })
       if (f.endsWith('cloud-init/network-config')) docs.push({ label: f, kind: 'network-config', target, value: load(text) })
@@ -114,11 +115,44 @@ test('the rendered files themselves are what cloud-init reads: first line #cloud
   for (const inv of inventories) {
     const out = await renderFixture(inv.file, { env: inv.env })
     for (const f of (await listFiles(out)).filter((p) => p.endsWith('user-data'))) {
-      const text = readFileSync(f, 'utf8')
+      const text = readUserData(f)
       assert.ok(text.startsWith('#cloud-config\n'), f)
       assert.not.match(text, /^---/m, f)
     }
   }
+})
+
+// The cloud-init/user-data file is gzip-compressed: Debian's cloud-init's own code unpacks it (user_data.convert_string,
+// what every datasource's user-data goes through) into one cloud-config part, and the schema check of that part passes.
+test("cloud-init/user-data (gzip): Debian's cloud-init unpacks it to the cloud-config, which passes cloud-init schema", async () => {
+  requireTool('cloud-init')
+  const unpack = [
+    'import sys',
+    'from cloudinit.user_data import convert_string',
+    "msg = convert_string(open(sys.argv[1], 'rb').read())",
+    'parts = [p for p in msg.walk() if not p.is_multipart()]',
+    "assert len(parts) == 1, f'{len(parts)} parts'",
+    'sys.stdout.write(parts[0].get_payload(decode=True).decode())',
+  ].join('\n')
+  // The Python that runs cloud-init (its #! line), which has the cloudinit package.
+  const cloudInitPython = readFileSync(run('sh', ['-c', 'command -v cloud-init']).stdout.trim(), 'utf8').split('\n')[0]!.replace(/^#!\s*/, '').split(/\s+/)[0]!
+  const dir = tempDir('gz-ud')
+  let checked = 0
+  for (const inv of inventories) {
+    const out = await renderFixture(inv.file, { env: inv.env })
+    for (const f of (await listFiles(out)).filter((p) => p.endsWith('cloud-init/user-data'))) {
+      const bytes = readFileSync(f)
+      assert.ok(isGzip(bytes), `${f} is gzip`)
+      const r = run(cloudInitPython, ['-c', unpack, f])
+      assert.is(r.status, 0, `${f}: ${r.stderr}`)
+      assert.is(r.stdout, readUserData(f), f)
+      const plain = join(dir, `${checked++}.yaml`)
+      writeFileSync(plain, r.stdout)
+      const schema = run('cloud-init', ['schema', '--config-file', plain])
+      assert.is(schema.status, 0, `${f}: ${schema.stdout}${schema.stderr}`)
+    }
+  }
+  assert.ok(checked >= 4, `checked ${checked}`)
 })
 
 test.run()

@@ -16,6 +16,11 @@ export interface CloudConfigOptions {
   script?: string
   /** The script already as gz+b64 content (renderNode compresses it once for both user-data documents). */
   compressedScript?: string
+  /**
+   * 'plain': the script as it is, for a user-data document that is compressed as a whole (cloud-init/user-data);
+   * default 'gz+b64'.
+   */
+  scriptEncoding?: 'plain' | typeof GZIP_BASE64
 }
 
 function userEntry(u: UserVars): Record<string, unknown> {
@@ -68,16 +73,15 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
   }
   // Trusted before apt and the first-boot script run (the script installs them again for golden images).
   if (plan.caCertificates.length) doc.ca_certs = { trusted: plan.caCertificates }
-  doc.write_files = [
-    // Compressed: the script is most of the document (provision.sh beside it is the readable copy).
-    {
-      path: SHARED_PATHS.installedScript,
-      owner: 'root:root',
-      permissions: '0700',
-      encoding: GZIP_BASE64,
-      content: options.compressedScript ?? gzipBase64(options.script ?? renderScript(plan)),
-    },
-  ]
+  // Compressed: the script is most of the document (provision.sh beside it is the readable copy); inside, or the
+  // whole document when the caller compresses that.
+  const script: Record<string, unknown> = { path: SHARED_PATHS.installedScript, owner: 'root:root', permissions: '0700' }
+  if (options.scriptEncoding === 'plain') script.content = options.script ?? renderScript(plan)
+  else {
+    script.encoding = GZIP_BASE64
+    script.content = options.compressedScript ?? gzipBase64(options.script ?? renderScript(plan))
+  }
+  doc.write_files = [script]
   doc.runcmd = [
     // The script carries the unit and installs and enables it (one copy of the unit, not two).
     [SHARED_PATHS.installedScript, '--install-unit'],
