@@ -16,7 +16,7 @@ export default class Iso extends BaseCommand {
     output: outputFlag,
     profiles: profilesFlag,
     node: nodeFlag,
-    base: Flags.string({ description: 'the Ubuntu live-server ISO to start from (20.04 layout)', required: true }),
+    base: Flags.string({ description: 'the Ubuntu live-server ISO to start from (20.04, 22.04 or 24.04 layout)', required: true }),
   }
 
   async run(): Promise<void> {
@@ -47,10 +47,9 @@ export default class Iso extends BaseCommand {
       process.stderr.write('nothing written\n')
       return this.exit(EXIT_INPUT)
     }
-    for (const s of result.remastered.skippedSymlinks) this.warning('ISO', `symbolic link ${s} of the base ISO is not copied`)
     const r = result.remastered
     this.log(
-      `wrote ${result.file} (${(r.size / 1048576).toFixed(1)} MiB, ${r.layout} layout, ${r.files} files of the base, ` +
+      `wrote ${result.file} (${(r.size / 1048576).toFixed(1)} MiB, Ubuntu ${r.release} layout, ${r.files} files and ${r.symlinks} symbolic links of the base, ` +
         `${r.patched.map((p) => `${p.path}: ${p.entries}`).join(', ')} boot entries patched) for ${result.nodes.length} node(s): ${result.nodes.join(', ')}`,
     )
   }

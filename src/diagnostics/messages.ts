@@ -76,6 +76,9 @@ export const M = {
   badIpPrefix: 'expected an IPv4 address with the prefix length, such as 10.20.30.10/24',
   badMac: 'expected a MAC address such as 52:54:00:12:34:56',
   macMulticast: 'a multicast MAC address (odd first octet) cannot belong to a network card',
+  badSerial: 'a DMI serial number has 1 to 64 characters and does not start or end with a space',
+  placeholderSerial: (v: string) =>
+    `${q(v)} is a placeholder firmware vendors leave instead of a serial number, shared by many machines; use the MAC address instead`,
   badInterface: 'an interface name has 1 to 15 letters, digits, "_", "." or "-", not starting with "." or "-"',
   badDiskMatch: 'a disk match must not be empty or start or end with a space',
   badDiskPath: 'expected a device path under /dev/, such as /dev/sda or /dev/nvme0n1',
@@ -141,6 +144,8 @@ export const M = {
   duplicateIp: (ip: string, firstPath: string, line: number) => `address ${ip} is already used by ${firstPath} (line ${line})`,
   duplicateMac: (mac: string, firstPath: string, line: number) =>
     `MAC address ${mac} is already used by ${firstPath} (line ${line})`,
+  duplicateSerial: (serial: string, firstPath: string, line: number) =>
+    `serial number ${q(serial)} is already used by ${firstPath} (line ${line})`,
   duplicateExport: (name: string, firstPath: string, line: number) =>
     `export name ${q(name)} is already used by ${firstPath} (line ${line})`,
   ipOutsideSubnet: (ip: string, subnet: string) => `address ${ip} is outside the subnet ${subnet}`,

@@ -4,7 +4,6 @@
 // In GRUB the ';' must be quoted; ISOLINUX takes the rest of the line as it is.
 
 export const SEED_DIR = 'nocloud'
-export const SEED_ARGS = ['autoinstall', `ds=nocloud;s=/cdrom/${SEED_DIR}/`]
 /** Seconds a menu waits before booting its default entry. */
 export const MENU_TIMEOUT_SECONDS = 1
 
@@ -16,12 +15,13 @@ function insertArgs(line: string, args: string): string {
 }
 
 /** ISOLINUX/SYSLINUX config: every APPEND line, and TIMEOUT (tenths of a second). */
-export function patchIsolinuxConfig(text: string): { text: string; entries: number } {
+/** `seedArg`: the release's seed argument for media carrying the seed in /nocloud/ (registry: media.mediaSeedArg). */
+export function patchIsolinuxConfig(text: string, seedArg: string): { text: string; entries: number } {
   let entries = 0
   const out = text.split('\n').map((line) => {
     if (/^\s*append\s/i.test(line)) {
       entries++
-      return insertArgs(line, SEED_ARGS.join(' '))
+      return insertArgs(line, `autoinstall ${seedArg}`)
     }
     if (/^\s*timeout\s+\d+/i.test(line)) return line.replace(/(timeout\s+)\d+/i, `$1${MENU_TIMEOUT_SECONDS * 10}`)
     return line
@@ -30,9 +30,10 @@ export function patchIsolinuxConfig(text: string): { text: string; entries: numb
 }
 
 /** GRUB config: every linux/linuxefi command, and `set timeout=`. */
-export function patchGrubConfig(text: string): { text: string; entries: number } {
+export function patchGrubConfig(text: string, seedArg: string): { text: string; entries: number } {
   let entries = 0
-  const grubArgs = SEED_ARGS.map((a) => (a.includes(';') ? `'${a}'` : a)).join(' ')
+  if (/['\\\s]/.test(seedArg)) throw new Error(`internal: seed argument ${JSON.stringify(seedArg)} cannot be single-quoted for GRUB`)
+  const grubArgs = `autoinstall '${seedArg}'`
   const out = text.split('\n').map((line) => {
     if (/^\s*(linux|linuxefi)\s/.test(line)) {
       entries++

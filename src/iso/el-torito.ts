@@ -56,6 +56,18 @@ export function bootCatalog(entries: readonly CatalogEntry[]): Buffer {
   return cat
 }
 
+/** Byte offset of GRUB 2's boot info in its El Torito image (xorriso --grub2-boot-info). */
+export const GRUB2_BOOT_INFO_OFFSET = 2548
+
+/**
+ * GRUB 2 boot info: the El Torito image's own address in 512-byte blocks plus 5, as a 64-bit little-endian number at
+ * byte 2548 (where GRUB's diskboot.img, behind the 2048 bytes of cdboot.img, reads the blocks of its core from).
+ */
+export function patchGrub2BootInfo(image: Buffer, fileLba: number): void {
+  if (image.length < GRUB2_BOOT_INFO_OFFSET + 8) throw new Error('boot image shorter than its GRUB 2 boot info')
+  image.writeBigUInt64LE(BigInt(fileLba) * 4n + 5n, GRUB2_BOOT_INFO_OFFSET)
+}
+
 /**
  * ISOLINUX boot info table (isolinux.bin bytes 8-63): LBA of the PVD, LBA of the boot file, its length, and the
  * 32-bit sum of its 32-bit little-endian words from byte 64 on. Patches `image` in place.

@@ -54,25 +54,46 @@ export interface HybridGpt {
   backup: Buffer
 }
 
+/** Basic data, read-only (bit 60) and platform-required (bit 0): what xorriso marks the ISO 9660 partition with. */
+const ISO_ATTRIBUTES = (1n << 60n) | 1n
+/** The first 512-byte block a partition may use: after the 63 blocks of MBR, GPT header and entries. */
+export const GPT_FIRST_USABLE = 64
+
+export interface GptPartition {
+  type: 'basic-data' | 'efi-system'
+  /** First and last 512-byte block; undefined last: up to the last usable block. */
+  first: number
+  last?: number
+  readOnly: boolean
+  name: string
+}
+
+/** The 20.04 isohybrid GPT: "ISOHybrid" over the whole image, "ISOHybrid1" the EFI image. */
 export function hybridGpt(input: { imageBytes: number; efiBlock: number; efiBlocks: number; seed: string }): HybridGpt {
-  const blocks = BigInt(input.imageBytes / 512)
+  return gpt(input.imageBytes, input.seed, [
+    { type: 'basic-data', first: GPT_FIRST_USABLE, readOnly: true, name: 'ISOHybrid' },
+    { type: 'efi-system', first: input.efiBlock, last: input.efiBlock + input.efiBlocks - 1, readOnly: false, name: 'ISOHybrid1' },
+  ])
+}
+
+/** A GPT with these partitions: header at block 1, 248 entries from block 2, the backup in the last 63 blocks. */
+export function gpt(imageBytes: number, seed: string, partitions: readonly GptPartition[]): HybridGpt {
+  const blocks = BigInt(imageBytes / 512)
   const last = blocks - 1n
-  const firstUsable = 64n
+  const firstUsable = BigInt(GPT_FIRST_USABLE)
   const lastUsable = last - BigInt(GPT_BACKUP_BLOCKS)
   const entries = Buffer.alloc(ENTRIES * ENTRY_SIZE)
-  const entry = (i: number, type: string, first: bigint, lastLba: bigint, attributes: bigint, name: string): void => {
+  partitions.forEach((p, i) => {
     const at = i * ENTRY_SIZE
-    guidBytes(type).copy(entries, at)
-    derivedGuid(`${input.seed}\0partition ${i + 1}`).copy(entries, at + 16)
-    entries.writeBigUInt64LE(first, at + 32)
-    entries.writeBigUInt64LE(lastLba, at + 40)
-    entries.writeBigUInt64LE(attributes, at + 48)
-    entries.write(name, at + 56, 'utf16le')
-  }
-  entry(0, BASIC_DATA, firstUsable, lastUsable, (1n << 60n) | 1n, 'ISOHybrid')
-  entry(1, EFI_SYSTEM, BigInt(input.efiBlock), BigInt(input.efiBlock + input.efiBlocks - 1), 0n, 'ISOHybrid1')
+    guidBytes(p.type === 'efi-system' ? EFI_SYSTEM : BASIC_DATA).copy(entries, at)
+    derivedGuid(`${seed}\0partition ${i + 1}`).copy(entries, at + 16)
+    entries.writeBigUInt64LE(BigInt(p.first), at + 32)
+    entries.writeBigUInt64LE(p.last === undefined ? lastUsable : BigInt(p.last), at + 40)
+    entries.writeBigUInt64LE(p.readOnly ? ISO_ATTRIBUTES : 0n, at + 48)
+    entries.write(p.name, at + 56, 'utf16le')
+  })
+  const disk = derivedGuid(`${seed}\0disk`)
   const entriesCrc = crc32(entries)
-  const disk = derivedGuid(`${input.seed}\0disk`)
   const common = { firstUsable, lastUsable, disk, entriesCrc }
   const primaryHeader = header({ ...common, current: 1n, backup: last, entriesLba: 2n })
   const backupHeader = header({ ...common, current: last, backup: 1n, entriesLba: last - BigInt(ENTRY_BLOCKS) })

@@ -5,7 +5,7 @@
 // boots as an EFI system partition when the file is written to a USB stick.
 import { createHash } from 'node:crypto'
 
-function chs(lba: number): [number, number, number] {
+export function chs(lba: number): [number, number, number] {
   // 64 heads, 32 sectors per track, as isohybrid; beyond cylinder 1023 the maximum.
   const cyl = Math.floor(lba / (64 * 32))
   if (cyl > 1023) return [0xfe, 0xff, 0xff]
@@ -14,7 +14,7 @@ function chs(lba: number): [number, number, number] {
   return [head, sector | ((cyl >> 2) & 0xc0), cyl & 0xff]
 }
 
-function partition(mbr: Buffer, index: number, p: { bootable: boolean; type: number; start: number; sectors: number }): void {
+export function mbrPartition(mbr: Buffer, index: number, p: { bootable: boolean; type: number; start: number; sectors: number }): void {
   const at = 446 + 16 * index
   mbr[at] = p.bootable ? 0x80 : 0
   Buffer.from(chs(p.start)).copy(mbr, at + 1)
@@ -44,8 +44,8 @@ export function isohybridMbr(input: HybridMbrInput): Buffer {
   mbr.writeUInt32LE(0, 436)
   createHash('sha256').update(`${input.volumeId}\0${input.imageBytes}`).digest().copy(mbr, 440, 0, 4)
   const sectors = Math.ceil(input.imageBytes / 512)
-  partition(mbr, 0, { bootable: true, type: 0x00, start: 0, sectors })
-  partition(mbr, 1, { bootable: false, type: 0xef, start: input.efiLba * 4, sectors: Math.ceil(input.efiBytes / 512) })
+  mbrPartition(mbr, 0, { bootable: true, type: 0x00, start: 0, sectors })
+  mbrPartition(mbr, 1, { bootable: false, type: 0xef, start: input.efiLba * 4, sectors: Math.ceil(input.efiBytes / 512) })
   mbr[510] = 0x55
   mbr[511] = 0xaa
   return mbr

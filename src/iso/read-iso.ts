@@ -25,6 +25,8 @@ export interface IsoSymlink {
   type: 'symlink'
   path: string
   target: string
+  /** Permission bits from PX (0777 when none). */
+  mode: number
 }
 export type IsoTreeEntry = IsoFile | IsoDir | IsoSymlink
 
@@ -248,7 +250,7 @@ export function readIso(file: string): IsoImage {
           name = rr.name ?? isoName(r.name, dir)
           if (rr.mode !== undefined) mode = rr.mode & 0o7777
           if (rr.symlink !== undefined) {
-            entries.push({ type: 'symlink', path: prefix + name, target: rr.symlink })
+            entries.push({ type: 'symlink', path: prefix + name, target: rr.symlink, mode: rr.mode !== undefined ? rr.mode & 0o7777 : 0o777 })
             continue
           }
         } else if (jol) {

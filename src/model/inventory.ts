@@ -65,6 +65,8 @@ export interface NodeEntry {
   ip: string
   roles: string[]
   mac?: string
+  /** DMI system serial number; the installer ISO matches it besides the MAC. */
+  serial?: string
   /** Free-text comment for the /etc/hosts line. */
   comment?: string
   /**

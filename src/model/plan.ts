@@ -71,6 +71,8 @@ export interface NodePlan {
   keyboard: string
   timezone: string
   address: AddressPlan
+  /** The machine's DMI system serial number, when the inventory gives one (installer ISO node selection). */
+  serial?: string
   user: UserPlan
   sshAllowPassword: boolean
   aptMirror: string | null

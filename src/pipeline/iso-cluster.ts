@@ -30,6 +30,7 @@ export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult>
   const seed = installerSeed(plans, cluster)
   if (seed.errors.length) return { diagnostics, errors: seed.errors, nodes: [] }
   const file = join(request.outDir, 'installer', `${cluster}-autoinstall.iso`)
-  const remastered = await remaster({ base: request.base, outFile: file, seed: seed.files, epoch: sourceDateEpoch(request.env) })
+  const nodes = plans.filter((p) => seed.nodes.includes(p.hostname)).map((p) => ({ hostname: p.hostname, target: p.target.id }))
+  const remastered = await remaster({ base: request.base, outFile: file, nodes, seed: seed.files, epoch: sourceDateEpoch(request.env) })
   return { diagnostics, errors: [], file, nodes: seed.nodes, remastered }
 }

@@ -48,6 +48,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       mac: node.mac ? node.mac.toLowerCase() : null,
       interface: node.interface ?? null,
     },
+    ...(node.serial === undefined ? {} : { serial: node.serial }),
     user: {
       name: u.name,
       uid: u.uid,

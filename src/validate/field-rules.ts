@@ -55,6 +55,23 @@ function onList(v: string, list: KnownList, code: string, message: (v: string, s
   return known.has(v) ? undefined : { code, message: message(v, closest(v, known)) }
 }
 
+/**
+ * Serial numbers that firmware vendors leave in place of a real one (many machines share them), compared
+ * case-insensitively without spaces, dots and dashes.
+ */
+const PLACEHOLDER_SERIALS = new Set(
+  ['To be filled by O.E.M.', 'Default string', 'System Serial Number', 'Not Specified', 'Not Applicable', 'None', 'N/A', 'Unknown', '0', '00000000', '0123456789', '123456789', 'Chassis Serial Number', 'Serial', 'XXXXXXXX']
+    .map(serialKey),
+)
+
+function serialKey(v: string): string {
+  return v.toLowerCase().replace(/[\s.\-/]/g, '')
+}
+
+function isPlaceholderSerial(v: string): boolean {
+  return PLACEHOLDER_SERIALS.has(serialKey(v)) || /^0+$/.test(v)
+}
+
 function isDomain(v: string): boolean {
   return v.length <= 253 && v.split('.').every((l) => LABEL.test(l))
 }
@@ -220,6 +237,16 @@ export const FIELD_RULES = {
     check: (v) => {
       if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(v)) return { code: 'BAD_MAC', message: M.badMac }
       if (parseInt(v.slice(0, 2), 16) & 1) return { code: 'BAD_MAC', message: M.macMulticast }
+      return undefined
+    },
+  },
+  dmiSerial: {
+    what: 'DMI serial number',
+    chars: safe(' /:+'),
+    charsText: `${WORD}, space, "/", ":", "+"`,
+    check: (v) => {
+      if (v.trim() !== v || v === '' || v.length > 64) return { code: 'BAD_SERIAL', message: M.badSerial }
+      if (isPlaceholderSerial(v)) return { code: 'BAD_SERIAL', message: M.placeholderSerial(v) }
       return undefined
     },
   },

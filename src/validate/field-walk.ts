@@ -77,6 +77,7 @@ export const INVENTORY_RULES: RuleTree = {
       ip: 'ipWithPrefix',
       roles: { '[]': 'profileName' },
       mac: 'mac',
+      serial: 'dmiSerial',
       comment: 'text',
       disk: { serial: 'diskMatch', model: 'diskMatch', path: 'diskPath' },
       interface: 'interface',

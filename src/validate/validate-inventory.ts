@@ -39,12 +39,13 @@ export function validateInventory(doc: SourceDoc, knownRoles: ReadonlySet<string
   return sortDiagnostics(out)
 }
 
-/** Duplicate host names (case-insensitive), addresses (without prefix) and MACs: reported at the later node. */
+/** Duplicate host names (case-insensitive), addresses (without prefix), MACs and serials: reported at the later node. */
 function checkDuplicates(doc: SourceDoc, nodes: unknown[], out: Diagnostic[]): void {
   const fields: [string, (v: string) => string | undefined, string, (shown: string, first: string, line: number) => string][] = [
     ['hostname', (v) => v.toLowerCase(), 'DUPLICATE_HOSTNAME', M.duplicateHostname],
     ['ip', (v) => (parseCidr(v) ? formatIPv4(parseCidr(v)!.addr) : undefined), 'DUPLICATE_IP', M.duplicateIp],
     ['mac', (v) => v.toLowerCase(), 'DUPLICATE_MAC', M.duplicateMac],
+    ['serial', (v) => v, 'DUPLICATE_SERIAL', M.duplicateSerial],
   ]
   for (const [field, norm, code, message] of fields) {
     const seen = new Map<string, number>()

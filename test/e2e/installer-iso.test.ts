@@ -2,10 +2,12 @@
 // (test/helpers/ubuntu-fixture-iso.ts; its casper/ holds Debian's kernel and the busybox fixture initramfs) is
 // remastered, then booted as a CD and as a disk (USB stick) under BIOS (SeaBIOS) and UEFI (OVMF). The fixture init
 // prints the kernel command line (it must carry `autoinstall` and the seed), mounts the medium, runs the seed's
-// node-selection early-command with the VM's MAC and shows the chosen node; an unknown MAC shows the refusal.
+// node-selection early-command with the VM's MAC and DMI serial number (qemu -smbios type=1,serial=) and shows the
+// chosen node; an unknown MAC shows the refusal. The inventory is the example's with serial numbers: bai-a01 needs
+// its MAC and its serial, bai-a02 has only a serial.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { exampleInventory } from '../helpers/repo.js'
 import { runCli } from '../helpers/run-cli.js'
@@ -25,25 +27,33 @@ test.before(() => {
   const initrd = buildFixtureInitramfs(work, kernel)
   const base = buildUbuntu2004FixtureIso({ dir: work, vmlinuz: kernel.vmlinuz, initrd })
   const out = join(work, 'out')
-  const r = runCli(['iso', '--base', base, '-c', exampleInventory, '-o', out])
+  const inventory = join(work, 'cluster.yaml')
+  writeFileSync(
+    inventory,
+    readFileSync(exampleInventory, 'utf8')
+      .replace('    mac: "52:54:00:20:30:20"\n', '    mac: "52:54:00:20:30:20"\n    serial: SN-A01\n')
+      .replace('    mac: "52:54:00:20:30:22"\n', '    serial: SN-A02\n'),
+  )
+  const r = runCli(['iso', '--base', base, '-c', inventory, '-o', out])
   assert.is(r.status, 0, r.stderr)
   iso = join(out, 'installer', 'bai-example-autoinstall.iso')
 })
 
 const CASES = [
-  { firmware: 'bios', medium: 'cd', host: 'bai-m1', mac: '52:54:00:20:30:10' },
-  { firmware: 'bios', medium: 'disk', host: 'bai-a01', mac: '52:54:00:20:30:20' },
-  { firmware: 'uefi', medium: 'cd', host: 'bai-a02', mac: '52:54:00:20:30:22' },
-  { firmware: 'uefi', medium: 'disk', host: 'bai-a01', mac: '52:54:00:20:30:20' },
+  { firmware: 'bios', medium: 'cd', host: 'bai-m1', mac: '52:54:00:20:30:10', serial: 'QEMU-1' },
+  { firmware: 'bios', medium: 'disk', host: 'bai-a01', mac: '52:54:00:20:30:20', serial: 'SN-A01' },
+  { firmware: 'uefi', medium: 'cd', host: 'bai-a02', mac: '52:54:00:20:30:99', serial: 'SN-A02' },
+  { firmware: 'uefi', medium: 'disk', host: 'bai-a01', mac: '52:54:00:20:30:20', serial: 'SN-A01' },
 ] as const
 
 for (const c of CASES) {
-  test(`${c.firmware} ${c.medium}: autoinstall from the medium's seed, node ${c.host} chosen by MAC`, async () => {
+  test(`${c.firmware} ${c.medium}: autoinstall from the medium's seed, node ${c.host} chosen by MAC ${c.mac} / serial ${c.serial}`, async () => {
     const r = await runVm({
       firmware: c.firmware,
       workDir: work,
       name: `${c.firmware}-${c.medium}`,
       mac: c.mac,
+      smbiosSerial: c.serial,
       ...(c.medium === 'cd' ? { cdrom: iso } : { bootDisk: iso }),
       until: [END],
       timeoutSeconds: 900,
@@ -63,11 +73,14 @@ for (const c of CASES) {
 }
 
 test('a machine whose MAC is no node stops before any disk is touched, naming what it saw and expected', async () => {
-  const r = await runVm({ firmware: 'bios', workDir: work, name: 'unknown', mac: '52:54:00:99:99:99', cdrom: iso, until: [END], timeoutSeconds: 900 })
+  // bai-a01's serial without its MAC: not bai-a01 either.
+  const r = await runVm({ firmware: 'bios', workDir: work, name: 'unknown', mac: '52:54:00:99:99:99', smbiosSerial: 'SN-A01', cdrom: iso, until: [END], timeoutSeconds: 900 })
   const where = tail(r.console)
   assert.match(r.console, /bai-seed: this machine matches no node of cluster bai-example: not installing, no disk was touched\./, where)
   assert.match(r.console, /bai-seed: MAC addresses seen: 52:54:00:99:99:99/, where)
-  assert.match(r.console, /bai-a01: 52:54:00:20:30:20/, where)
+  assert.match(r.console, /bai-seed: DMI serial number seen: SN-A01/, where)
+  assert.match(r.console, /bai-a01: 52:54:00:20:30:20, serial SN-A01/, where)
+  assert.match(r.console, /bai-a02: serial SN-A02/, where)
   assert.match(r.console, /FIXTURE-REFUSED: exit 1/, where)
   assert.not.match(r.console, /FIXTURE-SELECTED/, where)
 })

@@ -67,10 +67,15 @@ export function buildFixtureInitramfs(dir: string, kernel: FixtureKernel, init =
   return out
 }
 
+/** Debian's signed shim (package shim-signed): loads grubx64.efi from its own folder. */
+export const SHIM = '/usr/lib/shim/shimx64.efi.signed'
+
 /**
- * A 16 MiB disk: sector 0 holds 8086 code that writes "FIXTURE-LOCAL-DISK" to COM1 and halts (SeaBIOS boots it), and
- * an MBR partition of type EF holds a FAT EFI system partition whose \EFI\BOOT\BOOTX64.EFI is a standalone GRUB that
- * echoes the same text and halts (OVMF boots it).
+ * A 16 MiB disk shaped like an installed Ubuntu's: sector 0 holds 8086 code that writes "FIXTURE-LOCAL-DISK" to COM1
+ * and halts (SeaBIOS boots it), and a GPT partition of type "EFI System" holds a FAT ESP with \EFI\ubuntu\shimx64.efi
+ * (Debian's signed shim) and \EFI\ubuntu\grubx64.efi, a standalone GRUB that echoes "FIXTURE-LOCAL-DISK <the
+ * folder it was loaded from>" and halts. No \EFI\BOOT\BOOTX64.EFI: the firmware cannot find it by itself, only a
+ * loader that looks for the installed system's loader (PXE GRUB's local boot) does.
  */
 export function buildLocalDisk(dir: string): string {
   mkdirSync(dir, { recursive: true })
@@ -84,10 +89,11 @@ export function buildLocalDisk(dir: string): string {
     '--install-modules=normal echo sleep halt configfile', `boot/grub/grub.cfg=${join(e2eSourceDir, 'netboot', 'local-disk.cfg')}`,
   ])
   runCommand('mkfs.vfat', ['-C', esp, String(14 * 1024)])
-  runCommand('mmd', ['-i', esp, '::/EFI', '::/EFI/BOOT'])
-  runCommand('mcopy', ['-i', esp, efi, '::/EFI/BOOT/BOOTX64.EFI'])
+  runCommand('mmd', ['-i', esp, '::/EFI', '::/EFI/ubuntu'])
+  runCommand('mcopy', ['-i', esp, SHIM, '::/EFI/ubuntu/shimx64.efi'])
+  runCommand('mcopy', ['-i', esp, efi, '::/EFI/ubuntu/grubx64.efi'])
   runCommand('truncate', ['-s', '16M', disk])
-  runCommand('sh', ['-c', 'echo "2048,,ef" | sfdisk -q "$1"', 'sh', disk])
+  runCommand('sh', ['-c', 'printf "label: gpt\\nfirst-lba: 34\\nstart=2048, size=28672, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B\\n" | sfdisk -q "$1"', 'sh', disk])
   runCommand('dd', [`if=${esp}`, `of=${disk}`, 'bs=1M', 'seek=1', 'conv=notrunc', 'status=none'])
   // cli; xor ax,ax; mov ds,ax; mov si,msg; mov dx,0x3f8; l: lodsb; or al,al; jz h; out dx,al; jmp l; h: hlt; jmp h
   const code = Buffer.from([0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0xbe, 0x16, 0x7c, 0xba, 0xf8, 0x03, 0xac, 0x08, 0xc0, 0x74, 0x03, 0xee, 0xeb, 0xf8, 0xf4, 0xeb, 0xfd])

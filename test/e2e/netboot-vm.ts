@@ -26,6 +26,8 @@ export interface VmOptions {
   /** Boot media instead of the network: an ISO as CD-ROM, or an image as the first disk. */
   cdrom?: string
   bootDisk?: string
+  /** The machine's DMI system serial number (SMBIOS type 1). */
+  smbiosSerial?: string
   /** Stop when one of these appears on the console. */
   until: RegExp[]
   timeoutSeconds?: number
@@ -50,6 +52,7 @@ function args(o: VmOptions, log: string): string[] {
     writeFileSync(sercon, Buffer.from([0xf8, 0x03]))
     a.push('-fw_cfg', `name=etc/sercon-port,file=${sercon}`)
   }
+  if (o.smbiosSerial !== undefined) a.push('-smbios', `type=1,serial=${o.smbiosSerial.replace(/,/g, ',,')}`)
   let index = 1
   if (o.cdrom) a.push('-drive', `if=none,id=cd0,file=${o.cdrom},format=raw,media=cdrom,readonly=on`, '-device', `ide-cd,drive=cd0,bootindex=${index++}`)
   if (o.bootDisk) a.push('-drive', `if=none,id=bd0,file=${o.bootDisk},format=raw,snapshot=on`, '-device', `virtio-blk-pci,drive=bd0,bootindex=${index++}`)

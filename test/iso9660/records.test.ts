@@ -10,7 +10,7 @@ import {
   recordLength,
 } from '../../src/write/iso9660/directory-record.js'
 import { pathTable, pathTableRecord, pathTableSize } from '../../src/write/iso9660/path-table.js'
-import { nmEntries, pxEntry, rripErEntry, tfEntry } from '../../src/write/iso9660/rock-ridge.js'
+import { nmEntries, pxEntry, rripErEntry, slEntries, tfEntry } from '../../src/write/iso9660/rock-ridge.js'
 import { areaLength, ceEntry, inRecordLength, packSystemUse, spEntry, suspEntry } from '../../src/write/iso9660/susp.js'
 import {
   jolietVolumeDescriptor,
@@ -194,6 +194,36 @@ test('RRIP 4.1.4 NM: short name, and a long one split with the CONTINUE flag', (
   assert.is(hex(parts[1].subarray(0, 5)), '4e4d' + '37' + '01' + '00')
   assert.is(parts[1].length, 55)
   assert.throws(() => nmEntries(Buffer.alloc(0)))
+})
+
+test('RRIP 4.1.3 SL: component records for ".", "..", "/", names; long names and targets split with CONTINUE', () => {
+  // "SL", LEN, version 1, flags, then component records (flags, length, bytes).
+  assert.equal(slEntries(Buffer.from('.')).map(hex), ['534c' + '07' + '01' + '00' + '0200'])
+  assert.equal(slEntries(Buffer.from('focal')).map(hex), ['534c' + '0c' + '01' + '00' + '0005' + Buffer.from('focal').toString('hex')])
+  assert.equal(slEntries(Buffer.from('../x')).map(hex), ['534c' + '0a' + '01' + '00' + '0400' + '000178'])
+  assert.equal(slEntries(Buffer.from('/usr//lib/')).map(hex), ['534c' + '11' + '01' + '00' + '0800' + '0003' + '757372' + '0003' + '6c6962'])
+  assert.equal(slEntries(Buffer.from('/')).map(hex), ['534c' + '07' + '01' + '00' + '0800'])
+  // A 300-byte name: one component record of 248 bytes with CONTINUE, the rest in the next SL entry (CONTINUE set on
+  // the first entry, as the component area is full).
+  const long = slEntries(Buffer.from('n'.repeat(300)))
+  assert.is(long.length, 2)
+  assert.equal([...long[0].subarray(0, 7)], [0x53, 0x4c, 255, 1, 0x01, 0x01, 248])
+  assert.equal([...long[1].subarray(0, 7)], [0x53, 0x4c, 5 + 2 + 52, 1, 0x00, 0x00, 52])
+  // Many short components: packed up to 250 bytes per entry; the entry ends inside a name (component CONTINUE).
+  const deep = slEntries(Buffer.from(Array.from({ length: 100 }, () => 'abcd').join('/')))
+  assert.is(deep.length, 3)
+  assert.is(deep[0].length, 255)
+  assert.equal([deep[0][4], deep[1][4], deep[2][4]], [0x01, 0x01, 0x00])
+  // 41 whole "abcd" records (246 bytes), then "ab" continued; the next entry starts with "cd".
+  assert.equal([...deep[0].subarray(5 + 246)], [0x01, 2, 0x61, 0x62])
+  assert.equal([...deep[1].subarray(5, 9)], [0x00, 2, 0x63, 0x64])
+  // An entry that would end at a "/" with no room to start the next name: its last name gives a byte to the next.
+  const tight = slEntries(Buffer.from(['x'.repeat(246), 'yy', 'zz'].join('/')))
+  assert.equal(tight.length, 2)
+  assert.equal([...tight[0].subarray(5, 7)], [0x01, 245])
+  assert.is(tight[0].length, 5 + 247)
+  assert.equal([...tight[1].subarray(4)], [0x00, 0x00, 1, 0x78, 0x00, 2, 0x79, 0x79, 0x00, 2, 0x7a, 0x7a])
+  assert.throws(() => slEntries(Buffer.alloc(0)))
 })
 
 test('RRIP 4.1.6 TF: modify, access and attribute times in 7-byte form', () => {

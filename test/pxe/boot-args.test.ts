@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert'
 import { requireTool, run } from '../helpers/tools.js'
 import type { NodePlan } from '../../src/model/plan.js'
 import { dashedMac } from '../../src/render/pxe/mac-address.js'
+import { LOCAL_EFI_LOADERS } from '../../src/render/pxe/render-pxe.js'
 import { planInventory, pxeOptions, renderPxeFiles } from './pxe-fixture.js'
 import {
   grubCommands,
@@ -161,7 +162,24 @@ test('the GRUB entries reach only their own MAC; an unknown MAC gets the fall-th
       depth--
     } else if (inElse) elseCommands.push(head)
   }
-  assert.equal(elseCommands, ['menuentry', 'exit', '}'])
+  assert.equal(elseCommands, ['menuentry', 'bai_seed_local_boot', '}'])
+})
+
+test('GRUB local boot chainloads the installed system\'s EFI loader (shim first), in every GRUB file, and exits with an error only without one', () => {
+  const { files } = renderPxeFiles(plans, pxeOptions({ httpBase: BASES[0]! }))
+  for (const [path, text] of files) {
+    if (!path.startsWith('grub/')) continue
+    const cmds = grubCommands(text).map((c) => c.map((w) => w.text))
+    const start = cmds.findIndex((c) => c[0] === 'function' && c[1] === 'bai_seed_local_boot')
+    assert.ok(start >= 0, path)
+    const body = cmds.slice(start + 1, cmds.findIndex((c, i) => i > start && c[0] === '}'))
+    const loaders = body.filter((c) => c[0] === 'chainloader').map((c) => c[1])
+    assert.equal(loaders, [...LOCAL_EFI_LOADERS], path)
+    assert.equal(loaders, ['/EFI/ubuntu/shimx64.efi', '/EFI/ubuntu/grubx64.efi', '/EFI/BOOT/BOOTX64.EFI'], path)
+    for (const l of loaders) assert.ok(body.some((c) => c.join(' ') === `if search --no-floppy --set=root --file ${l}`), `${path}: ${l}`)
+    assert.equal(body.at(-1), ['exit', '1'], path)
+    assert.ok(cmds.slice(start).some((c) => c[0] === 'bai_seed_local_boot'), `${path}: called`)
+  }
 })
 
 test('a loader model catches what a broken quoting would do (the check can fail)', () => {

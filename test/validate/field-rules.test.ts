@@ -123,6 +123,18 @@ const formats: [FieldKind, string[], [string, string][]][] = [
   ['locale', ['en_US.UTF-8', 'C.UTF-8', 'ko_KR.UTF-8', 'de_DE@euro'], [['english', M.badLocale], ['en_us.UTF-8', M.badLocale]]],
   ['size', ['100m', '1g', '512'], [['0', M.badSize], ['10mb', M.badSize]]],
   ['diskMatch', ['CT1000*', 'Samsung SSD 860', 'WD-?X'], [[' x', M.badDiskMatch]]],
+  [
+    'dmiSerial',
+    ['7XJ2KQ3', 'CZJ1234ABC', 'SN A02/x', 'PF1+2:3', '0001'],
+    [
+      [' x', M.badSerial],
+      ['x'.repeat(65), M.badSerial],
+      ['To be filled by O.E.M.', M.placeholderSerial('To be filled by O.E.M.')],
+      ['Default string', M.placeholderSerial('Default string')],
+      ['0000000', M.placeholderSerial('0000000')],
+      ['system serial number', M.placeholderSerial('system serial number')],
+    ],
+  ],
   ['host', ['nfs1', 'nfs1.example.internal', '10.0.0.5'], [['nfs_1', M.badHost]]],
 ]
 
@@ -198,6 +210,7 @@ nodes:
   - hostname: @hostname
     ip: 10.0.0.10/24
     roles: [agent]
+    serial: @dmiSerial
     comment: @comment
     interface: @interface
     disk:
@@ -212,6 +225,7 @@ const INVENTORY_FIELDS: Field[] = [
   { name: 'comment', kind: 'text', extra: '', text: true, path: ['nodes', 0, 'comment'], value: 'rack 1' },
   { name: 'interface', kind: 'interface', extra: '', path: ['nodes', 0, 'interface'], value: 'eno1' },
   { name: 'diskSerial', kind: 'diskMatch', extra: ' :*?+', path: ['nodes', 0, 'disk', 'serial'], value: 'CT1000' },
+  { name: 'dmiSerial', kind: 'dmiSerial', extra: ' /:+', path: ['nodes', 0, 'serial'], value: '7XJ2KQ3' },
 ]
 
 const PROFILE = `description: @description

@@ -89,6 +89,13 @@ const cases: Case[] = [
     expect: [['DUPLICATE_MAC', 'nodes[1].mac', 21, 10, M.duplicateMac('52:54:00:00:00:0A', 'nodes[0]', 17)]],
   },
   {
+    name: 'duplicate DMI serial number',
+    text: inv({}, ['    serial: 7XJ2KQ3', ...NODE2(), '    serial: 7XJ2KQ3']),
+    expect: [['DUPLICATE_SERIAL', 'nodes[1].serial', 21, 13, M.duplicateSerial('7XJ2KQ3', 'nodes[0]', 17)]],
+  },
+  { name: 'placeholder DMI serial number', text: inv({}, ['    serial: To be filled by O.E.M.']), expect: [['BAD_SERIAL', 'nodes[0].serial', 17, 13, M.placeholderSerial('To be filled by O.E.M.')]] },
+  { name: 'DMI serial number with a quote', text: inv({}, [`    serial: "ab'c"`]), expect: [['UNSAFE_CHARS', 'nodes[0].serial', 17, 13, M.unsafeChars(`"'"`, 'DMI serial number', FIELD_RULES.dmiSerial.charsText)]] },
+  {
     name: 'three nodes on one address: both later ones point at the first',
     text: inv({}, [...NODE2('10.0.0.10/24'), ...NODE2('10.0.0.10/24', 'n3')]),
     expect: [

@@ -8,6 +8,8 @@
 //   ipxe/boot.ipxe                iPXE, chains per MAC to ipxe/<hostname>.ipxe; unknown MACs exit
 //   nodes.json                    hostname and MAC of each node, for bai-seed serve and pxe --reinstall
 //   nginx.conf                    an nginx server block that serves the output folder
+// Local boot (installed MACs, and in grub.cfg unknown ones): GRUB chainloads the installed system's EFI loader
+// (LOCAL_EFI_LOADERS), PXELINUX does LOCALBOOT 0, iPXE exits to the next boot device.
 // One-shot installs: the installer reports its finished install (late-command, bai_seed.done= on the kernel command
 // line) and bai-seed serve writes installed/01-<mac> (installedMarker below); while it exists, GRUB ([ -s ]), PXELINUX
 // (INCLUDE) and iPXE (imgfetch) boot that machine from its local disk, until `bai-seed pxe --reinstall NODE`.
@@ -22,6 +24,15 @@ import { osTarget } from '../../targets/os-targets.js'
 import { dashedMac, normalizeMac } from './mac-address.js'
 import { PXELINUX_MAX_LINE } from './pxelinux-quote.js'
 import { renderPxeTemplate } from './pxe-templates.js'
+
+/**
+ * EFI loaders of an installed system that GRUB's local boot looks for on the machine's disks, in this order, and
+ * chainloads: Ubuntu's shim (it loads grubx64.efi beside it, and is the one Secure Boot accepts), Ubuntu's GRUB, then
+ * the removable-media path every UEFI firmware boots.
+ */
+export const LOCAL_EFI_LOADERS = ['/EFI/ubuntu/shimx64.efi', '/EFI/ubuntu/grubx64.efi', '/EFI/BOOT/BOOTX64.EFI'] as const
+
+const NO_LOCAL_LOADER = 'bai-seed: no EFI loader of an installed system on the local disks; leaving to the firmware'
 
 /** The folder under the output folder that holds the PXE tree; no node may have this name. */
 export const PXE_DIR = PXE_FOLDER
@@ -132,9 +143,10 @@ function renderFiles(nodes: BootNode[], options: PxeOptions, cluster: string): A
   const files: Artifact[] = []
   // GRUB's root is the TFTP server: paths are absolute in the TFTP root.
   const grubNodes = nodes.map((n) => ({ ...n, kernel: `/${options.kernel}`, initrd: `/${options.initrd}`, marker: `/${n.marker}` }))
-  files.push(file('grub/grub.cfg', renderPxeTemplate('grub', 'grub.cfg', { note, timeout: GRUB_TIMEOUT, nodes: grubNodes })))
+  const local = { localLoaders: LOCAL_EFI_LOADERS, noLoaderMessage: NO_LOCAL_LOADER }
+  files.push(file('grub/grub.cfg', renderPxeTemplate('grub', 'grub.cfg', { note, timeout: GRUB_TIMEOUT, nodes: grubNodes, ...local })))
   for (const n of grubNodes) {
-    files.push(file(`grub/grub.cfg-01-${n.dashed}`, renderPxeTemplate('grub', 'node', { ...n, note, timeout: GRUB_TIMEOUT })))
+    files.push(file(`grub/grub.cfg-01-${n.dashed}`, renderPxeTemplate('grub', 'node', { ...n, note, timeout: GRUB_TIMEOUT, ...local })))
   }
   for (const n of nodes) {
     const text = renderPxeTemplate('pxelinux', 'node', { ...n, note, kernel: options.kernel, initrd: options.initrd })

@@ -29,7 +29,7 @@ import { jolietNames, ucs2 } from './joliet-names.js'
 import { level1Names } from './level1-names.js'
 import { type PathTableEntry, pathTable, pathTableSize } from './path-table.js'
 import { type OrderKey, compareOrderKeys } from './record-order.js'
-import { S_IFDIR, S_IFREG, nmEntries, pxEntry, rripErEntry, tfEntry } from './rock-ridge.js'
+import { S_IFDIR, S_IFLNK, S_IFREG, nmEntries, pxEntry, rripErEntry, slEntries, tfEntry } from './rock-ridge.js'
 import { type PackedSystemUse, areaLength, ceEntry, inRecordLength, packSystemUse, spEntry } from './susp.js'
 import { type IsoDirNode, type IsoFileNode, type IsoNode, displayName, sortedChildren } from './tree.js'
 import { jolietVolumeDescriptor, primaryVolumeDescriptor, terminatorVolumeDescriptor } from './volume-descriptors.js'
@@ -84,6 +84,11 @@ interface HierRecord {
 
 type Namer = (children: IsoNode[]) => { identifier: Buffer; key: OrderKey }[]
 
+/** Which children a tree records: the primary (Rock Ridge) tree all, Joliet no symbolic links (as libisofs). */
+type Keep = (node: IsoNode) => boolean
+const keepAll: Keep = () => true
+const keepNoLinks: Keep = (node) => node.type !== 'symlink'
+
 const namePrimary: Namer = (children) =>
   level1Names(children.map((c) => ({ name: displayName(c), isDir: c.type === 'directory' }))).map((n) => ({
     identifier: Buffer.from(n.identifier, 'latin1'),
@@ -97,13 +102,13 @@ const nameJoliet: Namer = (children) =>
   }))
 
 /** Breadth-first with each directory's children in 9.3 order: exactly the path table order of 6.9.1. */
-function buildHierarchy(root: IsoDirNode, namer: Namer): HierDir[] {
+function buildHierarchy(root: IsoDirNode, namer: Namer, keep: Keep): HierDir[] {
   const rootDir: HierDir = { node: root, identifier: SELF_IDENTIFIER, parent: null, children: [], number: 0, extent: 0, size: 0 }
   const dirs: HierDir[] = [rootDir]
   for (let i = 0; i < dirs.length; i++) {
     const d = dirs[i]
     d.number = i + 1
-    const kids = sortedChildren(d.node)
+    const kids = sortedChildren(d.node).filter(keep)
     const names = namer(kids)
     d.children = kids
       .map((node, j) => ({ node, identifier: names[j].identifier, key: names[j].key, dir: null as HierDir | null }))
@@ -171,8 +176,8 @@ function subdirCount(node: IsoDirNode): number {
 
 export function layoutImage(root: IsoDirNode, opts: LayoutOptions): ImageLayout {
   const recorded = recordingDate(opts.epoch)
-  const primary = buildHierarchy(root, namePrimary)
-  const joliet = buildHierarchy(root, nameJoliet)
+  const primary = buildHierarchy(root, namePrimary, keepAll)
+  const joliet = buildHierarchy(root, nameJoliet, keepNoLinks)
 
   // Serial numbers (RRIP PX) and the order of file contents both follow the primary tree's record order.
   const serials = new Map<IsoNode, number>()
@@ -188,13 +193,15 @@ export function layoutImage(root: IsoDirNode, opts: LayoutOptions): ImageLayout 
   const tf = tfEntry(opts.epoch)
   const px = (node: IsoNode): Buffer =>
     pxEntry({
-      mode: (node.type === 'directory' ? S_IFDIR : S_IFREG) | node.mode,
+      mode: (node.type === 'directory' ? S_IFDIR : node.type === 'symlink' ? S_IFLNK : S_IFREG) | node.mode,
       links: node.type === 'directory' ? 2 + subdirCount(node) : 1,
       uid: node.uid,
       gid: node.gid,
       serial: serials.get(node) ?? 0,
     })
   const extentOf = new Map<IsoNode, PlacedFile>(files.map((f) => [f.node, f]))
+  // The first sector after the metadata, known once the directories are placed (symbolic links point there).
+  let dataStart = 0
 
   const pending = (identifier: Buffer, flags: number, target: PendingRecord['target'], entries: Buffer[] | null): PendingRecord => {
     const room = MAX_RECORD_LENGTH - recordBaseLength(identifier.length)
@@ -214,6 +221,9 @@ export function layoutImage(root: IsoDirNode, opts: LayoutOptions): ImageLayout 
       if (r.dir) {
         const dir = r.dir
         out.push(pending(r.identifier, FLAG_DIRECTORY, () => dir, entries))
+      } else if (r.node.type === 'symlink') {
+        // No data; like an empty file it points past the metadata (libarchive wants CE areas before the extent).
+        out.push(pending(r.identifier, 0, () => ({ extent: dataStart, size: 0 }), entries ? [...entries, ...slEntries(r.node.target)] : null))
       } else {
         const placed = extentOf.get(r.node)!
         out.push(pending(r.identifier, 0, () => placed, entries))
@@ -267,7 +277,7 @@ export function layoutImage(root: IsoDirNode, opts: LayoutOptions): ImageLayout 
   })
   for (const d of joliet) d.extent = place(d.size)
 
-  const dataStart = sector
+  dataStart = sector
   for (const f of files) {
     // An empty file takes no sector but still points past the metadata, as genisoimage does: libarchive refuses
     // a file whose CE area lies at or after its extent, which location 0 would be.

@@ -60,7 +60,17 @@ export interface IsoDirNode {
   children: Map<string, IsoNode>
 }
 
-export type IsoNode = IsoFileNode | IsoDirNode
+/** A symbolic link (Rock Ridge SL); plain ISO 9660 shows it as an empty file, Joliet leaves it out. */
+export interface IsoSymlinkNode {
+  type: 'symlink'
+  name: Buffer
+  mode: number
+  uid: number
+  gid: number
+  target: Buffer
+}
+
+export type IsoNode = IsoFileNode | IsoDirNode | IsoSymlinkNode
 
 export function emptyDir(name: Buffer): IsoDirNode {
   return { type: 'directory', name, mode: DEFAULT_DIR_MODE, uid: 0, gid: 0, children: new Map() }
