@@ -73,7 +73,7 @@ export abstract class BaseCommand extends Command {
 
 function classify(err: OclifError): { code: string; message: string; exit: number } {
   if (err instanceof InputError) return { code: err.code, message: err.message, exit: EXIT_INPUT }
-  if (err instanceof OutputError) return { code: err.code, message: err.message, exit: EXIT_OUTPUT }
+  if (err instanceof OutputError) return { code: err.code, message: err.message, exit: err.exit }
   const system: unknown = err
   if (isSystemError(system)) {
     const out = outputErrorOf(system)

@@ -18,7 +18,14 @@ export class InputError extends Error {
   }
 }
 
-/** Output or system failure at `path`; reported as one line `error[CODE] path: reason`, exit 3. */
+/**
+ * Codes of output errors that come from the folder the user chose, not from the system: a folder bai-seed does not
+ * own (`-o` pointed at someone's files, `/`, the home or inventory folder). Nothing is touched; like any wrong
+ * argument they exit 2.
+ */
+export const REFUSED_OUTPUT_CODES: ReadonlySet<string> = new Set(['EREFUSED'])
+
+/** Output or system failure at `path`; reported as one line `error[CODE] path: reason`, exit 3 (2 when refused). */
 export class OutputError extends Error {
   readonly code: string
   readonly path: string
@@ -29,6 +36,10 @@ export class OutputError extends Error {
     this.code = code
     this.path = path
     this.reason = reason
+  }
+
+  get exit(): number {
+    return REFUSED_OUTPUT_CODES.has(this.code) ? EXIT_INPUT : EXIT_OUTPUT
   }
 }
 
@@ -47,8 +58,15 @@ const CAUSES: Record<string, string> = {
   EIO: 'input/output error',
   EBUSY: 'resource busy',
   EXDEV: 'crosses file systems',
+  ENFILE: 'too many open files in the system',
+  ELOOP: 'too many symbolic links, or a symbolic link where none is followed',
   EADDRINUSE: 'address already in use (another server listens there; pick another --port)',
   EADDRNOTAVAIL: 'address not available on this machine (pick another --host)',
+}
+
+/** The cause of a system error code in words ("permission denied"), or undefined for a code without one. */
+export function causeOf(code: string): string | undefined {
+  return CAUSES[code]
 }
 
 /** Node's system errors (fs, net) carry a code like EACCES and a syscall. */

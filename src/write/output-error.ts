@@ -1,30 +1,10 @@
 // Failures of the output side (the folder, the disk), as the OutputError of src/diagnostics/errors.ts (exit code 3,
-// one line naming the path and the cause), with the helpers the writers use.
-import { EXIT_OUTPUT, OutputError as DiagnosticOutputError } from '../diagnostics/errors.js'
+// or 2 for a folder bai-seed refuses to touch; one line naming the path and the cause), with the helpers the writers use.
+import { causeOf, EXIT_OUTPUT, OutputError as DiagnosticOutputError } from '../diagnostics/errors.js'
 
 export { EXIT_OUTPUT }
 
-const CAUSES: Record<string, string> = {
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  EIO: 'input/output error',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files in the system',
-  ENOTDIR: 'a part of the path is not a folder',
-  EISDIR: 'is a folder',
-  ELOOP: 'too many symbolic links, or a symbolic link where none is followed',
-  EEXIST: 'already exists',
-  ENOENT: 'no such file or folder',
-  EADDRINUSE: 'address already in use',
-  EADDRNOTAVAIL: 'address not available on this machine',
-}
-
 export class OutputError extends DiagnosticOutputError {
-  readonly exitCode = EXIT_OUTPUT
-
   constructor(path: string, reason: string, code = 'OUTPUT') {
     super(code, path, reason)
   }
@@ -33,7 +13,8 @@ export class OutputError extends DiagnosticOutputError {
 /** The cause of a system error in words, with its code: "permission denied (EACCES)". */
 export function describeErrno(e: NodeJS.ErrnoException): string {
   const code = e.code
-  if (code && CAUSES[code]) return `${CAUSES[code]} (${code})`
+  const cause = code && causeOf(code)
+  if (cause) return `${cause} (${code})`
   return code ? `${code}` : e.message.split('\n', 1)[0]!.slice(0, 200)
 }
 

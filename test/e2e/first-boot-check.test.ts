@@ -103,4 +103,15 @@ test('qemu runs under TCG unless BAI_SEED_E2E_KVM=1, without network, with the s
   }
 })
 
+test('with a network, the guest gets restricted user networking and one guestfwd per forwarded address', () => {
+  const network = { mac: '52:54:00:12:34:15', forwards: [{ guest: '10.0.2.100:80', hostPort: 8080 }, { guest: '10.0.2.101:5000', hostPort: 5000 }] }
+  const args = qemuArgs({ kernel: '/k', initrd: '/i', disk: '/d.img', consoleLog: '/c.log', network })
+  assert.not.ok(args.includes('-nic'))
+  assert.is(
+    args[args.indexOf('-netdev') + 1],
+    'user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:busybox nc 127.0.0.1 8080,guestfwd=tcp:10.0.2.101:5000-cmd:busybox nc 127.0.0.1 5000',
+  )
+  assert.is(args[args.indexOf('-device') + 1], 'virtio-net-pci,netdev=n0,mac=52:54:00:12:34:15')
+})
+
 test.run()

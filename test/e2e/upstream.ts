@@ -119,7 +119,9 @@ export class UpstreamServices {
         res.writeHead(404).end()
         return
       }
-      res.writeHead(200, { 'content-length': statSync(file).size, 'content-type': 'application/octet-stream' })
+      // pip reads an index page only when it is served as HTML.
+      const type = file.endsWith('.html') ? 'text/html' : 'application/octet-stream'
+      res.writeHead(200, { 'content-length': statSync(file).size, 'content-type': type })
       if (req.method === 'HEAD') res.end()
       else createReadStream(file).pipe(res)
     })

@@ -89,12 +89,29 @@ test('renderers: apt mirror for every pocket, CA certificates, pip index and tru
   assert.equal(ai.autoinstall['user-data'].ca_certs, { trusted: [pem] })
   const script = readFileSync(join(out, 'bai-all/provision.sh'), 'utf8')
   assert.match(script, 'local mirror=http://apt.lab.internal/ubuntu ')
-  assert.match(script, 'write_file /etc/apt/sources.list 0644')
+  assert.match(script, 'sources_file=/etc/apt/sources.list ')
+  assert.match(script, 'write_file "$sources_file" 0644')
   assert.match(script, '/usr/local/share/ca-certificates/bai-seed-$i.crt')
   assert.match(script, 'MIIBlDCCATmgAwIBAgIUDM9qkV6jdAagCj8beX7AlAqkqI0wCgYIKoZIzj0EAwIw')
   assert.match(script, 'index-url = http://pypi.lab.internal/simple\ntrusted-host = pypi.lab.internal\ncert = /etc/ssl/certs/ca-certificates.crt\n')
   assert.match(script, 'readonly NO_PROXY_LIST=localhost,127.0.0.1,.lab.internal,registry.lab.internal\n')
   assert.match(script, 'fingerprint=EB693B3035CD5710E231E123A4B469963BF863CC\n')
+})
+
+test("the archive mirror goes where the target keeps its sources: deb822 ubuntu.sources on 24.04, sources.list before", async () => {
+  const out = await renderFixture(join(fixtures, 'targets.yaml'), { env: {} })
+  const script = (node: string): string => readFileSync(join(out, node, 'provision.sh'), 'utf8')
+  const noble = script('t-noble')
+  assert.match(noble, 'sources_file=/etc/apt/sources.list.d/ubuntu.sources ')
+  assert.match(noble, `sources="Types: deb"$'\\n'"URIs: $mirror"$'\\n'"Suites: $suites"`)
+  assert.match(noble, 'Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg')
+  assert.not.match(noble, 'ubuntu.sources.bai-seed-disabled')
+  for (const node of ['t-jammy', 't-focal']) {
+    const text = script(node)
+    assert.match(text, 'sources_file=/etc/apt/sources.list ', node)
+    assert.match(text, 'for suite in $suites; do sources+="deb $mirror $suite $comps"', node)
+    assert.not.match(text, '"Types: deb"', node)
+  }
 })
 
 // fetch_key as the script has it, run against keys made here.

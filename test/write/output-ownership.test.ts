@@ -12,12 +12,12 @@ import { hostsOf, inventoryOf, manifestProblems, snapshot } from './output-fixtu
 
 const manifestOf = (out: string): { files: { path: string }[] } => JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
 
-test('a node folder bai-seed did not write is refused (exit 3), its files kept; --force replaces it', () => {
+test('a node folder bai-seed did not write is refused (exit 2), its files kept; --force replaces it', () => {
   const out = join(tempDir('own'), 'out')
   mkdirSync(join(out, 'bai-a01'), { recursive: true })
   writeFileSync(join(out, 'bai-a01', 'precious.txt'), 'mine\n')
   const r = runCli(['render', '-c', exampleInventory, '-o', out, '--no-iso'])
-  assert.is(r.status, 3, r.stderr)
+  assert.is(r.status, 2, r.stderr)
   assert.match(r.stderr, /^error\[EREFUSED\] .*out: is not empty \(bai-a01\) and has no manifest\.json/m)
   assert.is(r.stderr.trim().split('\n').length, 1, r.stderr)
   assert.is(readFileSync(join(out, 'bai-a01', 'precious.txt'), 'utf8'), 'mine\n')
@@ -34,14 +34,14 @@ test('a file added to a rendered node folder is not deleted by the next render',
   writeFileSync(join(out, 'bai-a01', 'precious.txt'), 'mine\n')
   const before = snapshot(out)
   const r = runCli(['render', '-c', exampleInventory, '-o', out, '--no-iso'])
-  assert.is(r.status, 3)
+  assert.is(r.status, 2)
   assert.match(r.stderr, /bai-a01: holds precious\.txt, which bai-seed did not write \(manifest\.json does not list it\): move it away, or pass --force/)
   assert.equal(snapshot(out), before, 'nothing changed')
   // A node folder the manifest does not know, in a folder that has a manifest: refused too.
   const inv = inventoryOf(['bai-m1', 'extra'], '10.9.0.1')
   mkdirSync(join(out, 'extra'))
   const r2 = runCli(['render', '-c', inv, '-o', out, '--no-iso', '--node', 'extra'])
-  assert.is(r2.status, 3)
+  assert.is(r2.status, 2)
   assert.match(r2.stderr, /extra: exists, which bai-seed did not write/)
 })
 
@@ -65,7 +65,7 @@ test('never /, the home folder, the inventory folder, or a folder holding the in
   for (const [args, message] of cases) {
     const before = snapshot(dir)
     const r = runCli(['render', ...args, '--no-iso', '--force'], { HOME: home })
-    assert.is(r.status, 3, `${args.join(' ')}: ${r.stderr}`)
+    assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`)
     assert.match(r.stderr, message)
     assert.equal(snapshot(dir), before, `${args.join(' ')}: nothing changed`)
   }

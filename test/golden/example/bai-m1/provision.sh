@@ -80,7 +80,7 @@ readonly STEP_IDS=(user limits sysctl hosts storage packages mounts docker pytho
 declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [mounts]='Mount the shared storage' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [images]='Pre-pull container images')
 declare -Ar STEP_ROOTABLE=([user]=0 [limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 [packages]=0 [mounts]=0 [docker]=0 [python]=0 [venvs]=0 [images]=0)
 declare -Ar STEP_FN=([user]=step_user [limits]=step_limits [sysctl]=step_sysctl [hosts]=step_hosts [storage]=step_storage [packages]=step_packages [mounts]=step_mounts [docker]=step_docker [python]=step_python [venvs]=step_venvs [images]=step_images)
-declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=40335db501250677 [storage]=99f2adf4ab17bedd [packages]=2f2ea17cfd994e3a [mounts]=86f1c065fa3525ba [docker]=423b4d931f7da705 [python]=e90caf5598296a63 [venvs]=f06729479a5e5534 [images]=8de7bda345fb1a36)
+declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=40335db501250677 [storage]=99f2adf4ab17bedd [packages]=c9e9d94bdc789dbb [mounts]=86f1c065fa3525ba [docker]=423b4d931f7da705 [python]=e90caf5598296a63 [venvs]=f06729479a5e5534 [images]=8de7bda345fb1a36)
 declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [packages]=1 [mounts]=1 [docker]=1 [python]=1 [venvs]=1 [images]=1)
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -1115,7 +1115,10 @@ step_venvs() {
         fail "pip could not upgrade pip, setuptools and wheel in $env"
     else
       [[ -x $python ]] || fail "$python is missing: the python step did not run"
-      [[ -x $venv/bin/python ]] || as_user "$user" "$python" -m venv "$venv" || fail "could not create $venv"
+      # A venv cut off while it was being made (power loss, a killed run) has bin/python but no pip: make it again.
+      if [[ ! -x $venv/bin/python || ! -x $venv/bin/pip ]]; then
+        as_user "$user" "$python" -m venv --clear "$venv" || fail "could not create $venv"
+      fi
       retry 3 as_user "$user" "$venv/bin/pip" install -q -U pip setuptools wheel ||
         fail "pip could not upgrade pip, setuptools and wheel in $venv"
     fi
