@@ -42,6 +42,18 @@ function heredocWord(line: string, i: number): { word: string; end: number } {
   return { word, end: i }
 }
 
+// Per context, the characters the loop below does anything with; it jumps over the rest (most of every line), which
+// made this lexer ten times faster than stepping through each character (it took a tenth of a large render).
+const MEANINGFUL: Record<Context, RegExp> = {
+  code: /[\\$`"'#<]/g,
+  subst: /[\\$`"'#()<]/g,
+  backtick: /[\\$`"'#]/g,
+  brace: /[\\$`"'}]/g,
+  dq: /[\\$`"]/g,
+  sq: /'/g,
+  ansi: /[\\']/g,
+}
+
 /** Scans one line starting inside `stack` (changed in place); `(` depth is kept per command context. */
 function scanLine(line: string, stack: Context[], depth: number[]): LineEnd {
   const heredocs: LineEnd['heredocs'] = []
@@ -50,6 +62,11 @@ function scanLine(line: string, stack: Context[], depth: number[]): LineEnd {
   const top = (): Context => stack[stack.length - 1]!
   const inCommands = (): boolean => top() === 'code' || top() === 'subst'
   while (i < line.length) {
+    const skip = MEANINGFUL[top()]
+    skip.lastIndex = i
+    const found = skip.exec(line)
+    if (!found) break
+    i = found.index
     const c = line[i]!
     const next = line[i + 1]
     const ctx = top()
