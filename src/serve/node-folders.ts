@@ -1,13 +1,19 @@
 // Which first path segments are node folders: those that manifest.json lists with a node's seed or script
 // (<hostname>/autoinstall/..., <hostname>/cloud-init/..., <hostname>/provision.sh). Re-read when the manifest
-// changes, so a render while serving is picked up. pxe/ipxe/<hostname>.ipxe belongs to its node too.
+// changes, so a render while serving is picked up (the manifest is looked at most every RECHECK_MS, not on every
+// request). pxe/ipxe/<hostname>.ipxe belongs to its node too.
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { MANIFEST_NAME } from '../write/manifest.js'
 
+/** How long a look at the manifest is trusted: a render's new nodes are served at most this much later. */
+export const RECHECK_MS = 250
+
 export class NodeFolders {
   private mtimeMs = -1
   private nodes = new Set<string>()
+  private checkedAt = -Infinity
+  private checking: Promise<void> | null = null
 
   constructor(private readonly root: string) {}
 
@@ -22,7 +28,18 @@ export class NodeFolders {
     return first !== undefined && this.nodes.has(first) ? first : null
   }
 
-  private async refresh(): Promise<void> {
+  private refresh(): Promise<void> {
+    const now = performance.now()
+    if (now - this.checkedAt < RECHECK_MS) return Promise.resolve()
+    // Requests arriving while the manifest is being looked at share that one look.
+    this.checking ??= this.reload().finally(() => {
+      this.checkedAt = performance.now()
+      this.checking = null
+    })
+    return this.checking
+  }
+
+  private async reload(): Promise<void> {
     const file = join(this.root, MANIFEST_NAME)
     let mtimeMs: number
     try {

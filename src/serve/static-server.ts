@@ -13,7 +13,7 @@
 // client that goes away closes the file at once.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createReadStream } from 'node:fs'
-import { realpath, stat } from 'node:fs/promises'
+import { realpath } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { basename } from 'node:path'
 import { Transform } from 'node:stream'
@@ -24,6 +24,7 @@ import { NodeFolders } from './node-folders.js'
 import { looksLikeToken, readNodeKey, tokenMatches } from './node-token.js'
 import { pxeDoneTarget, reportDone } from './pxe-done.js'
 import { parseRange } from './range.js'
+import { SmallFileCache } from './small-file-cache.js'
 import { ifRangeMatches, notModified } from './conditional.js'
 import type { AccessLogEntry } from './access-log.js'
 
@@ -66,6 +67,7 @@ function splitToken(target: string): { node: string; token: string; target: stri
 export async function startStaticServer(options: ServeOptions): Promise<RunningServer> {
   const rootReal = await realpath(options.root)
   const nodes = new NodeFolders(rootReal)
+  const small = new SmallFileCache()
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requested = req.url ?? ''
@@ -120,7 +122,7 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
     const resolved = await resolveRequestPath(rootReal, target)
     node = await nodes.nodeOf(resolved.ok ? resolved.segments : firstSegment(target))
     if (!resolved.ok) return refuse(resolved.status, resolved.reason)
-    const st = await stat(resolved.file)
+    const st = resolved.stats
     const ownerOnly = (st.mode & 0o004) === 0
     if (tokenOk && resolved.segments[0] === node) allow = 'token'
     else if (!ownerOnly) allow = 'public'
@@ -152,6 +154,9 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
       }
     }
     const length = end - start + 1
+    // Seeds and scripts (a few KiB) come from memory while the file is unchanged; big files are streamed (so is a
+    // file that changed or vanished since its stat: the stream then fails the way it always did).
+    const cached = req.method === 'GET' && length > 0 ? await small.bytesOf(resolved.file, st).catch(() => null) : null
     res.writeHead(status, {
       ...common,
       'content-type': contentTypeOf(basename(resolved.file)),
@@ -159,6 +164,12 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
       ...(status === 206 ? { 'content-range': `bytes ${start}-${end}/${st.size}` } : {}),
     })
     if (req.method === 'HEAD' || length === 0) return void res.end()
+    if (cached) {
+      const body = cached.subarray(start, end + 1)
+      return void res.end(body, () => {
+        bytes = body.length
+      })
+    }
     // Counted as the response takes them (it stops reading the file when the connection's buffer is full), so an
     // aborted download logs what went out rather than the file's size.
     const counter = new Transform({

@@ -3,13 +3,15 @@
 // file descriptor.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { fixtures, tempDir } from '../helpers/repo.js'
 import { renderFixture } from '../helpers/render-fixture.js'
 import { startStaticServer, type RunningServer } from '../../src/serve/static-server.js'
 import { formatAccessLog, type AccessLogEntry } from '../../src/serve/access-log.js'
+import { RECHECK_MS } from '../../src/serve/node-folders.js'
+import { MAX_FILE } from '../../src/serve/small-file-cache.js'
 import { nodeSeedPath, nodeToken, readOrCreateNodeKey, tokenMatches } from '../../src/serve/node-token.js'
 
 let out = ''
@@ -120,6 +122,61 @@ test('keep-alive: one connection serves several requests, with advertised limits
     socket.write(req + req + req)
   })
   assert.match(replies, /keep-alive: timeout=5/i)
+})
+
+test('small files served from memory are never stale: rewritten in place, replaced by rename, ranges of them', async () => {
+  const file = join(out, 'bai-all', 'cloud-init', 'meta-data')
+  const get = async (headers: Record<string, string> = {}): Promise<string> => {
+    const res = await fetch(`${server.url}bai-all/cloud-init/meta-data`, { headers })
+    assert.ok(res.status === 200 || res.status === 206, `status ${res.status}`)
+    return res.text()
+  }
+  const original = readFileSync(file, 'utf8')
+  try {
+    assert.is(await get(), original)
+    assert.is(await get(), original, 'second request (from memory)')
+    // The same size, other bytes, written in place within the same second.
+    const same = original.replace(/./gu, 'x')
+    writeFileSync(file, same)
+    assert.is(await get(), same)
+    assert.is(await get({ range: 'bytes=1-3' }), 'xxx')
+    // Replaced by a rename, as a render does.
+    writeFileSync(`${file}.new`, 'instance-id: changed\n', { mode: 0o644 })
+    renameSync(`${file}.new`, file)
+    assert.is(await get(), 'instance-id: changed\n')
+    assert.is(await get({ range: 'bytes=-8' }), 'changed\n')
+    // Just over the limit: streamed, whole.
+    const big = 'y'.repeat(MAX_FILE + 1)
+    writeFileSync(file, big)
+    assert.is(await get(), big)
+  } finally {
+    writeFileSync(file, original)
+  }
+})
+
+test('a node added by a render while serving is known within RECHECK_MS', async () => {
+  const manifestFile = join(out, 'manifest.json')
+  const before = readFileSync(manifestFile, 'utf8')
+  mkdirSync(join(out, 'bai-late', 'cloud-init'), { recursive: true })
+  writeFileSync(join(out, 'bai-late', 'cloud-init', 'meta-data'), 'instance-id: bai-late\n')
+  const nodeOfLast = async (): Promise<string | null> => {
+    log.length = 0
+    const res = await fetch(`${server.url}bai-late/cloud-init/meta-data`)
+    assert.is(res.status, 200)
+    await res.text()
+    await new Promise((r) => setTimeout(r, 20))
+    return log.at(-1)!.node
+  }
+  try {
+    assert.is(await nodeOfLast(), null)
+    const manifest = JSON.parse(before) as { files: { path: string }[] }
+    manifest.files.push({ ...manifest.files[0]!, path: 'bai-late/cloud-init/meta-data' })
+    writeFileSync(manifestFile, JSON.stringify(manifest))
+    await new Promise((r) => setTimeout(r, RECHECK_MS + 50))
+    assert.is(await nodeOfLast(), 'bai-late')
+  } finally {
+    writeFileSync(manifestFile, before)
+  }
 })
 
 function openFds(): number {
