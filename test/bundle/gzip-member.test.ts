@@ -30,6 +30,7 @@ test('crc32: the native and the table form agree', () => {
 
 test('header and trailer bytes', () => {
   assert.is(gzipHeader().toString('hex'), '1f8b08000000000002ff')
+  assert.is(gzipHeader(6).toString('hex'), '1f8b08000000000000ff', 'XFL 0 below level 9')
   assert.is(gzipTrailer(0xcbf43926, 9).toString('hex'), '2639f4cb09000000')
   assert.is(gzipTrailer(1, 2 ** 32 + 5).toString('hex'), '0100000005000000', 'ISIZE is the size modulo 2^32')
 })
