@@ -59,17 +59,15 @@ function scanLine(line: string, stack: Context[], depth: number[]): LineEnd {
   const heredocs: LineEnd['heredocs'] = []
   let joined = false
   let i = 0
-  const top = (): Context => stack[stack.length - 1]!
-  const inCommands = (): boolean => top() === 'code' || top() === 'subst'
   while (i < line.length) {
-    const skip = MEANINGFUL[top()]
+    const ctx = stack[stack.length - 1]!
+    const skip = MEANINGFUL[ctx]
     skip.lastIndex = i
     const found = skip.exec(line)
     if (!found) break
     i = found.index
     const c = line[i]!
     const next = line[i + 1]
-    const ctx = top()
     if (ctx === 'sq') {
       if (c === "'") stack.pop()
       i++
@@ -136,7 +134,7 @@ function scanLine(line: string, stack: Context[], depth: number[]): LineEnd {
         stack.pop()
       } else depth[depth.length - 1]!--
     }
-    if (c === '<' && next === '<' && inCommands()) {
+    if (c === '<' && next === '<' && (ctx === 'code' || ctx === 'subst')) {
       if (line[i + 2] === '<') {
         i += 3
         continue
@@ -175,7 +173,8 @@ export function compactScript(script: string): string {
     if (n === 0 && line.startsWith('#!')) out.push(line)
     else if (!atCommandStart) out.push(line)
     else {
-      const trimmed = line.replace(/^[ \t]+/, '')
+      const first = line.charCodeAt(0)
+      const trimmed = first === 32 || first === 9 ? line.replace(/^[ \t]+/, '') : line
       // A line that is only a comment or blank, where bash reads a new command, is dropped; shellcheck directives
       // stay, so that the compact copy is checked as the script is.
       if (trimmed !== '' && (!trimmed.startsWith('#') || /^# shellcheck /.test(trimmed))) out.push(trimmed)
