@@ -5,7 +5,8 @@ import { readManifest, type Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
 import { loadCluster, shippedProfilesDir, type ClusterInput } from './load-cluster.js'
 import { planCluster, streamPlans } from './plan-cluster.js'
-import { renderNode } from '../render/render-node.js'
+import { renderNodeFiles, renderNodeScript, type NodeScript } from '../render/render-node.js'
+import { gzipBase64Async } from '../render/cloud-config/gzip-base64.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 
@@ -66,11 +67,29 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   // Step notes once each, not once per node.
   const stepNotes = new Set<string>()
   // Planned and rendered one node at a time as the writer takes them, so only a few nodes' texts are held at once.
-  function* renderedNodes(): Generator<NodeOutput> {
-    for (const plan of planned.plans) {
-      const artifacts = renderNode(plan)
+  // A node's script is compressed (gz+b64, the slowest part of rendering) in libuv's thread pool while this thread
+  // renders the next node's script, then its files are finished.
+  async function* renderedNodes(): AsyncGenerator<NodeOutput> {
+    let ahead: { node: NodeScript; gzB64: Promise<string> } | undefined
+    const finish = async (started: { node: NodeScript; gzB64: Promise<string> }): Promise<NodeOutput> => {
+      const { plan } = started.node
+      const artifacts = renderNodeFiles(started.node, await started.gzB64)
       for (const step of plan.steps) for (const n of step.notes) stepNotes.add(n)
-      yield { hostname: plan.hostname, artifacts }
+      return { hostname: plan.hostname, artifacts }
+    }
+    for (const plan of planned.plans) {
+      const node = renderNodeScript(plan)
+      const started = { node, gzB64: gzipBase64Async(node.compact) }
+      // Awaited below; this only keeps a failure from counting as unhandled meanwhile.
+      started.gzB64.catch(() => {})
+      if (ahead) {
+        yield await finish(ahead)
+        request.onProgress?.(++done, hostnames.length)
+      }
+      ahead = started
+    }
+    if (ahead) {
+      yield await finish(ahead)
       request.onProgress?.(++done, hostnames.length)
     }
   }

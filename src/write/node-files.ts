@@ -14,11 +14,11 @@ export interface NodeFileOptions {
   seedIsos: boolean
 }
 
-/** The files of `node` to be written under `parentDir/<hostname>/`. */
-export async function nodeFiles(node: NodeOutput, parentDir: string, options: NodeFileOptions): Promise<OutputFile[]> {
-  const files: Array<{ path: string; data: Uint8Array; mode: number; sha256?: string }> = node.artifacts.map((a) => ({
+/** The files of `node` to be written under `parentDir/<hostname>/`; `bytes`: artifactBytes of each artifact, when made already. */
+export async function nodeFiles(node: NodeOutput, parentDir: string, options: NodeFileOptions, bytes?: readonly Uint8Array[]): Promise<OutputFile[]> {
+  const files: Array<{ path: string; data: Uint8Array; mode: number; sha256?: string }> = node.artifacts.map((a, i) => ({
     path: a.path,
-    data: artifactBytes(a),
+    data: bytes?.[i] ?? artifactBytes(a),
     mode: a.mode,
     sha256: a.sha256,
   }))

@@ -7,7 +7,8 @@
 //     with the new manifest.json renamed into place last, as the one commit (output-journal.ts);
 //   - the manifest lists the files written now plus the other nodes' entries carried over from the previous one,
 //     so `render --node X` reads and hashes nothing of the other nodes.
-// Nodes are taken one at a time from an iterable, so a large cluster's files need not all be in memory at once.
+// Nodes are taken one at a time from an iterable (or an async one), so a large cluster's files need not all be in
+// memory at once.
 import { lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { isNodeUnit, makeManifest, manifestText, readManifest, unitOf, MANIFEST_NAME, type Manifest, type ManifestEntry } from './manifest.js'
@@ -70,7 +71,7 @@ export async function prepareOutputFolder(options: Pick<WriteOptions, 'dir' | 'i
   }
 }
 
-export async function writeOutput(nodes: Iterable<NodeOutput>, options: WriteOptions): Promise<OutputResult> {
+export async function writeOutput(nodes: Iterable<NodeOutput> | AsyncIterable<NodeOutput>, options: WriteOptions): Promise<OutputResult> {
   let prepared
   try {
     prepared = await prepareOutputFolder(options)
@@ -86,7 +87,7 @@ export async function writeOutput(nodes: Iterable<NodeOutput>, options: WriteOpt
     const settings = { stagingDir: staging, epoch: options.epoch, seedIsos: options.seedIsos ?? false }
     sink = options.parallel ? workerSink(settings) : directSink(settings)
     const swapped: Journal['swapped'] = []
-    for (const node of nodes) {
+    for await (const node of nodes) {
       swapped.push({ name: node.hostname, existed: ownership.claim(node.hostname) })
       await sink.write(node)
     }

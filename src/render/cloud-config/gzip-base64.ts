@@ -2,7 +2,7 @@
 // compressed it fits the 16 KiB that EC2 takes. cloud-init unpacks gz+b64 since 0.7 (Ubuntu 20.04 GA ships 20.1).
 // The gzip member is deterministic: no name, MTIME 0, fixed XFL and OS bytes (write/gzip-member.ts), so the bytes
 // depend only on the text and on Node's bundled zlib.
-import { deflateRawSync } from 'node:zlib'
+import { deflateRaw, deflateRawSync } from 'node:zlib'
 import { crc32 } from '../../write/crc32.js'
 import { gzipHeader, gzipTrailer } from '../../write/gzip-member.js'
 
@@ -22,4 +22,20 @@ export function gzipText(text: string): Buffer {
 /** The `content` of a write_files entry with `encoding: gz+b64`. */
 export function gzipBase64(text: string): string {
   return gzipText(text).toString('base64')
+}
+
+/** gzipText, compressed in libuv's thread pool (off the calling thread); the same bytes. */
+export function gzipTextAsync(text: string): Promise<Buffer> {
+  const data = Buffer.from(text, 'utf8')
+  return new Promise((resolve, reject) => {
+    deflateRaw(data, { level: TEXT_GZIP_LEVEL }, (err, deflated) => {
+      if (err) reject(err)
+      else resolve(Buffer.concat([gzipHeader(TEXT_GZIP_LEVEL), deflated, gzipTrailer(crc32(data), data.length)]))
+    })
+  })
+}
+
+/** gzipBase64, compressed in libuv's thread pool; the same bytes. */
+export async function gzipBase64Async(text: string): Promise<string> {
+  return (await gzipTextAsync(text)).toString('base64')
 }
