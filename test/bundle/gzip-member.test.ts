@@ -6,6 +6,7 @@ import { Readable, Writable } from 'node:stream'
 import { crc32, crc32Table } from '../../src/write/crc32.js'
 import { gzipHeader, gzipTrailer, gzipTo } from '../../src/write/gzip-member.js'
 import { archiveMode } from '../../src/write/bundle.js'
+import { gzipBase64, gzipBase64Async, gzipText, gzipTextAsync } from '../../src/render/cloud-config/gzip-base64.js'
 
 async function gzip(chunks: Buffer[]): Promise<Buffer> {
   const out: Buffer[] = []
@@ -25,6 +26,16 @@ test('crc32: the native and the table form agree', () => {
     const part = data.subarray(a, b)
     assert.is(crc32(part), crc32Table(part))
     assert.is(crc32(part, 0xdeadbeef), crc32Table(part, 0xdeadbeef))
+  }
+})
+
+test('user-data gzip: the thread-pool form gives the same bytes, and gunzips to the text', async () => {
+  for (const text of ['', 'x', `#!/bin/bash\n${'echo héllo 한글\n'.repeat(3000)}`]) {
+    const sync = gzipText(text)
+    assert.ok(sync.equals(await gzipTextAsync(text)))
+    assert.is(await gzipBase64Async(text), gzipBase64(text))
+    assert.is(gunzipSync(sync).toString('utf8'), text)
+    assert.is(sync.subarray(0, 10).toString('hex'), '1f8b08000000000000ff')
   }
 })
 

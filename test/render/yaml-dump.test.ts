@@ -68,13 +68,15 @@ const base64Shapes: Record<string, string> = {
   short: 'SGVsbG8gd29ybGQ=',
   'padding inside': `${'QUJD'.repeat(20)}=${'QUJD'.repeat(20)}`,
   'ends with space': `${'QUJD'.repeat(20)} `,
+  'three =': `${'QUJD'.repeat(20)}===`,
+  '= before the last character': `${'QUJD'.repeat(20)}=A`,
 }
 
 test('long base64 takes the plain fast path unless YAML could read it as a number', () => {
   for (const name of ['no padding', 'one =', 'two =', 'leading +', 'leading /', 'one letter', 'one slash']) {
     assert.ok(takesPlainFastPath(base64Shapes[name]!), name)
   }
-  for (const name of ['digits only', 'digits and e', 'digits, e and +', 'hex', 'octal and binary prefixes', 'short', 'padding inside', 'ends with space']) {
+  for (const name of ['digits only', 'digits and e', 'digits, e and +', 'hex', 'octal and binary prefixes', 'short', 'padding inside', 'ends with space', 'three =', '= before the last character']) {
     assert.not.ok(takesPlainFastPath(base64Shapes[name]!), name)
   }
 })
