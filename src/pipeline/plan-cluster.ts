@@ -62,7 +62,7 @@ export function streamPlans(cluster: LoadedCluster, request: PlanRequest): PlanS
   if (diagnostics.length) return { plans: [], nodes: [], diagnostics }
   const only = new Set(request.only)
   const selected = cluster.nodes.filter((n) => only.size === 0 || only.has(n.node.hostname))
-  const facts = clusterFacts(cluster.nodes)
+  const facts = clusterFacts(cluster.nodes, inventory)
   const options = { powerOffWhenDone: request.powerOffWhenDone, plaintextPassword: plaintext, cluster: facts }
   const plans = {
     *[Symbol.iterator](): Generator<NodePlan> {

@@ -5,7 +5,7 @@ import { readManifest, type Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
 import { loadCluster, shippedProfilesDir, type ClusterInput } from './load-cluster.js'
 import { planCluster, streamPlans } from './plan-cluster.js'
-import { artifactBytes, renderNode } from '../render/render-node.js'
+import { renderNode } from '../render/render-node.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 
@@ -62,7 +62,6 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   const hostnames = planned.nodes.map((n) => n.node.hostname)
   // The 16 KiB note is said once per output folder: not again when its last render was already over the limit.
   const toldBefore = largestCloudUserData(request.outDir) > SMALL_USER_DATA_LIMIT
-  let largest = 0
   let done = 0
   // Step notes once each, not once per node.
   const stepNotes = new Set<string>()
@@ -71,7 +70,6 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
     for (const plan of planned.plans) {
       const artifacts = renderNode(plan)
       for (const step of plan.steps) for (const n of step.notes) stepNotes.add(n)
-      largest = Math.max(largest, artifactBytes(artifacts.find((a) => a.path === 'cloud-init/user-data')!).length)
       yield { hostname: plan.hostname, artifacts }
       request.onProgress?.(++done, hostnames.length)
     }
@@ -95,7 +93,15 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   if (written.staleRemoved.length) notes.push(`removed the folders of nodes no longer in the inventory: ${written.staleRemoved.join(', ')}`)
   if (written.staleKept.length) warnings.push(`kept the folders of nodes no longer in the inventory (--keep-stale): ${written.staleKept.join(', ')}`)
   const rendered = new Set(hostnames)
-  const secretFiles = manifest.files.filter((f) => rendered.has(f.path.split('/')[0]!) && (parseInt(f.mode, 8) & 0o077) === 0).map((f) => f.path)
+  const secretFiles: string[] = []
+  // The largest cloud-init/user-data written now, as the manifest lists it (compressed where it is written).
+  let largest = 0
+  for (const f of manifest.files) {
+    const slash = f.path.indexOf('/')
+    if (slash < 0 || !rendered.has(f.path.slice(0, slash))) continue
+    if ((parseInt(f.mode, 8) & 0o077) === 0) secretFiles.push(f.path)
+    if (f.path.slice(slash) === '/cloud-init/user-data') largest = Math.max(largest, f.size)
+  }
   if (largest > SMALL_USER_DATA_LIMIT && !toldBefore) {
     notes.push(`cloud-init/user-data is up to ${Math.ceil(largest / 1024)} KiB gzip-compressed: seed ISOs, PXE and most clouds take it, ` +
       'but EC2 accepts at most 16 KiB')

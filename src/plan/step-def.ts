@@ -20,6 +20,8 @@ export interface PlanContext {
 export interface ClusterFacts {
   /** Hostnames of the service nodes: those running a Backend.AI service other than the agent. */
   serviceHosts: ReadonlySet<string>
+  /** storage.server is one of the inventory's nodes. */
+  storageServerInCluster: boolean
 }
 
 export interface StepDef<V extends object = object> {

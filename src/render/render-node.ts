@@ -25,15 +25,16 @@ export interface Artifact {
   /** sha256 (hex) of the content's UTF-8 bytes, when rendering computed it anyway (user-data); the writer reuses it. */
   sha256?: string
   /**
-   * The bytes written instead of the content's UTF-8, when they differ: cloud-init/user-data is written
-   * gzip-compressed (one deterministic gzip member of `content`), which cloud-init unpacks before reading it.
+   * Written gzip-compressed instead of as the content's UTF-8: cloud-init/user-data is one deterministic gzip member
+   * of `content`, which cloud-init unpacks before reading it. Compressed where the bytes are made (artifactBytes),
+   * which for large renders is the writer thread, not the one rendering the next node.
    */
-  data?: Uint8Array
+  gzip?: true
 }
 
 /** The bytes an artifact is written as. */
 export function artifactBytes(a: Artifact): Uint8Array {
-  return a.data ?? Buffer.from(a.content, 'utf8')
+  return a.gzip ? gzipText(a.content) : Buffer.from(a.content, 'utf8')
 }
 
 export function renderNode(plan: NodePlan): Artifact[] {
@@ -52,12 +53,12 @@ export function renderNode(plan: NodePlan): Artifact[] {
     buildAutoinstall(plan, script, gzipBase64(compact)),
     `${osTarget(plan.target.id).name} autoinstall. ${note} ${SCRIPT_NOTE}, gzip+base64.`,
   )
-  const file = (path: string, content: string, holdsSecret: boolean, exec = false, sha256?: string, data?: Uint8Array): Artifact => ({
+  const file = (path: string, content: string, holdsSecret: boolean, exec = false, sha256?: string, gzip?: true): Artifact => ({
     path,
     content,
     mode: fileMode(holdsSecret, exec),
     ...(sha256 ? { sha256 } : {}),
-    ...(data ? { data } : {}),
+    ...(gzip ? { gzip } : {}),
   })
   const autoDigest = userDataDigest(autoUserData)
   const cloudDigest = userDataDigest(cloudUserData)
@@ -65,7 +66,7 @@ export function renderNode(plan: NodePlan): Artifact[] {
     file('autoinstall/user-data', autoUserData, secret, false, autoDigest),
     file('autoinstall/meta-data', dumpYaml(buildMetaData(plan, autoUserData, autoDigest)), false),
     // The digest names the instance (meta-data); the manifest hashes the gzip bytes written.
-    file('cloud-init/user-data', cloudUserData, secret, false, undefined, gzipText(cloudUserData)),
+    file('cloud-init/user-data', cloudUserData, secret, false, undefined, true),
     file('cloud-init/meta-data', dumpYaml(buildMetaData(plan, cloudUserData, cloudDigest)), false),
     file('cloud-init/network-config', dumpYaml(buildNetplan(plan)), false),
     file('provision.sh', script, secret, true),

@@ -5,6 +5,8 @@
 // stand-in's lines are replaced by the real text indented the same way (js-yaml's indentString: every non-empty
 // line gets the indent, the final newline is dropped). Only strings js-yaml would certainly write as a literal
 // block take this path; the output is byte for byte what js-yaml alone writes (test/render/yaml-dump.test.ts).
+// Long base64 strings (the gz+b64 script of the autoinstall user-data, ~18 KiB on one line) are swapped the same
+// way: js-yaml writes them as plain scalars, after looking at every character.
 import { randomBytes } from 'node:crypto'
 
 /** Shorter strings are left to js-yaml: the saving would not pay for the swap. */
@@ -31,6 +33,15 @@ export function takesLiteralFastPath(s: string): boolean {
   return verdict
 }
 
+// Base64 (RFC 4648 alphabet, with padding) with a character that no int, float, bool or null of YAML 1.1 holds (so
+// js-yaml finds no implicit type to quote it from): js-yaml writes it as a plain scalar, as is, on one line.
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+const NOT_NUMERIC = /[G-Zg-np-wyz/]/
+
+export function takesPlainFastPath(s: string): boolean {
+  return s.length >= MIN_SWAP_LENGTH && BASE64.test(s) && NOT_NUMERIC.test(s)
+}
+
 /** js-yaml's indentString followed by its dropEndingNewline. */
 export function indentBlock(text: string, indent: number): string {
   const pad = ' '.repeat(indent)
@@ -42,6 +53,8 @@ export function indentBlock(text: string, indent: number): string {
 
 interface Swap {
   token: string
+  /** Written as a literal block, or as a plain scalar. */
+  plain: boolean
   standIn: string
   /** The stand-in's first line starts with a space (it needs an indentation indicator, like the original). */
   leadingSpace: boolean
@@ -67,10 +80,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** A copy of `value` with every long literal-safe string (as a mapping value or list item) replaced by a stand-in. */
 function swapOut(value: unknown, swaps: Swap[]): unknown {
   if (typeof value === 'string') {
+    if (takesPlainFastPath(value)) {
+      // Base64 itself, with letters that keep it from reading as a number.
+      const token = `baiSeedPlain${swaps.length}x${nonce}`
+      swaps.push({ token, plain: true, standIn: token, leadingSpace: false, text: value })
+      return token
+    }
     if (!takesLiteralFastPath(value)) return value
     const token = `bai-seed-block-${swaps.length}-${nonce}`
     const { standIn, leadingSpace } = standInFor(value, token)
-    swaps.push({ token, standIn, leadingSpace, text: value })
+    swaps.push({ token, plain: false, standIn, leadingSpace, text: value })
     return standIn
   }
   if (Array.isArray(value)) return value.map((v) => swapOut(v, swaps))
@@ -89,6 +108,13 @@ function swapIn(yaml: string, swaps: Swap[]): string | undefined {
   for (const s of swaps) {
     const at = yaml.indexOf(`${s.token}\n`, cursor)
     if (at < 0) return undefined
+    if (s.plain) {
+      // `key: TOKEN` or `- TOKEN`, alone up to the end of its line.
+      if (at <= cursor || yaml[at - 1] !== ' ') return undefined
+      parts.push(yaml.slice(cursor, at), s.text)
+      cursor = at + s.token.length
+      continue
+    }
     const lineStart = yaml.lastIndexOf('\n', at) + 1
     if (lineStart <= cursor) return undefined
     const indent = at - lineStart - (s.leadingSpace ? 1 : 0)

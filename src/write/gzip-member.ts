@@ -10,9 +10,12 @@ import { crc32 } from './crc32.js'
 
 export const GZIP_LEVEL = 9
 
-/** Section 2.3: ID1 ID2 CM(8 = deflate) FLG(0) MTIME(4 bytes, 0) XFL(2) OS(255). */
-export function gzipHeader(): Buffer {
-  return Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff])
+/**
+ * Section 2.3: ID1 ID2 CM(8 = deflate) FLG(0) MTIME(4 bytes, 0) XFL OS(255). XFL 2 says "maximum compression"
+ * (level 9), 0 any other level.
+ */
+export function gzipHeader(level = GZIP_LEVEL): Buffer {
+  return Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, level === 9 ? 0x02 : 0x00, 0xff])
 }
 
 /** Section 2.3.1: CRC32 and ISIZE (input size modulo 2^32), both little-endian. */

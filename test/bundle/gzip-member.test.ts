@@ -3,7 +3,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { gunzipSync } from 'node:zlib'
 import { Readable, Writable } from 'node:stream'
-import { crc32 } from '../../src/write/crc32.js'
+import { crc32, crc32Table } from '../../src/write/crc32.js'
 import { gzipHeader, gzipTrailer, gzipTo } from '../../src/write/gzip-member.js'
 import { archiveMode } from '../../src/write/bundle.js'
 
@@ -19,8 +19,18 @@ test('crc32: check value and incremental use', () => {
   assert.is(crc32(Buffer.from('56789'), crc32(Buffer.from('1234'))), 0xcbf43926)
 })
 
+test('crc32: the native and the table form agree', () => {
+  const data = Buffer.from(Array.from({ length: 70001 }, (_, i) => (i * 7919) % 256))
+  for (const [a, b] of [[0, 0], [0, 1], [0, 70001], [13, 40000], [40000, 70001]] as const) {
+    const part = data.subarray(a, b)
+    assert.is(crc32(part), crc32Table(part))
+    assert.is(crc32(part, 0xdeadbeef), crc32Table(part, 0xdeadbeef))
+  }
+})
+
 test('header and trailer bytes', () => {
   assert.is(gzipHeader().toString('hex'), '1f8b08000000000002ff')
+  assert.is(gzipHeader(6).toString('hex'), '1f8b08000000000000ff', 'XFL 0 below level 9')
   assert.is(gzipTrailer(0xcbf43926, 9).toString('hex'), '2639f4cb09000000')
   assert.is(gzipTrailer(1, 2 ** 32 + 5).toString('hex'), '0100000005000000', 'ISIZE is the size modulo 2^32')
 })

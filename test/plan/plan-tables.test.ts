@@ -57,7 +57,7 @@ function ctxOf(
   if (change.os) inventory.cluster.os = change.os
   const resolved = { ...rn, node: inventory.nodes[rn.index]!, settings: structuredClone(rn.settings) }
   change.settings?.(resolved.settings)
-  const facts = clusterFacts(cluster.nodes)
+  const facts = clusterFacts(cluster.nodes, inventory)
   const { steps: _, ...plan } = buildPlan(inventory, resolved, { powerOffWhenDone: false, plaintextPassword: null, cluster: facts })
   return { inventory, resolved, settings: resolved.settings, node: resolved.node, plan, cluster: facts }
 }

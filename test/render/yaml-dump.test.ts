@@ -4,7 +4,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { dump } from 'js-yaml'
 import { dumpYaml } from '../../src/render/yaml-dump.js'
-import { MIN_SWAP_LENGTH, indentBlock, takesLiteralFastPath } from '../../src/render/yaml-literal-blocks.js'
+import { MIN_SWAP_LENGTH, indentBlock, takesLiteralFastPath, takesPlainFastPath } from '../../src/render/yaml-literal-blocks.js'
+import { randomBytes } from 'node:crypto'
 
 const reference = (v: unknown): string => dump(v, { noRefs: true, lineWidth: -1, flowLevel: -1 })
 
@@ -51,6 +52,47 @@ test('every shape, as a mapping value, a list item and deep inside, dumps as js-
   }
 })
 
+const base64Shapes: Record<string, string> = {
+  'no padding': randomBytes(3000).toString('base64'),
+  'one =': randomBytes(3001).toString('base64'),
+  'two =': randomBytes(3002).toString('base64'),
+  'leading +': `+${randomBytes(300).toString('base64')}`,
+  'leading /': `/${randomBytes(300).toString('base64')}`,
+  'digits only': '1234567890'.repeat(10),
+  'digits and e': `${'1'.repeat(40)}e${'2'.repeat(40)}`,
+  'digits, e and +': `+${'1'.repeat(40)}e+${'2'.repeat(40)}`,
+  hex: `0x${'0123456789abcdefABCDEF'.repeat(4)}`,
+  'octal and binary prefixes': `0o${'7'.repeat(70)}`,
+  'one letter': `${'1'.repeat(40)}Z${'2'.repeat(40)}`,
+  'one slash': `${'1'.repeat(40)}/${'2'.repeat(40)}`,
+  short: 'SGVsbG8gd29ybGQ=',
+  'padding inside': `${'QUJD'.repeat(20)}=${'QUJD'.repeat(20)}`,
+  'ends with space': `${'QUJD'.repeat(20)} `,
+}
+
+test('long base64 takes the plain fast path unless YAML could read it as a number', () => {
+  for (const name of ['no padding', 'one =', 'two =', 'leading +', 'leading /', 'one letter', 'one slash']) {
+    assert.ok(takesPlainFastPath(base64Shapes[name]!), name)
+  }
+  for (const name of ['digits only', 'digits and e', 'digits, e and +', 'hex', 'octal and binary prefixes', 'short', 'padding inside', 'ends with space']) {
+    assert.not.ok(takesPlainFastPath(base64Shapes[name]!), name)
+  }
+})
+
+test('every base64 shape, as a mapping value, a list item and beside literal blocks, dumps as js-yaml dumps it', () => {
+  const block = shapes['one final newline']!
+  for (const [name, s] of Object.entries(base64Shapes)) {
+    const docs = [
+      { key: s },
+      { write_files: [{ path: '/x', encoding: 'gz+b64', content: s }, { path: '/y', content: block }, { path: '/z', content: s }] },
+      { a: { b: { c: [[s, { d: s }]] } }, tail: 'x' },
+      [s, 'short', block, s],
+      s,
+    ]
+    for (const doc of docs) assert.is(dumpYaml(doc), reference(doc), `${name}: ${JSON.stringify(doc).slice(0, 60)}`)
+  }
+})
+
 test('js-yaml indentation of a block is reproduced', () => {
   for (const s of Object.values(shapes)) {
     for (const n of [2, 4, 10]) {
@@ -91,7 +133,7 @@ test('random documents dump as js-yaml dumps them', () => {
   }
   const value = (depth: number): unknown => {
     const r = next()
-    if (depth > 3 || r < 0.3) return r < 0.15 ? longString() : pick(['short', 42, true, null, 'multi\nline'])
+    if (depth > 3 || r < 0.3) return r < 0.12 ? longString() : r < 0.16 ? pick(Object.values(base64Shapes)) : pick(['short', 42, true, null, 'multi\nline'])
     if (r < 0.65) return Array.from({ length: 1 + Math.floor(next() * 3) }, () => value(depth + 1))
     return Object.fromEntries(Array.from({ length: 1 + Math.floor(next() * 3) }, (_, i) => [`k${i}`, value(depth + 1)]))
   }

@@ -17,8 +17,10 @@ interface HostsTable {
   rows: HostsRow[]
   /** Every node's line; frozen, so the script template quotes it once for all nodes (templates.ts, qlist). */
   all?: readonly string[]
-  /** The service nodes' lines, per set of service nodes; frozen like `all`. */
-  services?: { of: ReadonlySet<string>; lines: readonly string[] }
+  /** Row of each host name (unique: validation checks). */
+  at: ReadonlyMap<string, number>
+  /** The service nodes' rows (their indexes, in inventory order) and lines, per set of service nodes; frozen like `all`. */
+  services?: { of: ReadonlySet<string>; rows: readonly number[]; lines: readonly string[] }
 }
 
 // Made once per inventory: a 1,000-node render would otherwise build a million lines.
@@ -33,7 +35,7 @@ function hostsTable(inventory: Inventory): HostsTable {
       const names = domain ? `${n.hostname}.${domain} ${n.hostname}` : n.hostname
       return { hostname: n.hostname, left: `${ip} ${names}`, comment: n.comment ?? '' }
     })
-    table = { rows }
+    table = { rows, at: new Map(rows.map((r, i) => [r.hostname, i])) }
     tables.set(inventory, table)
   }
   return table
@@ -52,14 +54,27 @@ export function hostsLines(ctx: Pick<PlanContext, 'inventory' | 'settings' | 'no
     return table.all
   }
   const services = ctx.cluster.serviceHosts
-  const self = ctx.node.hostname
-  if (services.has(self)) {
-    if (table.services?.of !== services) {
-      table.services = { of: services, lines: Object.freeze(formatRows(table.rows.filter((r) => services.has(r.hostname)))) }
-    }
-    return table.services.lines
+  if (table.services?.of !== services) {
+    const rows = table.rows.flatMap((r, i) => (services.has(r.hostname) ? [i] : []))
+    table.services = { of: services, rows, lines: Object.freeze(formatRows(rows.map((i) => table.rows[i]!))) }
   }
-  return formatRows(table.rows.filter((r) => r.hostname === self || services.has(r.hostname)))
+  const self = ctx.node.hostname
+  const selfAt = table.at.get(self)
+  if (services.has(self) || selfAt === undefined) return table.services.lines
+  // The service nodes' rows and the node's own, in inventory order: work per node in the number of service nodes,
+  // not of all nodes.
+  const own = table.rows[selfAt]!
+  const picked: HostsRow[] = []
+  let placed = false
+  for (const i of table.services.rows) {
+    if (!placed && selfAt < i) {
+      picked.push(own)
+      placed = true
+    }
+    picked.push(table.rows[i]!)
+  }
+  if (!placed) picked.push(own)
+  return formatRows(picked)
 }
 
 export interface HostsVars {

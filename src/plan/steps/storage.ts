@@ -2,14 +2,9 @@
 // The mounts themselves need the network and happen in the `mounts` step.
 import { defineStep, type PlanContext } from '../step-def.js'
 import { servesNfs } from './nfs-server.js'
-import { isStorageServerNode } from '../../model/storage-server.js'
 
 export const FSTAB_BEGIN = '# BEGIN bai-seed shared storage'
 export const FSTAB_END = '# END bai-seed shared storage'
-
-function serverInCluster(ctx: PlanContext): boolean {
-  return ctx.inventory.nodes.some((n) => isStorageServerNode(ctx.inventory, n))
-}
 
 export function usesNfs(ctx: PlanContext): boolean {
   return ctx.inventory.storage.type === 'nfs' && !ctx.settings.storage.local
@@ -76,6 +71,6 @@ export const mountsStep = defineStep<MountsVars>({
     gid: ctx.settings.user.gid,
     // When the NFS server is a node of this cluster, it may still be installing its server at first boot: wait
     // longer for it (retries doubling from 2 s: 4 tries about 14 s, 9 tries about 8.5 minutes).
-    tries: serverInCluster(ctx) && !servesNfs(ctx) ? 9 : 4,
+    tries: ctx.cluster.storageServerInCluster && !servesNfs(ctx) ? 9 : 4,
   }),
 })

@@ -42,17 +42,32 @@ function heredocWord(line: string, i: number): { word: string; end: number } {
   return { word, end: i }
 }
 
+// Per context, the characters the loop below does anything with; it jumps over the rest (most of every line), which
+// made this lexer ten times faster than stepping through each character (it took a tenth of a large render).
+const MEANINGFUL: Record<Context, RegExp> = {
+  code: /[\\$`"'#<]/g,
+  subst: /[\\$`"'#()<]/g,
+  backtick: /[\\$`"'#]/g,
+  brace: /[\\$`"'}]/g,
+  dq: /[\\$`"]/g,
+  sq: /'/g,
+  ansi: /[\\']/g,
+}
+
 /** Scans one line starting inside `stack` (changed in place); `(` depth is kept per command context. */
 function scanLine(line: string, stack: Context[], depth: number[]): LineEnd {
   const heredocs: LineEnd['heredocs'] = []
   let joined = false
   let i = 0
-  const top = (): Context => stack[stack.length - 1]!
-  const inCommands = (): boolean => top() === 'code' || top() === 'subst'
   while (i < line.length) {
+    const ctx = stack[stack.length - 1]!
+    const skip = MEANINGFUL[ctx]
+    skip.lastIndex = i
+    const found = skip.exec(line)
+    if (!found) break
+    i = found.index
     const c = line[i]!
     const next = line[i + 1]
-    const ctx = top()
     if (ctx === 'sq') {
       if (c === "'") stack.pop()
       i++
@@ -119,7 +134,7 @@ function scanLine(line: string, stack: Context[], depth: number[]): LineEnd {
         stack.pop()
       } else depth[depth.length - 1]!--
     }
-    if (c === '<' && next === '<' && inCommands()) {
+    if (c === '<' && next === '<' && (ctx === 'code' || ctx === 'subst')) {
       if (line[i + 2] === '<') {
         i += 3
         continue
@@ -158,7 +173,8 @@ export function compactScript(script: string): string {
     if (n === 0 && line.startsWith('#!')) out.push(line)
     else if (!atCommandStart) out.push(line)
     else {
-      const trimmed = line.replace(/^[ \t]+/, '')
+      const first = line.charCodeAt(0)
+      const trimmed = first === 32 || first === 9 ? line.replace(/^[ \t]+/, '') : line
       // A line that is only a comment or blank, where bash reads a new command, is dropped; shellcheck directives
       // stay, so that the compact copy is checked as the script is.
       if (trimmed !== '' && (!trimmed.startsWith('#') || /^# shellcheck /.test(trimmed))) out.push(trimmed)
