@@ -1,11 +1,10 @@
 // The Debian 12 guest root filesystem, built by rootfs/build-rootfs.sh and cached under a key made of its recipe, so a
 // change to the package list, the build script or the guest units rebuilds it and nothing else does.
 import { createHash } from 'node:crypto'
-import { spawnSync } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { cachedBuild } from './cached-build.js'
 import { e2eCacheDir, e2eSourceDir } from './e2e-paths.js'
-import { recordTiming } from './e2e-timings.js'
 
 export interface GuestRootfs {
   /** The root filesystem tree, the source of every disk image (mkfs.ext4 -d). */
@@ -48,35 +47,7 @@ function findBootFiles(dir: string): { kernel: string; initrd: string } {
  * cache). Older rootfs trees in the cache are removed. Needs root and debootstrap.
  */
 export function ensureGuestRootfs(): GuestRootfs {
-  const cache = e2eCacheDir()
   const key = rootfsRecipeKey()
-  const dir = join(cache, `rootfs-${key}`)
-  const doneMark = `${dir}.done`
-  if (existsSync(doneMark) && existsSync(dir)) return { dir, key, built: false, seconds: 0, ...findBootFiles(dir) }
-
-  mkdirSync(cache, { recursive: true })
-  for (const name of readdirSync(cache)) {
-    if (name.startsWith('rootfs-')) rmSync(join(cache, name), { recursive: true, force: true })
-  }
-  // Built beside its final name and renamed when complete, so an interrupted build is never taken for a finished one.
-  const building = `${dir}.building`
-  const logPath = `${dir}.log`
-  const log = openSync(logPath, 'w')
-  const started = Date.now()
-  let r
-  try {
-    r = spawnSync('bash', [join(recipeDir, 'build-rootfs.sh'), building, join(cache, 'debs')], { stdio: ['ignore', log, log] })
-  } finally {
-    closeSync(log)
-  }
-  if (r.error) throw r.error
-  if (r.status !== 0) {
-    const tail = readFileSync(logPath, 'utf8').split('\n').slice(-30).join('\n')
-    throw new Error(`building the guest rootfs failed (exit ${r.status}); end of ${logPath}:\n${tail}`)
-  }
-  renameSync(building, dir)
-  writeFileSync(doneMark, `${new Date().toISOString()}\n`)
-  const seconds = (Date.now() - started) / 1000
-  recordTiming(`rootfs build (${key})`, seconds)
-  return { dir, key, built: true, seconds, ...findBootFiles(dir) }
+  const b = cachedBuild('rootfs', 'rootfs', key, join(recipeDir, 'build-rootfs.sh'), [join(e2eCacheDir(), 'debs')])
+  return { dir: b.dir, key, built: b.built, seconds: b.seconds, ...findBootFiles(b.dir) }
 }

@@ -15,10 +15,10 @@ import { buildUbuntu2004FixtureIso } from '../helpers/ubuntu-fixture-iso.js'
 import { e2eWorkDir } from './e2e-paths.js'
 import { buildFixtureInitramfs, fixtureKernel } from './netboot-fixture.js'
 import { runVm, tail } from './netboot-vm.js'
+import { assertInstalledFromMedium, FIXTURE_END as END } from './installer-boot-check.js'
 
 const work = e2eWorkDir('installer-iso')
 let iso = ''
-const END = /FIXTURE-END/
 
 test.before(() => {
   rmSync(work, { recursive: true, force: true })
@@ -58,16 +58,7 @@ for (const c of CASES) {
       until: [END],
       timeoutSeconds: 900,
     })
-    const where = `${c.firmware} ${c.medium}:\n${tail(r.console)}`
-    const cmdline = /FIXTURE-CMDLINE: (.*)/.exec(r.console)?.[1]
-    assert.ok(cmdline, `the kernel of the medium ran: ${where}`)
-    const words = cmdline!.trim().split(/\s+/)
-    assert.ok(words.includes('autoinstall'), where)
-    assert.ok(words.includes('ds=nocloud;s=/cdrom/nocloud/'), where)
-    assert.ok(words.indexOf('autoinstall') < words.indexOf('---'), `before the --- separator: ${where}`)
-    assert.match(r.console, /FIXTURE-MOUNTED: \/dev\/\w+/, where)
-    assert.match(r.console, new RegExp(`bai-seed: this machine is ${c.host}; installing it`), where)
-    assert.match(r.console, new RegExp(`FIXTURE-SELECTED: hostname:${c.host}\\b`), where)
+    assertInstalledFromMedium(r.console, c.host, `${c.firmware} ${c.medium}`)
     process.stdout.write(`# ${c.firmware} ${c.medium}: ${r.seconds.toFixed(0)} s\n`)
   })
 }

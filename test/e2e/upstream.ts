@@ -4,13 +4,14 @@
 // docker-registry (read-only) for the images. The guest reaches them only through qemu's guestfwd (boot-vm.ts).
 import { createHash } from 'node:crypto'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, normalize } from 'node:path'
 import { e2eCacheDir, e2eSourceDir } from './e2e-paths.js'
-import { recordTiming } from './e2e-timings.js'
+import { cachedBuild } from './cached-build.js'
 import type { GuestRootfs } from './guest-rootfs.js'
+import { DEFAULT_TARGET, OS_TARGETS } from '../../src/targets/os-targets.js'
 
 /** Where the guest finds its upstream (qemu guestfwd addresses inside the user network 10.0.2.0/24). */
 export const GUEST_HTTP = '10.0.2.100'
@@ -46,6 +47,7 @@ function recipeKey(rootfs: GuestRootfs): string {
     }
   }
   walk(recipeDir, '')
+  hash.update(`cuda package\0${cudaPackage}\0`)
   return hash.digest('hex').slice(0, 16)
 }
 
@@ -65,35 +67,16 @@ function load(dir: string): Upstream {
   }
 }
 
+/**
+ * The CUDA package the hermetic nodes install: the default of their OS target (`cuda.package: auto`), so the test
+ * proves the name the product picks, not one pinned for the test.
+ */
+const cudaPackage = OS_TARGETS[DEFAULT_TARGET].nvidia.cudaPackage
+
 /** The upstream for this rootfs, built when missing (a few minutes: Docker's .debs, Python, a registry). */
 export function ensureUpstream(rootfs: GuestRootfs): Upstream {
-  const cache = e2eCacheDir()
-  const key = recipeKey(rootfs)
-  const dir = join(cache, `upstream-${key}`)
-  if (existsSync(`${dir}.done`) && existsSync(dir)) return load(dir)
-  mkdirSync(cache, { recursive: true })
-  for (const name of readdirSync(cache)) {
-    if (name.startsWith('upstream-')) rmSync(join(cache, name), { recursive: true, force: true })
-  }
-  const building = `${dir}.building`
-  const logPath = `${dir}.log`
-  const log = openSync(logPath, 'w')
-  const started = Date.now()
-  let r
-  try {
-    r = spawnSync('bash', [join(recipeDir, 'build-upstream.sh'), building, rootfs.dir, join(cache, 'debs')], { stdio: ['ignore', log, log] })
-  } finally {
-    closeSync(log)
-  }
-  if (r.error) throw r.error
-  if (r.status !== 0) {
-    const tail = readFileSync(logPath, 'utf8').split('\n').slice(-30).join('\n')
-    throw new Error(`building the e2e upstream failed (exit ${r.status}); end of ${logPath}:\n${tail}`)
-  }
-  renameSync(building, dir)
-  writeFileSync(`${dir}.done`, `${new Date().toISOString()}\n`)
-  recordTiming(`upstream build (${key})`, (Date.now() - started) / 1000)
-  return load(dir)
+  const script = join(recipeDir, 'build-upstream.sh')
+  return load(cachedBuild('upstream', 'upstream', recipeKey(rootfs), script, [rootfs.dir, join(e2eCacheDir(), 'debs'), cudaPackage]).dir)
 }
 
 /** The running services: a static file server and the registry, both on 127.0.0.1. */

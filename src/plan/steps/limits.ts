@@ -1,5 +1,5 @@
 // Page section "sysctl/ulimit 파라미터 최적화하기": resource limits in /etc/security/limits.d.
-import { defineStep, type PlanContext } from '../step-def.js'
+import { defineStep } from '../step-def.js'
 
 export const LIMITS_PATH = '/etc/security/limits.d/99-backendai.conf'
 

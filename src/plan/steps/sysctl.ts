@@ -1,5 +1,5 @@
 // Page section "sysctl/ulimit 파라미터 최적화하기": kernel parameters in /etc/sysctl.d, applied at once.
-import { defineStep, type PlanContext } from '../step-def.js'
+import { defineStep } from '../step-def.js'
 
 export const SYSCTL_PATH = '/etc/sysctl.d/99-backendai.conf'
 

@@ -4,13 +4,17 @@
 # simple index, and the data of an image registry. Everything is signed with a throwaway key and, for TLS, a throwaway
 # CA. Runs as root; needs apt-get, dpkg-deb, apt-ftparchive, gpg, openssl, docker-registry, skopeo, umoci,
 # busybox-static and patchelf, and reaches only the Debian mirror of this machine's apt sources.
-# Usage: build-upstream.sh TARGET_DIR GUEST_ROOTFS DEB_CACHE_DIR   (TARGET_DIR must not exist yet)
+# Usage: build-upstream.sh TARGET_DIR GUEST_ROOTFS DEB_CACHE_DIR CUDA_PACKAGE   (TARGET_DIR must not exist yet)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 target=$1
 rootfs=$(cd "$2" && pwd)
 debs=$3
+# The CUDA package of the nodes' OS target (e.g. cuda-toolkit-12-2): its version is taken from the name.
+cuda_package=$4
+cuda_version=${cuda_package##*-toolkit-}
+cuda_version=${cuda_version//-/.}
 mirror=$("$here/debian-mirror.sh")
 work=$target/.work
 www=$target/www
@@ -132,10 +136,10 @@ flat_repo() {
 # --- NVIDIA's CUDA repository for debian12/x86_64, its key where NVIDIA keeps it
 cu=$www/cuda/debian12/x86_64
 mkdir -p "$cu"
-r=$pkgs/cuda-toolkit-12-4
+r=$pkgs/$cuda_package
 mkdir -p "$r/usr/local/cuda/lib64"
-stub_lib "$r/usr/local/cuda/lib64/libcudart.so.12.4.0" libcudart.so.12
-mkdeb "$cu" cuda-toolkit-12-4 12.4.0-e2e '' "$r"
+stub_lib "$r/usr/local/cuda/lib64/libcudart.so.$cuda_version.0" libcudart.so.12
+mkdeb "$cu" "$cuda_package" "$cuda_version.0-e2e" '' "$r"
 flat_repo "$cu"
 cp "$www/keys/archive.asc" "$cu/3bf863cc.pub"
 

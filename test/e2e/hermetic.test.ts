@@ -117,10 +117,19 @@ function stepState(status: ProvisionStatus): Record<string, string> {
   return Object.fromEntries(status.steps.map((s) => [s.id, s.state]))
 }
 
-/** Enables bai-seed.service again (the script disables it when complete), as an operator re-running it would. */
+/**
+ * Runs bai-seed.service again on the next boot, as an operator re-running it would: the script disables the unit and
+ * writes the completion marker (the unit's ConditionPathExists) when every step is done, so both are undone.
+ */
 function reenableUnit(disk: GuestDisk): void {
-  const r = spawnSync('debugfs', ['-w', '-R', 'symlink /etc/systemd/system/multi-user.target.wants/bai-seed.service /etc/systemd/system/bai-seed.service', disk.image], { encoding: 'utf8' })
-  assert.is(r.status, 0, r.stderr)
+  for (const request of [
+    'symlink /etc/systemd/system/multi-user.target.wants/bai-seed.service /etc/systemd/system/bai-seed.service',
+    'rm /var/lib/bai-seed/complete',
+  ]) {
+    const r = spawnSync('debugfs', ['-w', '-R', request, disk.image], { encoding: 'utf8' })
+    assert.is(r.status, 0, r.stderr)
+  }
+  assert.not.ok(disk.exists('/var/lib/bai-seed/complete'))
 }
 
 function dockerRecord(disk: GuestDisk): string {
