@@ -13,10 +13,15 @@ export const GZIP_BASE64 = 'gz+b64'
 // largest cost of a large render.
 export const TEXT_GZIP_LEVEL = 6
 
+/** The gzip member around `deflated`, the raw deflate of `data`. */
+function member(data: Buffer, deflated: Buffer): Buffer {
+  return Buffer.concat([gzipHeader(TEXT_GZIP_LEVEL), deflated, gzipTrailer(crc32(data), data.length)])
+}
+
 /** One gzip member of `text` (UTF-8), as bytes. */
 export function gzipText(text: string): Buffer {
   const data = Buffer.from(text, 'utf8')
-  return Buffer.concat([gzipHeader(TEXT_GZIP_LEVEL), deflateRawSync(data, { level: TEXT_GZIP_LEVEL }), gzipTrailer(crc32(data), data.length)])
+  return member(data, deflateRawSync(data, { level: TEXT_GZIP_LEVEL }))
 }
 
 /** The `content` of a write_files entry with `encoding: gz+b64`. */
@@ -30,7 +35,7 @@ export function gzipTextAsync(text: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     deflateRaw(data, { level: TEXT_GZIP_LEVEL }, (err, deflated) => {
       if (err) reject(err)
-      else resolve(Buffer.concat([gzipHeader(TEXT_GZIP_LEVEL), deflated, gzipTrailer(crc32(data), data.length)]))
+      else resolve(member(data, deflated))
     })
   })
 }
