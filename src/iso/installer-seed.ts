@@ -12,6 +12,8 @@ import { renderTemplate } from '../render/templates.js'
 import { cloudConfigText, dumpYaml } from '../render/yaml-dump.js'
 import { BAI_SEED_VERSION } from '../version.js'
 import { SEED_DIR } from './boot-config.js'
+import { planHoldsSecrets } from '../plan/plan-secrets.js'
+import { fileMode } from '../write/file-mode.js'
 
 export interface SeedFile {
   path: string
@@ -57,19 +59,20 @@ export function installerSeed(plans: readonly NodePlan[], cluster: string): Inst
   const files: SeedFile[] = []
   for (const plan of plans) {
     const ai = buildAutoinstall(plan) as { autoinstall: unknown }
-    files.push({ path: `${SEED_DIR}/nodes/${plan.hostname}.yaml`, content: `# ${note}\n${dumpYaml(ai.autoinstall)}`, mode: 0o644 })
+    // The node's autoinstall config carries its password hash and credentials: its owner's only, inside the ISO too.
+    files.push({ path: `${SEED_DIR}/nodes/${plan.hostname}.yaml`, content: `# ${note}\n${dumpYaml(ai.autoinstall)}`, mode: fileMode(planHoldsSecrets(plan)) })
   }
   files.push({
     path: `${SEED_DIR}/select-node.sh`,
     content: renderTemplate('iso/select-node.sh.hbs', { note, cluster, nodes }),
-    mode: 0o755,
+    mode: fileMode(false, true),
   })
   files.push({
     path: `${SEED_DIR}/user-data`,
     content: cloudConfigText({ autoinstall: { version: 1, 'early-commands': [['sh', `/cdrom/${SEED_DIR}/select-node.sh`]] } }, note),
-    mode: 0o644,
+    mode: fileMode(false),
   })
   const id = createHash('sha256').update(files.map((f) => `${f.path}\0${f.content}`).join('\0')).digest('hex').slice(0, 12)
-  files.push({ path: `${SEED_DIR}/meta-data`, content: dumpYaml({ 'instance-id': `iid-${cluster}-installer-${id}` }), mode: 0o644 })
+  files.push({ path: `${SEED_DIR}/meta-data`, content: dumpYaml({ 'instance-id': `iid-${cluster}-installer-${id}` }), mode: fileMode(false) })
   return { files: files.sort((a, b) => (a.path < b.path ? -1 : 1)), nodes: nodes.map((n) => n.hostname), errors }
 }

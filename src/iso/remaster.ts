@@ -18,7 +18,7 @@ import { isohybridMbr } from './isohybrid-mbr.js'
 import { grub2Mbr } from './grub2-mbr.js'
 import { GPT_BACKUP_BLOCKS, GPT_FIRST_USABLE, gpt, hybridGpt } from './hybrid-gpt.js'
 import { layoutImage } from '../write/iso9660/layout.js'
-import { writeImageFile } from '../write/iso9660/image-writer.js'
+import { writeImageFile, type ImageFileOptions } from '../write/iso9660/image-writer.js'
 import { TARGET_IDS, osTarget, type InstallerMedia, type TargetId } from '../targets/os-targets.js'
 import { emptyDir, type IsoDirNode, type IsoFileNode, type IsoSymlinkNode } from '../write/iso9660/tree.js'
 
@@ -109,6 +109,9 @@ export interface RemasterInput {
   /** The nodes on the ISO and the OS target each is rendered for: the base must be that release's installer. */
   nodes: { hostname: string; target: TargetId }[]
   outFile: string
+  /** Where the image is written before it is renamed to outFile, and its mode (image-writer.ts). */
+  tempFile?: string
+  mode?: number
   seed: { path: string; content: string; mode: number }[]
   epoch: number
 }
@@ -154,7 +157,24 @@ function putFile(root: IsoDirNode, path: string, node: Omit<IsoFileNode, 'name' 
   return file
 }
 
+/** Remasters `input.base` into `input.outFile`. */
 export async function remaster(input: RemasterInput): Promise<RemasterResult> {
+  const planned = planRemaster(input)
+  await planned.write(input.outFile, { temp: input.tempFile, mode: input.mode })
+  return planned.result
+}
+
+export interface PlannedRemaster {
+  result: RemasterResult
+  /** Streams the image (image-writer.ts). */
+  write(outFile: string, options?: ImageFileOptions): Promise<void>
+}
+
+/**
+ * Reads and checks the base image and lays out the new one, writing nothing: a base that is not an installer ISO of
+ * the nodes' release is refused (RemasterError) before the output folder is touched.
+ */
+export function planRemaster(input: Omit<RemasterInput, 'outFile' | 'tempFile' | 'mode'>): PlannedRemaster {
   const iso = readIso(input.base)
   const layout = detectLayout(iso)
   const wrong = input.nodes.filter((n) => !layout.targets.includes(n.target))
@@ -274,6 +294,8 @@ export async function remaster(input: RemasterInput): Promise<RemasterResult> {
   }
   gptTables.primary.copy(planned.head, 512)
   gptTables.backup.copy(planned.tail!, planned.tail!.length - gptTables.backup.length)
-  await writeImageFile(planned, input.outFile)
-  return { release: layout.release, layout: layout.kind, size: planned.size, patched, symlinks, files }
+  return {
+    result: { release: layout.release, layout: layout.kind, size: planned.size, patched, symlinks, files },
+    write: (outFile, options) => writeImageFile(planned, outFile, options),
+  }
 }

@@ -1,12 +1,11 @@
 // render -> bundle: renders the selected nodes (with their seed ISOs unless turned off), archives their folders
 // into out/bundle.tar.gz or out/bundle.zip, and rebuilds manifest.json so that it lists the bundle.
-import { basename } from 'node:path'
 import { sha256File, type Manifest } from '../write/manifest.js'
 import { modeString } from '../write/output-file.js'
-import { recordInManifest } from '../write/output-dir.js'
-import { withOutputLock } from '../write/output-lock.js'
+import { commitStaged, withOutputFolder } from '../write/output-dir.js'
 import { asOutputError } from '../write/output-error.js'
-import { statSync } from 'node:fs'
+import { rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { renderCluster, type RenderRequest, type RenderResult } from './render-cluster.js'
 import { writeBundle, type BundleFormat, type BundleResult } from '../write/bundle.js'
 import { sourceDateEpoch } from '../write/source-date.js'
@@ -25,16 +24,26 @@ export async function bundleCluster(request: BundleClusterRequest): Promise<Bund
   if (!rendered.manifest) return rendered
   // Packed under the output lock, so that no other run changes the node folders while they are read.
   try {
-    return await withOutputLock(request.outDir, undefined, async () => {
-      const bundle = await writeBundle({
-        dir: request.outDir,
-        root: rendered.cluster ?? 'bundle',
-        hostnames: rendered.hostnames,
-        format: request.format,
-        epoch: sourceDateEpoch(request.env),
-      })
-      const entry = { path: basename(bundle.path), size: statSync(bundle.path).size, mode: modeString(bundle.mode), sha256: await sha256File(bundle.path) }
-      return { ...rendered, bundle, manifest: await recordInManifest(request.outDir, [entry]) }
+    return await withOutputFolder({ dir: request.outDir }, async (folder) => {
+      const name = `bundle.${request.format}`
+      folder.ownership.claimFile(name)
+      let staging: string | undefined = folder.tempDir()
+      try {
+        const bundle = await writeBundle({
+          dir: request.outDir,
+          root: rendered.cluster ?? 'bundle',
+          hostnames: rendered.hostnames,
+          format: request.format,
+          epoch: sourceDateEpoch(request.env),
+          stagingDir: join(request.outDir, staging),
+        })
+        const entry = { path: name, size: statSync(bundle.path).size, mode: modeString(bundle.mode), sha256: await sha256File(bundle.path) }
+        const manifest = commitStaged(folder, staging, [entry])
+        staging = undefined
+        return { ...rendered, bundle: { ...bundle, path: join(request.outDir, name) }, manifest }
+      } finally {
+        if (staging) rmSync(join(request.outDir, staging), { recursive: true, force: true })
+      }
     })
   } catch (e) {
     throw asOutputError(e, request.outDir)

@@ -1,12 +1,20 @@
 // load -> plan -> installer seed -> remastered ISO: <output>/installer/<cluster>-autoinstall.iso, one ISO for every
-// selected node (the node is picked at install time by MAC).
-import { join } from 'node:path'
+// selected node (the node is picked at install time by MAC). Written like every output (write/output-folder.ts):
+// the guard, the lock, the image streamed into an exclusive 0600 temporary file in a staging folder of `.bai-seed/`
+// (removed by the next run when this one is killed), then switched in with manifest.json as the commit. The ISO is 0600 when a node's
+// config on it holds a secret, and that config is 0600 inside the image too (Rock Ridge).
+import { mkdirSync, rmSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
 import { installerSeed } from '../iso/installer-seed.js'
-import { remaster, type RemasterResult } from '../iso/remaster.js'
+import { planRemaster, type RemasterResult } from '../iso/remaster.js'
 import { sourceDateEpoch } from '../write/source-date.js'
+import { fileMode, isSecretMode, modeString } from '../write/file-mode.js'
+import { commitStaged, withOutputFolder } from '../write/output-dir.js'
+import { sha256File, type Manifest } from '../write/manifest.js'
+import { asOutputError } from '../write/output-error.js'
 
 export interface IsoRequest extends ClusterInput {
   base: string
@@ -21,16 +29,45 @@ export interface IsoResult {
   file?: string
   nodes: string[]
   remastered?: RemasterResult
+  /** The ISO's mode on disk: 0600 when it holds a secret. */
+  mode?: number
+  manifest?: Manifest
 }
 
+export const INSTALLER_DIR = 'installer'
+
 export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult> {
-  const { plans, diagnostics } = planFromInput({ ...request, powerOffWhenDone: false })
+  const { plans, diagnostics, profileDirs } = planFromInput({ ...request, powerOffWhenDone: false })
   if (hasErrors(diagnostics)) return { diagnostics, errors: [], nodes: [] }
   const cluster = plans[0]?.cluster ?? 'cluster'
   const seed = installerSeed(plans, cluster)
   if (seed.errors.length) return { diagnostics, errors: seed.errors, nodes: [] }
-  const file = join(request.outDir, 'installer', `${cluster}-autoinstall.iso`)
+  const rel = `${INSTALLER_DIR}/${cluster}-autoinstall.iso`
+  const file = join(request.outDir, INSTALLER_DIR, `${cluster}-autoinstall.iso`)
   const nodes = plans.filter((p) => seed.nodes.includes(p.hostname)).map((p) => ({ hostname: p.hostname, target: p.target.id }))
-  const remastered = await remaster({ base: request.base, outFile: file, nodes, seed: seed.files, epoch: sourceDateEpoch(request.env) })
-  return { diagnostics, errors: [], file, nodes: seed.nodes, remastered }
+  const mode = fileMode(seed.files.some((f) => isSecretMode(f.mode)))
+  // The base is read and checked before the output folder is touched.
+  const planned = planRemaster({ base: request.base, nodes, seed: seed.files, epoch: sourceDateEpoch(request.env) })
+  const remastered = planned.result
+  const options = { dir: request.outDir, inputs: { inventory: request.inventoryFile, profiles: profileDirs } }
+  return withOutputFolder(options, async (folder) => {
+    let staging: string | undefined
+    try {
+      folder.ownership.claimFile(rel)
+      staging = folder.tempDir()
+      // Streamed into the run's own staging folder (made by mkdtemp: nobody can have planted anything there), with an
+      // exclusive 0600 temporary name, then switched in like every output (output-journal.ts).
+      const staged = join(request.outDir, staging, ...rel.split('/'))
+      mkdirSync(dirname(staged))
+      await planned.write(staged, { temp: `${staged}.partial`, mode })
+      const entry = { path: rel, size: statSync(staged).size, mode: modeString(mode), sha256: await sha256File(staged) }
+      const manifest = commitStaged(folder, staging, [entry])
+      staging = undefined
+      return { diagnostics, errors: [], file, nodes: seed.nodes, remastered, mode, manifest }
+    } catch (e) {
+      throw asOutputError(e, request.outDir)
+    } finally {
+      if (staging) rmSync(join(request.outDir, staging), { recursive: true, force: true })
+    }
+  })
 }

@@ -30,6 +30,8 @@ export interface LoadedCluster {
   profiles: ProfileSet
   nodes: ResolvedNode[]
   diagnostics: Diagnostic[]
+  /** Every profile folder of the run (shipped, the inventory's, --profiles): never an output folder. */
+  profileDirs: string[]
 }
 
 export function shippedProfilesDir(): string {
@@ -70,13 +72,15 @@ export function loadCluster(input: ClusterInput): LoadedCluster {
   const diagnostics: Diagnostic[] = []
   const loaded = loadYamlFile(input.inventoryFile)
   const doc = loaded.doc
-  const profiles = loadProfiles(input.profileDirs, diagnostics, doc ? inventoryProfileDirs(doc, diagnostics) : [])
+  const inventoryDirs = doc ? inventoryProfileDirs(doc, diagnostics) : []
+  const profiles = loadProfiles(input.profileDirs, diagnostics, inventoryDirs)
+  const profileDirs = [shippedProfilesDir(), ...inventoryDirs, ...input.profileDirs]
   diagnostics.push(...loaded.diagnostics)
-  if (!doc) return { profiles, nodes: [], diagnostics }
+  if (!doc) return { profiles, nodes: [], diagnostics, profileDirs }
   // A profile that failed to load is reported once, with its own error, not as an unknown role on every node.
   const found = validateInventory(doc, new Set([...profiles.byName.keys(), ...profiles.broken]))
   diagnostics.push(...found)
-  if (hasErrors(diagnostics)) return { profiles, nodes: [], diagnostics, inventoryDoc: doc }
+  if (hasErrors(diagnostics)) return { profiles, nodes: [], diagnostics, inventoryDoc: doc, profileDirs }
   const inventory = inventoryFromDoc(doc)
   const nodes: ResolvedNode[] = []
   inventory.nodes.forEach((_, i) => {
@@ -84,7 +88,7 @@ export function loadCluster(input: ClusterInput): LoadedCluster {
     if (node) nodes.push(node)
   })
   if (!hasErrors(diagnostics)) diagnostics.push(...checkResolved(nodes, doc, profiles))
-  return { inventory, inventoryDoc: doc, profiles, nodes, diagnostics }
+  return { inventory, inventoryDoc: doc, profiles, nodes, diagnostics, profileDirs }
 }
 
 /** Checks the resolved nodes; an origin names a file, and its loaded document gives the position. */

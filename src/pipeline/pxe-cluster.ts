@@ -1,24 +1,25 @@
-// load -> plan -> PXE tree: renders out/pxe/ for the selected nodes and swaps it into the output folder atomically
-// (the same staging + rename as the node folders), then rebuilds manifest.json. out/pxe/ is also the TFTP root: the
-// files put there by hand (boot loaders, casper/, the ISO) and the install markers of nodes still in the tree are
-// kept across the swap (moved aside and back, same filesystem). `--reinstall` removes install markers only.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+// load -> plan -> PXE tree: renders out/pxe/ for the selected nodes and switches its files into the output folder
+// (write/output-dir.ts writeFileSet: staged in .bai-seed/, swapped file by file, manifest.json last as the commit).
+// out/pxe/ is also the TFTP root: the files put there by hand (boot loaders, casper/, the ISO, other loader configs)
+// are never moved, replaced or removed, and a generated file's place taken by one of them stops the run. Install
+// markers of nodes still in the tree under the same MAC stay; `--reinstall` removes install markers only.
+import { randomBytes } from 'node:crypto'
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
-import { shippedProfilesDir, type ClusterInput } from './load-cluster.js'
+import type { ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
 import { isoUrlFor, resolvePxeOptions, type PxeFlags, type PxeOptions } from '../render/pxe/boot-options.js'
 import type { NodePlan } from '../model/plan.js'
 import { osTarget } from '../targets/os-targets.js'
 import { normalizeMac } from '../render/pxe/mac-address.js'
 import { markerPath, renderPxe, NODES_FILE, PXE_DIR } from '../render/pxe/render-pxe.js'
-import { writeOutput } from '../write/output-dir.js'
-import { sourceDateEpoch } from '../write/source-date.js'
-import { nodeSeedPath, nodeToken, readOrCreateNodeKey } from '../serve/node-token.js'
+import { writeFileSet } from '../write/output-dir.js'
+import { artifactBytes } from '../render/render-node.js'
+import { nodeSeedPath, nodeToken, readNodeKey, readOrCreateNodeKey } from '../serve/node-token.js'
 import { planHoldsSecrets } from '../plan/plan-secrets.js'
 import { asOutputError } from '../write/output-error.js'
-import { checkOutputFolder } from '../write/output-guard.js'
 import { clearInstalled, readPxeNodes } from '../write/pxe-state.js'
 
 export interface PxeRequest extends ClusterInput {
@@ -37,50 +38,39 @@ export interface PxeResult {
   manifest?: Manifest
 }
 
-/** Files of out/pxe/ that `bai-seed pxe` writes; anything else there is the operator's and is kept. */
-function isGenerated(rel: string): boolean {
-  return (
-    rel === 'nginx.conf' ||
-    rel === NODES_FILE ||
-    rel === 'grub/grub.cfg' ||
-    rel.startsWith('grub/grub.cfg-') ||
-    rel.startsWith('pxelinux.cfg/') ||
-    /^ipxe\/[^/]+\.ipxe$/.test(rel)
-  )
-}
-
-function listFiles(dir: string, prefix = ''): string[] {
-  let entries
-  try {
-    entries = readdirSync(join(dir, prefix), { withFileTypes: true })
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw e
-  }
-  const out: string[] = []
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue
-    const rel = prefix ? `${prefix}/${e.name}` : e.name
-    if (e.isDirectory()) out.push(...listFiles(dir, rel))
-    else out.push(rel)
-  }
-  return out
-}
-
-/** The host named in an install marker (its SAY line), or null. */
+/** The host named in an install marker that `bai-seed serve` wrote (its SAY line), or null for any other file. */
 function markerHost(file: string): string | null {
   try {
-    return /^SAY bai-seed: (\S+) reported/m.exec(readFileSync(file, 'utf8'))?.[1] ?? null
+    return /^SAY bai-seed: (\S+) reported/m.exec(readFileSync(file, 'utf8').slice(0, 4096))?.[1] ?? null
   } catch {
     return null
   }
 }
 
-function moveAll(from: string, to: string, rels: readonly string[]): void {
-  for (const rel of rels) {
-    mkdirSync(dirname(join(to, rel)), { recursive: true })
-    renameSync(join(from, rel), join(to, rel))
+/**
+ * Removes the install markers (written by `bai-seed serve`) of nodes that are no longer in the tree under that MAC,
+ * so that a machine given that MAC later installs; any other file in installed/ is the operator's and stays.
+ */
+function dropStaleMarkers(outDir: string, markers: ReadonlyMap<string, string>): string[] {
+  const dir = join(outDir, PXE_DIR, 'installed')
+  let names: string[]
+  try {
+    if (!lstatSync(dir).isDirectory()) return []
+    names = readdirSync(dir)
+  } catch {
+    return []
   }
+  const kept: string[] = []
+  for (const name of names) {
+    const rel = `installed/${name}`
+    const file = join(dir, name)
+    if (!lstatSync(file).isFile()) continue
+    const host = markerHost(file)
+    if (host === null) continue
+    if (markers.get(rel) === host) kept.push(host)
+    else rmSync(file, { force: true })
+  }
+  return kept.sort()
 }
 
 /** What a machine will fetch from the output folder and is not there (TFTP from out/pxe/, HTTP under --http-base). */
@@ -113,57 +103,45 @@ function missingFetches(outDir: string, options: PxeOptions, plans: readonly Nod
 export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
   const { options, errors } = resolvePxeOptions(request.flags)
   if (!options) return { diagnostics: [], errors, warnings: [], booted: [] }
-  const { plans, diagnostics } = planFromInput({ ...request, powerOffWhenDone: false })
+  const { plans, diagnostics, profileDirs } = planFromInput({ ...request, powerOffWhenDone: false })
   if (hasErrors(diagnostics)) return { diagnostics, errors: [], warnings: [], booted: [] }
   const cluster = plans[0]?.cluster ?? ''
-  let key: Buffer
+  const render = (key: Buffer) => {
+    // Seeds holding secrets are served only with their node's seed token: their boot entries carry it.
+    options.nodePaths = new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
+    return renderPxe(plans, options, cluster, (host) => nodeToken(key, 'pxe-done', host))
+  }
+  // First with the folder's key or a throw-away one, for the errors: a run that stops on them writes nothing.
+  let rendered: ReturnType<typeof render>
   try {
-    checkOutputFolder(request.outDir, { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] })
-    mkdirSync(request.outDir, { recursive: true })
-    key = readOrCreateNodeKey(request.outDir)
+    rendered = render(readNodeKey(request.outDir) ?? randomBytes(32))
   } catch (e) {
     throw asOutputError(e, request.outDir)
   }
-  // Seeds holding secrets are served only with their node's seed token: their boot entries carry it.
-  options.nodePaths = new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
-  const rendered = renderPxe(plans, options, cluster, (host) => nodeToken(key, 'pxe-done', host))
   if (rendered.errors.length) return { diagnostics, errors: rendered.errors, warnings: rendered.warnings, booted: [] }
+  const markers = new Map(
+    plans.filter((p) => rendered.booted.includes(p.hostname)).map((p) => [markerPath(normalizeMac(p.address.mac!)!), p.hostname]),
+  )
+  let installed: string[] = []
+  // The PXE tree shares out/pxe/ (the TFTP root) with the operator's boot loaders, casper/ and ISO and with the
+  // install markers: only the files the manifest lists are replaced or removed, nothing else there is moved.
+  const { manifest } = await writeFileSet(
+    PXE_DIR,
+    (folder) => {
+      // Under the lock: the folder's key, made now when it has none.
+      rendered = render(readOrCreateNodeKey(folder.dir))
+      installed = dropStaleMarkers(folder.dir, markers)
+      return rendered.files.map((a) => ({ manifestPath: `${PXE_DIR}/${a.path}`, data: artifactBytes(a), mode: a.mode }))
+    },
+    { dir: request.outDir, inputs: { inventory: request.inventoryFile, profiles: profileDirs } },
+  )
   const warnings = [...rendered.warnings]
   for (const host of rendered.booted) {
     if (!existsSync(join(request.outDir, host, 'autoinstall', 'user-data'))) {
       warnings.push(`${host}: ${join(request.outDir, host, 'autoinstall')}/ is not rendered yet; run bai-seed render before booting`)
     }
   }
-  // Keep the operator's files and the markers of nodes that are still in the tree under the same MAC.
-  const pxeDir = join(request.outDir, PXE_DIR)
-  const markers = new Map(
-    plans.filter((p) => rendered.booted.includes(p.hostname)).map((p) => [markerPath(normalizeMac(p.address.mac!)!), p.hostname]),
-  )
-  const kept = listFiles(pxeDir).filter((rel) => {
-    if (isGenerated(rel)) return false
-    if (!rel.startsWith('installed/')) return true
-    return markers.get(rel) !== undefined && markers.get(rel) === markerHost(join(pxeDir, rel))
-  })
-  const holding = mkdtempSync(join(request.outDir, '.pxe-keep-'))
-  let manifest: Manifest
-  try {
-    moveAll(pxeDir, holding, kept)
-    try {
-      // The PXE tree is swapped in like a node folder named "pxe" (render-pxe refuses a node of that name).
-      ;({ manifest } = await writeOutput([{ hostname: PXE_DIR, artifacts: rendered.files }], {
-        dir: request.outDir,
-        epoch: sourceDateEpoch(request.env),
-        inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
-        // What is left in out/pxe/ now is generated or a marker dropped above: the operator's files are set aside.
-        force: true,
-      }))
-    } finally {
-      moveAll(holding, pxeDir, kept)
-    }
-  } finally {
-    rmSync(holding, { recursive: true, force: true })
-  }
-  for (const rel of kept) if (rel.startsWith('installed/')) warnings.push(`${markers.get(rel)}: reported a finished install; it boots from its local disk until bai-seed pxe --reinstall ${markers.get(rel)}`)
+  for (const host of installed) warnings.push(`${host}: reported a finished install; it boots from its local disk until bai-seed pxe --reinstall ${host}`)
   warnings.push(...missingFetches(request.outDir, options, plans))
   return { diagnostics, errors: [], warnings, booted: rendered.booted, manifest }
 }

@@ -3,12 +3,13 @@
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import { readManifest, type Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
-import { loadCluster, shippedProfilesDir, type ClusterInput } from './load-cluster.js'
+import { loadCluster, type ClusterInput } from './load-cluster.js'
 import { planCluster, streamPlans } from './plan-cluster.js'
 import { renderNodeFiles, renderNodeScript, type NodeScript } from '../render/render-node.js'
 import { gzipBase64Async } from '../render/cloud-config/gzip-base64.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
+import { isSecretMode, parseModeString } from '../write/file-mode.js'
 
 export interface RenderRequest extends ClusterInput {
   outDir: string
@@ -46,11 +47,11 @@ export const SMALL_USER_DATA_LIMIT = 16384
 export const PARALLEL_WRITE_NODES = 16
 
 /** load -> plan, shared by render, plan and the media commands. */
-export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[] } {
+export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[]; profileDirs: string[] } {
   const cluster = loadCluster(request)
-  if (hasErrors(cluster.diagnostics)) return { plans: [], diagnostics: cluster.diagnostics }
+  if (hasErrors(cluster.diagnostics)) return { plans: [], diagnostics: cluster.diagnostics, profileDirs: cluster.profileDirs }
   const planned = planCluster(cluster, request)
-  return { plans: planned.plans, diagnostics: [...cluster.diagnostics, ...planned.diagnostics] }
+  return { plans: planned.plans, diagnostics: [...cluster.diagnostics, ...planned.diagnostics], profileDirs: cluster.profileDirs }
 }
 
 export async function renderCluster(request: RenderRequest): Promise<RenderResult> {
@@ -102,7 +103,7 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
     force: request.force,
     keepStale: request.keepStale,
     known: new Set(cluster.inventory?.nodes.map((n) => n.hostname) ?? hostnames),
-    inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
+    inputs: { inventory: request.inventoryFile, profiles: cluster.profileDirs },
   })
   const { manifest } = written
   const notes: string[] = [...stepNotes]
@@ -118,7 +119,7 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   for (const f of manifest.files) {
     const slash = f.path.indexOf('/')
     if (slash < 0 || !rendered.has(f.path.slice(0, slash))) continue
-    if ((parseInt(f.mode, 8) & 0o077) === 0) secretFiles.push(f.path)
+    if (isSecretMode(parseModeString(f.mode))) secretFiles.push(f.path)
     if (f.path.slice(slash) === '/cloud-init/user-data') largest = Math.max(largest, f.size)
   }
   if (largest > SMALL_USER_DATA_LIMIT && !toldBefore) {

@@ -7,10 +7,10 @@
 //     may read (the rendered files holding a password hash), whatever the umask of the machine;
 //   - gzip framing with fixed header fields (gzip-member.ts);
 //   - a manifest.json of the bundled files (path, size, mode, sha256) as the last entry.
-// The archive is written to a staging folder inside the output folder and renamed into place; it is 0600 when any
-// entry is.
+// The archive is written into a staging folder of the output folder's state (the caller switches it in: see
+// pipeline/bundle-cluster.ts); it is 0600 when any entry is.
 import { createReadStream, createWriteStream, type Stats } from 'node:fs'
-import { chmod, lstat, mkdtemp, readdir, rename, rm } from 'node:fs/promises'
+import { chmod, lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -18,7 +18,7 @@ import { TarArchive, ZipArchive, type Archiver, type EntryData } from 'archiver'
 import { BAI_SEED_VERSION } from '../version.js'
 import { gzipTo } from './gzip-member.js'
 import { sha256File, type Manifest } from './manifest.js'
-import { fileMode } from './file-mode.js'
+import { PUBLIC_DIR, PUBLIC_FILE, fileMode, isSecretMode } from './file-mode.js'
 
 export type BundleFormat = 'tar.gz' | 'zip'
 
@@ -39,9 +39,12 @@ export interface BundleRequest {
   hostnames: string[]
   format: BundleFormat
   epoch: number
+  /** An empty folder of this run on the output's file system (the output folder's state: output-state.ts). */
+  stagingDir: string
 }
 
 export interface BundleResult {
+  /** Where it was written: `bundle.<format>` in the staging folder, to be switched in by the caller. */
   path: string
   /** 0600 when any entry holds a secret, else 0644. */
   mode: number
@@ -57,12 +60,12 @@ const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
  * meaning not readable by others (a 0640 file becomes 0600: never looser than on disk).
  */
 export function archiveMode(diskMode: number, type: 'file' | 'directory'): number {
-  if (type === 'directory') return 0o755
+  if (type === 'directory') return PUBLIC_DIR
   return fileMode((diskMode & 0o004) === 0, (diskMode & 0o100) !== 0)
 }
 
 async function walk(dir: string, name: string, out: BundleEntry[]): Promise<void> {
-  out.push({ name: `${name}/`, type: 'directory', mode: 0o755, size: 0 })
+  out.push({ name: `${name}/`, type: 'directory', mode: PUBLIC_DIR, size: 0 })
   const children = (await readdir(dir)).sort(byteOrder)
   for (const child of children) {
     // Dot-files are staging leftovers, never rendered artifacts.
@@ -76,7 +79,7 @@ async function walk(dir: string, name: string, out: BundleEntry[]): Promise<void
 }
 
 async function collectBundleEntries(dir: string, root: string, hostnames: string[]): Promise<BundleEntry[]> {
-  const entries: BundleEntry[] = [{ name: `${root}/`, type: 'directory', mode: 0o755, size: 0 }]
+  const entries: BundleEntry[] = [{ name: `${root}/`, type: 'directory', mode: PUBLIC_DIR, size: 0 }]
   for (const host of [...new Set(hostnames)].sort(byteOrder)) {
     const st = await lstat(join(dir, host)).catch(() => null)
     if (!st?.isDirectory()) throw new Error(`${join(dir, host)}/ is missing: render the node first`)
@@ -116,30 +119,23 @@ function appendEntries(archive: Archiver, format: BundleFormat, root: string, en
     // tar needs the size up front to stream an entry; archiver takes it from `stats`.
     else archive.append(lazyFile(e.source!), { ...data, stats: { size: e.size } as Stats })
   }
-  archive.append(manifest, { name: `${root}/${BUNDLE_MANIFEST}`, type: 'file', mode: 0o644, date, ...owner } as TarEntryFields)
+  archive.append(manifest, { name: `${root}/${BUNDLE_MANIFEST}`, type: 'file', mode: PUBLIC_FILE, date, ...owner } as TarEntryFields)
 }
 
 export async function writeBundle(request: BundleRequest): Promise<BundleResult> {
   const entries = await collectBundleEntries(request.dir, request.root, request.hostnames)
   const manifest = await bundleManifest(request.root, entries)
   const date = new Date(request.epoch * 1000)
-  const staging = await mkdtemp(join(request.dir, `.bundle-${process.pid}-`))
-  try {
-    const tmp = join(staging, `bundle.${request.format}`)
-    // Readable by its owner only when any entry is: the archive holds what they hold.
-    const mode = entries.some((e) => e.type === 'file' && (e.mode & 0o077) === 0) ? 0o600 : 0o644
-    const out = createWriteStream(tmp, { mode, flags: 'wx' })
-    const archive = request.format === 'zip' ? new ZipArchive({ zlib: { level: 9 } }) : new TarArchive()
-    // A missing or unreadable file must fail the bundle, not leave a hole in it.
-    archive.on('warning', (e) => archive.emit('error', e))
-    const written = request.format === 'zip' ? pipeline(archive, out) : gzipTo(archive, out)
-    appendEntries(archive, request.format, request.root, entries, manifest, date)
-    await Promise.all([written, archive.finalize()])
-    await chmod(tmp, mode)
-    const path = join(request.dir, `bundle.${request.format}`)
-    await rename(tmp, path)
-    return { path, entries, mode }
-  } finally {
-    await rm(staging, { recursive: true, force: true })
-  }
+  const tmp = join(request.stagingDir, `bundle.${request.format}`)
+  // Readable by its owner only when any entry is: the archive holds what they hold.
+  const mode = fileMode(entries.some((e) => e.type === 'file' && isSecretMode(e.mode)))
+  const out = createWriteStream(tmp, { mode, flags: 'wx' })
+  const archive = request.format === 'zip' ? new ZipArchive({ zlib: { level: 9 } }) : new TarArchive()
+  // A missing or unreadable file must fail the bundle, not leave a hole in it.
+  archive.on('warning', (e) => archive.emit('error', e))
+  const written = request.format === 'zip' ? pipeline(archive, out) : gzipTo(archive, out)
+  appendEntries(archive, request.format, request.root, entries, manifest, date)
+  await Promise.all([written, archive.finalize()])
+  await chmod(tmp, mode)
+  return { path: tmp, entries, mode }
 }

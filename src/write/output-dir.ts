@@ -1,49 +1,42 @@
-// Writes rendered nodes into the output folder so that no run loses or leaks a file:
-//   - never into `/`, the home folder or a folder holding the inputs (output-guard.ts);
-//   - one run at a time (output-lock.ts), after repairing what a killed run left (output-journal.ts) and removing
-//     stale staging folders (stale-staging.ts);
-//   - replacing or removing only what the previous manifest lists (output-ownership.ts), unless --force;
-//   - everything written into a staging folder inside the output folder first (same file system), then switched in
-//     with the new manifest.json renamed into place last, as the one commit (output-journal.ts);
-//   - the manifest lists the files written now plus the other nodes' entries carried over from the previous one,
-//     so `render --node X` reads and hashes nothing of the other nodes.
+// Writes rendered output into the output folder so that no run loses or leaks a file. Every writer opens the folder
+// the same way (output-folder.ts: guard, ownership, lock, repair, clean-up) and switches its files in the same way
+// (output-journal.ts: staged in `.bai-seed/`, swapped, manifest.json renamed into place last as the one commit):
+//   - writeOutput: whole node folders (render; one unit per node), replacing or removing only what the previous
+//     manifest lists (output-ownership.ts), unless --force; the manifest lists the files written now plus the other
+//     nodes' entries carried over from the previous one, so `render --node X` reads and hashes nothing of the others;
+//   - writeFileSet: single files under one folder (the PXE tree, which shares `pxe/` with the operator's loaders and
+//     the install markers): only the files the manifest lists are replaced or removed, a file in the way that it does
+//     not list stops the run, and nothing else in the folder is moved;
+//   - commitStaged: single files staged by the writer (a bundle, the installer ISO) switched in the same way.
 // Nodes are taken one at a time from an iterable (or an async one), so a large cluster's files need not all be in
 // memory at once.
-import { lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { basename, join } from 'node:path'
-import { isNodeUnit, makeManifest, manifestText, readManifest, unitOf, MANIFEST_NAME, type Manifest, type ManifestEntry } from './manifest.js'
+import { lstatSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { isNodeUnit, makeManifest, manifestText, MANIFEST_NAME, type Manifest, type ManifestEntry } from './manifest.js'
 import { directSink, workerSink } from './file-sink.js'
 import type { NodeOutput } from './node-files.js'
-import { createFileExclusive, replaceFile } from './exclusive-file.js'
-import { checkOutputFolder } from './output-guard.js'
-import { acquireOutputLock, withOutputLock } from './output-lock.js'
-import { recoverOutput, switchOutput, type Journal } from './output-journal.js'
-import { removeStaleStaging } from './stale-staging.js'
-import { Ownership } from './output-ownership.js'
+import { createFileExclusive } from './exclusive-file.js'
+import { writeOutputFiles, type OutputFile } from './output-file.js'
+import { openOutputFolder, withOutputFolder, type OpenOptions, type OutputFolder } from './output-folder.js'
+import { switchOutput, type Journal } from './output-journal.js'
 import { asOutputError } from './output-error.js'
-import { createHash } from 'node:crypto'
+import { PUBLIC_FILE, modeString } from './file-mode.js'
 
 export type { NodeOutput } from './node-files.js'
 
-export interface WriteOptions {
-  dir: string
+export interface WriteOptions extends OpenOptions {
   epoch: number
   /** Also write autoinstall.iso and cloud-init.iso into each node folder. */
   seedIsos?: boolean
   /** Make and write the files in a worker thread while the next nodes are rendered (large clusters). */
   parallel?: boolean
-  /** Replace folders bai-seed's manifest does not account for. */
-  force?: boolean
   /**
    * Every node of the inventory: node folders of earlier renders not in it are stale, and removed (or kept with
-   * `keepStale`). Without it nothing is stale (the PXE tree).
+   * `keepStale`). Without it nothing is stale.
    */
   known?: ReadonlySet<string>
   keepStale?: boolean
-  /** The inventory and profile folders of this run: the output folder must not hold them. */
-  inputs?: { inventory?: string; profiles?: string[] }
-  /** How long to wait for another run's lock. */
-  lockWaitMs?: number
 }
 
 export interface OutputResult {
@@ -51,40 +44,39 @@ export interface OutputResult {
   /** Stale node folders of earlier renders removed now / kept (--keep-stale). */
   staleRemoved: string[]
   staleKept: string[]
-  /** Staging folders of killed runs removed, and what was done to a switch a killed run left half-way. */
+  /** Temporaries of killed runs removed, and what was done to a switch a killed run left half-way. */
   cleaned: string[]
   repaired: 'rolled back' | 'completed' | null
 }
 
-/** Before writing into `dir`: the guard, the lock, the repair and the clean-up every writer does. */
-export async function prepareOutputFolder(options: Pick<WriteOptions, 'dir' | 'inputs' | 'lockWaitMs'>) {
-  checkOutputFolder(options.dir, options.inputs)
-  mkdirSync(options.dir, { recursive: true })
-  const lock = await acquireOutputLock(options.dir, options.lockWaitMs)
-  try {
-    const repaired = recoverOutput(options.dir)
-    const cleaned = removeStaleStaging(options.dir)
-    return { lock, repaired, cleaned }
-  } catch (e) {
-    lock.release()
-    throw e
+/** Puts `manifest` into the staging folder and switches the staged entries in (output-journal.ts). */
+function commit(folder: OutputFolder, staging: string, manifest: Manifest, swapped: Journal['swapped'], removed: string[]): void {
+  createFileExclusive(join(folder.dir, staging, MANIFEST_NAME), manifestText(manifest), PUBLIC_FILE)
+  switchOutput(folder.dir, { staging, swapped, removed })
+}
+
+/** Entries of the previous manifest outside `skip` whose unit is still there (removed by hand: dropped). */
+function carriedOver(folder: OutputFolder, skip: (unit: string, path: string) => boolean): ManifestEntry[] {
+  const carried: ManifestEntry[] = []
+  for (const [unit, entries] of folder.ownership.units) {
+    try {
+      lstatSync(join(folder.dir, unit))
+    } catch {
+      continue
+    }
+    carried.push(...entries.filter((e) => !skip(unit, e.path)))
   }
+  return carried
 }
 
 export async function writeOutput(nodes: Iterable<NodeOutput> | AsyncIterable<NodeOutput>, options: WriteOptions): Promise<OutputResult> {
-  let prepared
-  try {
-    prepared = await prepareOutputFolder(options)
-  } catch (e) {
-    throw asOutputError(e, options.dir)
-  }
+  const folder = await openOutputFolder(options)
   let staging: string | undefined
   let sink
   try {
-    const ownership = new Ownership(options.dir, readManifest(options.dir), options.force ?? false)
-    ownership.checkFolder()
-    staging = mkdtempSync(join(options.dir, `.staging-${process.pid}-`))
-    const settings = { stagingDir: staging, epoch: options.epoch, seedIsos: options.seedIsos ?? false }
+    const { ownership } = folder
+    staging = folder.tempDir()
+    const settings = { stagingDir: join(options.dir, staging), epoch: options.epoch, seedIsos: options.seedIsos ?? false }
     sink = options.parallel ? workerSink(settings) : directSink(settings)
     const swapped: Journal['swapped'] = []
     for await (const node of nodes) {
@@ -103,47 +95,101 @@ export async function writeOutput(nodes: Iterable<NodeOutput> | AsyncIterable<No
         else if (ownership.claim(unit, 'pass --keep-stale to keep it, or --force to remove it')) staleRemoved.push(unit)
       }
     }
-    // Entries of every other unit carry over, as long as it is still there (removed by hand: dropped).
-    const carried: ManifestEntry[] = []
-    for (const [unit, entries] of ownership.units) {
-      if (writtenUnits.has(unit) || staleRemoved.includes(unit)) continue
-      try {
-        lstatSync(join(options.dir, unit))
-      } catch {
-        continue
-      }
-      carried.push(...entries)
-    }
+    const carried = carriedOver(folder, (unit) => writtenUnits.has(unit) || staleRemoved.includes(unit))
     const manifest = makeManifest([...carried, ...written])
-    const text = manifestText(manifest)
-    createFileExclusive(join(staging, MANIFEST_NAME), text, 0o644)
-        switchOutput(options.dir, {
-      staging: basename(staging),
-      swapped,
-      removed: staleRemoved,
-      manifestSha256: createHash('sha256').update(text).digest('hex'),
-    })
+    commit(folder, staging, manifest, swapped, staleRemoved)
     staging = undefined
-    return { manifest, staleRemoved, staleKept: staleKept.sort(), cleaned: prepared.cleaned, repaired: prepared.repaired }
+    return { manifest, staleRemoved, staleKept: staleKept.sort(), cleaned: folder.cleaned, repaired: folder.repaired }
   } catch (e) {
     throw asOutputError(e, options.dir, '; the previous output is unchanged')
   } finally {
     await sink?.dispose()
-    if (staging) rmSync(staging, { recursive: true, force: true })
-    prepared.lock.release()
+    if (staging) rmSync(join(options.dir, staging), { recursive: true, force: true })
+    folder.release()
+  }
+}
+
+export interface FileSetResult {
+  manifest: Manifest
+  /** Files of the set (paths inside the output folder) replaced, added, removed, and left as they were. */
+  written: string[]
+  removed: string[]
+  unchanged: string[]
+  cleaned: string[]
+  repaired: 'rolled back' | 'completed' | null
+}
+
+/**
+ * Makes the files under `<dir>/<prefix>/` that the manifest lists exactly `files` (paths relative to the output
+ * folder, each starting with `<prefix>/`), in one switch: files the manifest lists and `files` does not are removed,
+ * files whose bytes and mode are unchanged are left alone, and a file in the way that the manifest does not list (an
+ * operator's `pxelinux.cfg/default`) stops the run with nothing changed. Files under `<prefix>/` that the manifest
+ * does not list are never touched. `makeFiles` is called once the folder is open and locked.
+ */
+export async function writeFileSet(
+  prefix: string,
+  makeFiles: (folder: OutputFolder) => readonly Omit<OutputFile, 'path'>[],
+  options: OpenOptions,
+): Promise<FileSetResult> {
+  const folder = await openOutputFolder({ ...options, force: false })
+  let staging: string | undefined
+  try {
+    const { ownership } = folder
+    const files = makeFiles(folder)
+    const inSet = (path: string): boolean => path.startsWith(`${prefix}/`)
+    const sha = (f: Omit<OutputFile, 'path'>): string => f.sha256 ?? createHash('sha256').update(f.data).digest('hex')
+    const swapped: Journal['swapped'] = []
+    const unchanged: ManifestEntry[] = []
+    const changed: Omit<OutputFile, 'path'>[] = []
+    for (const f of files) {
+      if (!inSet(f.manifestPath)) throw new Error(`internal: ${f.manifestPath} is not under ${prefix}/`)
+      const existed = ownership.claimFile(f.manifestPath)
+      const before = ownership.paths.get(f.manifestPath)
+      const onDisk = existed ? lstatSync(join(options.dir, f.manifestPath)) : null
+      if (before && onDisk?.isFile() && before.sha256 === sha(f) && before.mode === modeString(f.mode) && onDisk.size === f.data.length &&
+        (onDisk.mode & 0o777) === f.mode) {
+        unchanged.push(before)
+        continue
+      }
+      changed.push(f)
+      swapped.push({ name: f.manifestPath, existed })
+    }
+    const wanted = new Set(files.map((f) => f.manifestPath))
+    const removed = [...ownership.paths.keys()].filter((p) => inSet(p) && !wanted.has(p) && ownership.claimFile(p))
+    staging = folder.tempDir()
+    const root = join(options.dir, staging)
+    const written = writeOutputFiles(changed.map((f) => ({ ...f, path: join(root, ...f.manifestPath.split('/')) })))
+    const carried = carriedOver(folder, (_, path) => inSet(path))
+    const manifest = makeManifest([...carried, ...unchanged, ...written])
+    commit(folder, staging, manifest, swapped, removed)
+    staging = undefined
+    return {
+      manifest,
+      written: swapped.map((s) => s.name),
+      removed,
+      unchanged: unchanged.map((e) => e.path),
+      cleaned: folder.cleaned,
+      repaired: folder.repaired,
+    }
+  } catch (e) {
+    throw asOutputError(e, options.dir, '; the previous output is unchanged')
+  } finally {
+    if (staging) rmSync(join(options.dir, staging), { recursive: true, force: true })
+    folder.release()
   }
 }
 
 /**
- * Records files written outside a render (the bundle) in manifest.json: their units' old entries are replaced.
- * The manifest is replaced in one rename.
+ * Switches in single files a writer staged in `staging` (a `folder.tempDir()`), each at its manifest path below
+ * it (the installer ISO, a bundle), with their manifest entries; files the manifest does not list are refused
+ * (claimFile) before anything is staged, by the caller. Everything else in the manifest is carried over.
  */
-export async function recordInManifest(dir: string, entries: ManifestEntry[], lockWaitMs?: number): Promise<Manifest> {
-  return withOutputLock(dir, lockWaitMs, async () => {
-    const units = new Set(entries.map((e) => unitOf(e.path)))
-    const kept = (readManifest(dir)?.files ?? []).filter((e) => !units.has(unitOf(e.path)))
-    const manifest = makeManifest([...kept, ...entries])
-    replaceFile(join(dir, MANIFEST_NAME), manifestText(manifest), 0o644)
-    return manifest
-  })
+export function commitStaged(folder: OutputFolder, staging: string, entries: ManifestEntry[]): Manifest {
+  const paths = new Set(entries.map((e) => e.path))
+  const swapped = entries.map((e) => ({ name: e.path, existed: folder.ownership.claimFile(e.path) }))
+  const manifest = makeManifest([...carriedOver(folder, (_, path) => paths.has(path)), ...entries])
+  commit(folder, staging, manifest, swapped, [])
+  return manifest
 }
+
+export { withOutputFolder }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { closeSync, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ManifestEntry } from './manifest.js'
+import { modeString } from './file-mode.js'
 
 export interface OutputFile {
   /** Where to write it (absolute, or relative to the working directory). */
@@ -19,9 +20,7 @@ export interface OutputFile {
   sha256?: string
 }
 
-export function modeString(mode: number): string {
-  return (mode & 0o777).toString(8).padStart(4, '0')
-}
+export { modeString }
 
 /** Writes `file` as a new file (its folder must exist); returns its manifest entry. */
 function writeOutputFile(file: OutputFile): ManifestEntry {

@@ -1,15 +1,33 @@
 // What bai-seed may replace or remove in an output folder: only what the previous manifest.json lists. A node folder
-// with a file the manifest does not list (or a folder the manifest does not know at all) is left alone and the run
-// stops, unless --force; so is an output folder that has content but no manifest.
+// with a file the manifest does not list, or a folder holding no listed file (an empty folder a user made), or a
+// folder the manifest does not know at all, is left alone and the run stops, unless --force; so is an output folder
+// that has content but no manifest. Single files (the PXE tree, the installer ISO) are claimed one by one: a file in
+// the way that the manifest does not list is refused whatever the flags, and so is a symbolic link on the way to it.
 import { lstatSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { MANIFEST_NAME, unitOf, type Manifest, type ManifestEntry } from './manifest.js'
 import { OutputError } from './output-error.js'
+import { STATE_DIR } from './output-state.js'
+import { KEY_FILE } from '../serve/node-token.js'
+
+/** Entries of an output folder that are bai-seed's own state, not content. */
+const OWN_STATE = new Set([STATE_DIR, KEY_FILE])
+
+function lstatOrNull(path: string) {
+  try {
+    return lstatSync(path)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw e
+  }
+}
 
 export class Ownership {
   /** unit (first path segment) -> its entries in the previous manifest. */
   readonly units = new Map<string, ManifestEntry[]>()
-  private readonly paths = new Set<string>()
+  readonly paths = new Map<string, ManifestEntry>()
+  /** Every folder that holds a listed file. */
+  private readonly folders = new Set<string>()
 
   constructor(
     private readonly outDir: string,
@@ -21,14 +39,23 @@ export class Ownership {
       const list = this.units.get(unit) ?? []
       list.push(e)
       this.units.set(unit, list)
-      this.paths.add(e.path)
+      this.paths.set(e.path, e)
+      const parts = e.path.split('/')
+      for (let i = 1; i < parts.length; i++) this.folders.add(parts.slice(0, i).join('/'))
     }
   }
 
-  /** Refuses an output folder with content and no manifest (unless --force). Dot-entries are bai-seed's own. */
+  /** Refuses an output folder with content and no manifest (unless --force). */
   checkFolder(): void {
     if (this.previous || this.force) return
-    const foreign = readdirSync(this.outDir).filter((n) => !n.startsWith('.')).sort()
+    let names: string[]
+    try {
+      names = readdirSync(this.outDir)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw e
+    }
+    const foreign = names.filter((n) => !OWN_STATE.has(n)).sort()
     if (foreign.length === 0) return
     const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, ... (${foreign.length} entries)` : '')
     throw new OutputError(
@@ -41,17 +68,13 @@ export class Ownership {
 
   /**
    * Whether `<outDir>/<unit>` exists; throws when it does and bai-seed may not replace it: it is not listed in the
-   * previous manifest, or it holds a file (or link, device, ...) the manifest does not list. With --force, anything.
+   * previous manifest, or it holds a file (or link, device, empty folder, ...) the manifest does not list. With
+   * --force, anything.
    */
   claim(unit: string, hint = 'pass --force to replace it'): boolean {
     const top = join(this.outDir, unit)
-    let st
-    try {
-      st = lstatSync(top)
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false
-      throw e
-    }
+    const st = lstatOrNull(top)
+    if (!st) return false
     if (this.force) return true
     const refuse = (what: string): never => {
       throw new OutputError(top, `${what}, which bai-seed did not write (${MANIFEST_NAME} does not list it): move it away, or ${hint}`, 'EREFUSED')
@@ -66,11 +89,35 @@ export class Ownership {
         const path = `${rel}/${name}`
         const full = join(dir, name)
         const s = lstatSync(full)
-        if (s.isDirectory()) walk(full, path)
-        else if (!s.isFile() || !this.paths.has(path)) refuse(`holds ${path.slice(unit.length + 1)}`)
+        if (s.isDirectory()) {
+          if (!this.folders.has(path)) refuse(`holds the folder ${path.slice(unit.length + 1)}/`)
+          walk(full, path)
+        } else if (!s.isFile() || !this.paths.has(path)) refuse(`holds ${path.slice(unit.length + 1)}`)
       }
     }
     walk(top, unit)
+    return true
+  }
+
+  /**
+   * For a writer of single files (`path`: '/'-separated, inside the output folder): whether the file exists, after
+   * checking that every folder on the way is a real folder (not a symbolic link) and that an existing file is one
+   * the manifest lists. Refuses otherwise, --force or not: these writers never replace what they did not write.
+   */
+  claimFile(path: string): boolean {
+    const parts = path.split('/')
+    for (let i = 1; i < parts.length; i++) {
+      const dir = join(this.outDir, ...parts.slice(0, i))
+      const st = lstatOrNull(dir)
+      if (!st) return false
+      if (!st.isDirectory()) throw new OutputError(dir, `is not a folder (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}); bai-seed writes ${path} below it: move it away`, 'EREFUSED')
+    }
+    const full = join(this.outDir, ...parts)
+    const st = lstatOrNull(full)
+    if (!st) return false
+    if (!this.paths.has(path) || !(st.isFile() || st.isSymbolicLink())) {
+      throw new OutputError(full, `exists, and bai-seed did not write it (${MANIFEST_NAME} does not list it): move it away; bai-seed never replaces it`, 'EREFUSED')
+    }
     return true
   }
 }

@@ -11,7 +11,7 @@ import { binRun, exampleInventory, fixtures, tempDir } from '../helpers/repo.js'
 import { requireTool, run } from '../helpers/tools.js'
 import { runCli } from '../helpers/run-cli.js'
 import { writeBundle } from '../../src/write/bundle.js'
-import { writeFileSync } from 'node:fs'
+import { writeFileSync, mkdtempSync } from 'node:fs'
 
 const EPOCH = 1700000000
 const PASSWORD_ENV = { BAI_TEST_PASSWORD: 'correct horse battery staple' }
@@ -173,7 +173,7 @@ test('seed ISOs in a node folder are streamed into both formats whole', async ()
   writeFileSync(join(dir, 'bai-x', 'autoinstall.iso'), iso)
   writeFileSync(join(dir, 'bai-x', 'autoinstall', 'user-data'), '#cloud-config\n', { mode: 0o600 })
   for (const format of ['tar.gz', 'zip'] as const) {
-    const { path, entries } = await writeBundle({ dir, root: 'c', hostnames: ['bai-x'], format, epoch: EPOCH })
+    const { path, entries } = await writeBundle({ dir, root: 'c', hostnames: ['bai-x'], format, epoch: EPOCH, stagingDir: mkdtempSync(join(dir, '.t-')) })
     assert.equal(entries.map((e) => e.name), ['c/', 'c/bai-x/', 'c/bai-x/autoinstall/', 'c/bai-x/autoinstall/user-data', 'c/bai-x/autoinstall.iso'])
     const dest = join(tempDir('iso-x'), 'x')
     mkdirSync(dest)

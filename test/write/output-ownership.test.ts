@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync
 import { dirname, join } from 'node:path'
 import { binRun, exampleInventory, repoRoot, tempDir } from '../helpers/repo.js'
 import { runCli } from '../helpers/run-cli.js'
+import { homeFolders } from '../../src/write/output-guard.js'
 import { hostsOf, inventoryOf, manifestProblems, snapshot } from './output-fixture.js'
 
 const manifestOf = (out: string): { files: { path: string }[] } => JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
@@ -105,18 +106,90 @@ test('render --node X carries the other nodes over from the previous manifest wi
   assert.equal(manifestOf(out), before)
 })
 
-test('stale staging folders of killed runs are removed, those of a running process are spared', () => {
+test('temporaries of killed runs are removed from .bai-seed/, those of a running process spared, nothing else', () => {
   const out = join(tempDir('staging'), 'out')
   assert.is(runCli(['render', '-c', exampleInventory, '-o', out, '--no-iso']).status, 0)
   const dead = spawnSync('true').pid!
-  for (const [name, pid] of [[`.staging-${dead}-abcdef`, dead], [`.staging-${process.pid}-live`, process.pid], [`.bundle-${dead}-x`, dead]] as const) {
+  for (const [name, pid] of [[`.bai-seed/tmp-${dead}-abcdef`, dead], [`.bai-seed/tmp-${process.pid}-live`, process.pid], [`.bai-seed/tmp-${dead}-x`, dead]] as const) {
     mkdirSync(join(out, name, 'bai-a01'), { recursive: true })
     writeFileSync(join(out, name, 'bai-a01', 'big'), String(pid))
   }
+  writeFileSync(join(out, '.bai-seed', `tmp-${dead}-0123.iso`), 'partial image')
+  // Dot-folders outside .bai-seed/ are not bai-seed's (older versions' names included): never removed.
+  for (const name of [`.staging-${dead}-abcdef`, `.bundle-${dead}-x`, '.staging-old', '.pxe-keep-x']) {
+    mkdirSync(join(out, name))
+    writeFileSync(join(out, name, 'mine'), 'user data\n')
+  }
   const r = runCli(['render', '-c', exampleInventory, '-o', out, '--no-iso'])
   assert.is(r.status, 0, r.stderr)
-  assert.match(r.stderr, /removed 2 staging folder\(s\) of stopped runs/)
-  assert.equal(readdirSync(out).filter((n) => n.startsWith('.')).sort(), ['.bai-seed', `.staging-${process.pid}-live`])
+  assert.match(r.stderr, /removed 3 staging folder\(s\) of stopped runs/)
+  assert.equal(readdirSync(join(out, '.bai-seed')).sort(), [`tmp-${process.pid}-live`])
+  assert.equal(readdirSync(out).filter((n) => n.startsWith('.')).sort(), ['.bai-seed', `.bundle-${dead}-x`, '.pxe-keep-x', `.staging-${dead}-abcdef`, '.staging-old'])
+})
+
+test('a refused run touches nothing: no .bai-seed/, no dot-folder removed, no key', () => {
+  const out = join(tempDir('refused'), 'foreign')
+  mkdirSync(out)
+  writeFileSync(join(out, 'notes.txt'), 'mine\n')
+  for (const name of ['.bundle-1-x', '.staging-old']) {
+    mkdirSync(join(out, name))
+    writeFileSync(join(out, name, 'f'), 'kept\n')
+  }
+  // Old enough to have been taken for litter by earlier versions.
+  spawnSync('touch', ['-d', '2 hours ago', join(out, '.staging-old')])
+  const before = snapshot(out)
+  const names = readdirSync(out).sort()
+  for (const args of [['render', '--no-iso'], ['bundle'], ['pxe', '--http-base', 'http://10.0.0.5:8080/']]) {
+    const r = runCli([...args, '-c', exampleInventory, '-o', out])
+    assert.is(r.status, 2, `${args[0]}: ${r.stderr}`)
+    assert.match(r.stderr, /EREFUSED/)
+    assert.equal(readdirSync(out).sort(), names, `${args[0]}: nothing made or removed`)
+    assert.equal(snapshot(out), before)
+  }
+})
+
+test('an empty folder a user made inside a node folder is not deleted silently', () => {
+  const out = join(tempDir('empty'), 'out')
+  assert.is(runCli(['render', '-c', exampleInventory, '-o', out, '--no-iso']).status, 0)
+  mkdirSync(join(out, 'bai-a01', 'keep-me'))
+  mkdirSync(join(out, 'bai-a01', 'autoinstall', 'notes'))
+  const r = runCli(['render', '-c', exampleInventory, '-o', out, '--no-iso'])
+  assert.is(r.status, 2, r.stderr)
+  assert.match(r.stderr, /bai-a01: holds the folder (keep-me|autoinstall\/notes)\/, which bai-seed did not write/)
+  assert.ok(existsSync(join(out, 'bai-a01', 'keep-me')) && existsSync(join(out, 'bai-a01', 'autoinstall', 'notes')))
+})
+
+test('home folders come from the user database: -o /root with HOME unset or wrong is refused', () => {
+  const root = (readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('root:')) ?? '').split(':')[5]
+  assert.ok(root, 'root has a home folder in /etc/passwd')
+  for (const env of [{ HOME: '' }, { HOME: tempDir('fake-home') }]) {
+    const names = existsSync(root!) ? readdirSync(root!).sort() : null
+    const r = runCli(['render', '-c', exampleInventory, '-o', root!, '--no-iso', '--force'], env)
+    assert.is(r.status, 2, r.stderr)
+    assert.match(r.stderr, new RegExp(`refusing to write into the home folder ${root}`))
+    assert.equal(existsSync(root!) ? readdirSync(root!).sort() : null, names)
+  }
+  // Every user's, not only the current one's (a passwd file of the test's own).
+  const passwd = join(tempDir('passwd'), 'passwd')
+  writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/srv/alice:/bin/sh\nbroken line\n')
+  assert.ok(homeFolders(passwd, {}).includes('/srv/alice'))
+  assert.ok(homeFolders(passwd, {}).includes('/root'))
+})
+
+test('the profile folders the inventory names are never outputs, --force or not', () => {
+  const dir = tempDir('inv-profiles')
+  const out = join(dir, 'out')
+  mkdirSync(join(out, 'gpu'), { recursive: true })
+  writeFileSync(join(out, 'gpu', 'notes.txt'), 'the operator\'s\n')
+  const inv = join(dir, 'site', 'cluster.yaml')
+  mkdirSync(dirname(inv))
+  const text = readFileSync(exampleInventory, 'utf8')
+  writeFileSync(inv, `profiles: [../out/gpu]\n${text.replace(/^profiles:.*\n/m, '')}`)
+  const before = snapshot(dir)
+  const r = runCli(['render', '-c', inv, '-o', out, '--no-iso', '--force'])
+  assert.is(r.status, 2, r.stderr)
+  assert.match(r.stderr, /refusing to write into a folder that holds the profiles/)
+  assert.equal(snapshot(dir), before)
 })
 
 test('a second run waits for the lock, then exits 3 naming the holder; a dead holder is taken over', () => {

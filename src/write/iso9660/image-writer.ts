@@ -14,8 +14,11 @@
 // genisoimage. The writer yields to the event loop every YIELD_BYTES so that timers and signals are served.
 
 import { mkdir, rename, rm } from 'node:fs/promises'
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { closeSync, fchmodSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { basename, dirname, join } from 'node:path'
+import { PRIVATE_FILE, PUBLIC_FILE } from '../file-mode.js'
+import { crashPoint } from '../crash-point.js'
 import { SECTOR_SIZE } from './constants.js'
 import { IsoWriteError } from './errors.js'
 import type { ImageLayout, PlacedFile } from './layout.js'
@@ -138,14 +141,30 @@ async function streamImage(layout: ImageLayout, out: number): Promise<void> {
   ftruncateSync(out, layout.size)
 }
 
-/** Writes to a temporary file next to `outFile` and renames it into place; a failed write leaves nothing. */
-export async function writeImageFile(layout: ImageLayout, outFile: string): Promise<void> {
+export interface ImageFileOptions {
+  /**
+   * Where to write the image before it is renamed into place (same file system): a path nobody can have made ahead
+   * (the output folder's state, output-state.ts). Default: a hidden name with a random part next to `outFile`.
+   */
+  temp?: string
+  /** The image file's mode once complete; 0600 while it is written. Default 0644. */
+  mode?: number
+}
+
+/**
+ * Writes to a temporary file and renames it into place; a failed write leaves nothing. The temporary file is
+ * created with O_CREAT|O_EXCL (a planted symbolic link or file at its path stops the write instead of receiving the
+ * image) and mode 0600, and gets its final mode only when complete.
+ */
+export async function writeImageFile(layout: ImageLayout, outFile: string, options: ImageFileOptions = {}): Promise<void> {
   await mkdir(dirname(outFile), { recursive: true })
-  const temp = `${outFile}.${process.pid}.partial`
-  const out = openSync(temp, 'w')
+  const temp = options.temp ?? join(dirname(outFile), `.${basename(outFile)}.${process.pid}.${randomBytes(6).toString('hex')}.partial`)
+  const out = openSync(temp, 'wx', PRIVATE_FILE)
   let open = true
   try {
     await streamImage(layout, out)
+    crashPoint()
+    fchmodSync(out, options.mode ?? PUBLIC_FILE)
     open = false
     closeSync(out)
     await rename(temp, outFile)
