@@ -1,6 +1,6 @@
 // `node dist/bench/iso-write.js <folder> <image>`: our ISO writer as a process of its own, so that it is timed and
 // its peak memory measured the same way as xorriso, genisoimage and cp.
-import { writeIso } from '../src/write/iso9660/index.js'
+import { writeIso } from '../src/iso9660/index.js'
 
 const [sourceDir, outFile] = process.argv.slice(2)
 if (!sourceDir || !outFile) {

@@ -45,7 +45,7 @@ export async function runIsoBench(sizeMiB = 1024, runs = 3): Promise<IsoBenchRes
       await fh.write(chunk, 0, Math.min(chunk.length, left))
     }
     await fh.close()
-    const module = new URL('../src/write/iso9660/index.js', import.meta.url).href
+    const module = new URL('../src/iso9660/index.js', import.meta.url).href
     const out = join(work, 'out')
     const ours: number[] = []
     const xorriso: number[] = []

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeIso } from '../src/write/iso9660/index.js'
+import { writeIso } from '../src/iso9660/index.js'
 
 const [renderedDir, isoDir] = process.argv.slice(2)
 if (!renderedDir || !isoDir) {

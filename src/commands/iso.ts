@@ -23,7 +23,7 @@ export default class Iso extends BaseCommand {
     const { flags } = await this.parse(Iso)
     const { writeInstallerIso } = await import('../pipeline/iso-cluster.js')
     const { RemasterError } = await import('../iso/remaster.js')
-    const { IsoReadError } = await import('../iso/read-iso.js')
+    const { IsoReadError } = await import('../iso9660/read-iso.js')
     const { existsSync } = await import('node:fs')
     if (!existsSync(flags.base)) throw new InputError('ISO_BASE', `--base ${flags.base}: no such file`)
     let result

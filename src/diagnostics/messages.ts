@@ -48,6 +48,7 @@ export const M = {
   // --- characters (the shell/YAML safety policy)
   unsafeChars: (char: string, what: string, allowed: string) => `unsafe character ${char} in ${what} (allowed: ${allowed})`,
   controlChars: (char: string, what: string) => `${what} must not contain ${char}`,
+  tooLong: (what: string, length: number, max: number) => `${what} is ${length} characters long; at most ${max} are allowed`,
   gecosAllowed: 'printable characters except ":" and ","',
 
   // --- formats of single values

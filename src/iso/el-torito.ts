@@ -1,7 +1,7 @@
 // El Torito 1.0 structures written into a remastered image: the Boot Record Volume Descriptor (sector 17), the boot
 // catalog (validation entry, default entry, section headers and entries), ISOLINUX's boot info table, and GRUB 2's
 // boot info (what xorriso's -boot-info-table and --grub2-boot-info patch into the boot image).
-import { SECTOR } from './read-iso.js'
+import { SECTOR_SIZE } from '../iso9660/read-iso.js'
 
 export interface CatalogEntry {
   /** 0 BIOS x86, 0xEF EFI. */
@@ -13,7 +13,7 @@ export interface CatalogEntry {
 
 /** Boot Record Volume Descriptor (El Torito 2.0): "EL TORITO SPECIFICATION" and the catalog's sector. */
 export function bootRecordDescriptor(catalogLba: number): Buffer {
-  const vd = Buffer.alloc(SECTOR)
+  const vd = Buffer.alloc(SECTOR_SIZE)
   vd[0] = 0
   vd.write('CD001', 1, 'latin1')
   vd[6] = 1
@@ -24,7 +24,7 @@ export function bootRecordDescriptor(catalogLba: number): Buffer {
 
 /** The boot catalog: the first entry is the default (BIOS) entry, each further one gets its own section. */
 export function bootCatalog(entries: readonly CatalogEntry[]): Buffer {
-  const cat = Buffer.alloc(SECTOR)
+  const cat = Buffer.alloc(SECTOR_SIZE)
   const first = entries[0]!
   // Validation entry (2.1): header 1, platform, ID string empty, checksum so the 16 words sum to 0, 55 AA.
   cat[0] = 1

@@ -11,16 +11,16 @@
 //          whole device is, and that is what GRUB, casper and firmware read).
 // Anything else is refused with what was found.
 import { basename } from 'node:path'
-import { SECTOR, readIso, readRange, type IsoFile, type IsoImage } from './read-iso.js'
+import { SECTOR_SIZE, readIso, readRange, type IsoFile, type IsoImage } from '../iso9660/read-iso.js'
 import { bootCatalog, bootRecordDescriptor, patchBootInfoTable, patchGrub2BootInfo } from './el-torito.js'
 import { bootConfigKind, patchGrubConfig, patchIsolinuxConfig } from './boot-config.js'
 import { isohybridMbr } from './isohybrid-mbr.js'
 import { grub2Mbr } from './grub2-mbr.js'
 import { GPT_BACKUP_BLOCKS, GPT_FIRST_USABLE, gpt, hybridGpt } from './hybrid-gpt.js'
-import { layoutImage } from '../write/iso9660/layout.js'
-import { writeImageFile, type ImageFileOptions } from '../write/iso9660/image-writer.js'
+import { layoutImage } from '../iso9660/layout.js'
+import { writeImageFile, type ImageFileOptions } from '../iso9660/image-writer.js'
 import { TARGET_IDS, osTarget, type InstallerMedia, type TargetId } from '../targets/os-targets.js'
-import { emptyDir, type IsoDirNode, type IsoFileNode, type IsoSymlinkNode } from '../write/iso9660/tree.js'
+import { emptyDir, type IsoDirNode, type IsoFileNode, type IsoSymlinkNode } from '../iso9660/tree.js'
 
 export class RemasterError extends Error {}
 
@@ -94,7 +94,7 @@ export function detectLayout(iso: IsoImage): BaseLayout {
   const catalog = fileAt(iso, iso.boot.catalogLba)
   if (iso.systemArea.readUInt16LE(510) !== 0xaa55) throw new RemasterError(`${what}: ${found}, but no MBR: not the layout of Ubuntu ${release}'s ISO`)
   if (efiFile) return { kind: 'efi-image-file', release, targets, bios: biosFile!, catalog, efi: efiFile }
-  const offset = efi!.lba * SECTOR
+  const offset = efi!.lba * SECTOR_SIZE
   const bytes = appended!
   if (offset + bytes > iso.size) throw new RemasterError(`${what}: ${found}, but the appended EFI partition lies past the end of the file`)
   return { kind: 'appended-esp', release, targets, bios: biosFile!, catalog, esp: { offset, bytes } }
@@ -204,17 +204,17 @@ export function planRemaster(input: Omit<RemasterInput, 'outFile' | 'tempFile' |
       files++
       const kind = bootConfigKind(e.path)
       if (kind) {
-        const text = readRange(input.base, e.extent * SECTOR, e.size).toString('utf8')
+        const text = readRange(input.base, e.extent * SECTOR_SIZE, e.size).toString('utf8')
         const result = kind === 'grub' ? patchGrubConfig(text, seedArg) : patchIsolinuxConfig(text, seedArg)
         if (result.entries > 0) patched.push({ path: e.path, entries: result.entries })
         const data = Buffer.from(result.text, 'utf8')
         byPath.set(e.path, putFile(root, e.path, { size: data.length, mode: e.mode, source: { kind: 'data', data } }))
       } else if (e === layout.bios || e === layout.catalog) {
         // Rewritten once the new positions are known.
-        const data = e === layout.catalog ? Buffer.alloc(SECTOR) : readRange(input.base, e.extent * SECTOR, e.size)
+        const data = e === layout.catalog ? Buffer.alloc(SECTOR_SIZE) : readRange(input.base, e.extent * SECTOR_SIZE, e.size)
         byPath.set(e.path, putFile(root, e.path, { size: data.length, mode: e.mode, source: { kind: 'data', data } }))
       } else {
-        byPath.set(e.path, putFile(root, e.path, { size: e.size, mode: e.mode, source: { kind: 'slice', path: input.base, offset: e.extent * SECTOR } }))
+        byPath.set(e.path, putFile(root, e.path, { size: e.size, mode: e.mode, source: { kind: 'slice', path: input.base, offset: e.extent * SECTOR_SIZE } }))
       }
     }
   }
@@ -232,12 +232,12 @@ export function planRemaster(input: Omit<RemasterInput, 'outFile' | 'tempFile' |
   // A catalog the base image kept outside its file tree gets a file of its own.
   const boot = osTarget(layout.targets[0]!).media.biosBoot
   const catalogPath = layout.catalog?.path ?? (boot.loader === 'isolinux' ? boot.catalog : 'boot.catalog')
-  if (!layout.catalog) byPath.set(catalogPath, putFile(root, catalogPath, { size: SECTOR, mode: 0o444, source: { kind: 'data', data: Buffer.alloc(SECTOR) } }))
+  if (!layout.catalog) byPath.set(catalogPath, putFile(root, catalogPath, { size: SECTOR_SIZE, mode: 0o444, source: { kind: 'data', data: Buffer.alloc(SECTOR_SIZE) } }))
 
   // The backup GPT takes the last 63 blocks of 512 bytes: 16 sectors of 2048 after the files (and after an appended
   // EFI partition).
-  const gptSectors = Math.ceil((GPT_BACKUP_BLOCKS * 512) / SECTOR)
-  const espSectors = layout.kind === 'efi-image-file' ? 0 : Math.ceil(layout.esp.bytes / SECTOR)
+  const gptSectors = Math.ceil((GPT_BACKUP_BLOCKS * 512) / SECTOR_SIZE)
+  const espSectors = layout.kind === 'efi-image-file' ? 0 : Math.ceil(layout.esp.bytes / SECTOR_SIZE)
   const planned = layoutImage(root, {
     volumeId: iso.volumeId,
     epoch: input.epoch,
@@ -259,7 +259,7 @@ export function planRemaster(input: Omit<RemasterInput, 'outFile' | 'tempFile' |
   patchBootInfoTable(biosNode.source.data, 16, biosLba)
   const catalog = byPath.get(catalogPath)!
   if (catalog.source.kind !== 'data') throw new Error('internal: catalog not in memory')
-  bootRecordDescriptor(catalogLba).copy(planned.head, 17 * SECTOR)
+  bootRecordDescriptor(catalogLba).copy(planned.head, 17 * SECTOR_SIZE)
   const seed = `${iso.volumeId}\0${planned.size}`
   let gptTables
   if (layout.kind === 'efi-image-file') {

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { NodePlan } from '../model/plan.js'
-import { artifactBytes, renderNode } from '../render/render-node.js'
+import { renderNode } from '../render/render-node.js'
+import { artifactBytes } from '../write/artifact-bytes.js'
 
 export interface NodeDiff {
   hostname: string

@@ -6,7 +6,10 @@ import { buildNetplan } from './cloud-config/render-network-config.js'
 import { buildMetaData, userDataDigest } from './cloud-config/render-meta-data.js'
 import { buildAutoinstall } from './autoinstall/render-autoinstall.js'
 import { cloudConfigText, dumpYaml } from './yaml-dump.js'
-import { gzipBase64, gzipText, gzipTextAsync } from './cloud-config/gzip-base64.js'
+import { gzipBase64 } from './cloud-config/gzip-base64.js'
+import type { Artifact } from '../model/artifact.js'
+
+export type { Artifact } from '../model/artifact.js'
 import { compactScript } from './script/compact-script.js'
 import { BAI_SEED_VERSION } from '../version.js'
 import { osTarget } from '../targets/os-targets.js'
@@ -15,32 +18,6 @@ import { fileMode } from '../write/file-mode.js'
 
 // The header line of both user-data documents says where the readable script is.
 const SCRIPT_NOTE = 'The script inside is ../provision.sh without comments and indentation'
-
-export interface Artifact {
-  /** Path inside the node's folder, '/'-separated. */
-  path: string
-  content: string
-  /** File mode; 0600 for files that hold a password hash or credentials. */
-  mode: number
-  /** sha256 (hex) of the content's UTF-8 bytes, when rendering computed it anyway (user-data); the writer reuses it. */
-  sha256?: string
-  /**
-   * Written gzip-compressed instead of as the content's UTF-8: cloud-init/user-data is one deterministic gzip member
-   * of `content`, which cloud-init unpacks before reading it. Compressed where the bytes are made (artifactBytes),
-   * which for large renders is the writer thread, not the one rendering the next node.
-   */
-  gzip?: true
-}
-
-/** The bytes an artifact is written as. */
-export function artifactBytes(a: Artifact): Uint8Array {
-  return a.gzip ? gzipText(a.content) : Buffer.from(a.content, 'utf8')
-}
-
-/** artifactBytes, with the compression done in libuv's thread pool; the same bytes. */
-export async function artifactBytesAsync(a: Artifact): Promise<Uint8Array> {
-  return a.gzip ? gzipTextAsync(a.content) : Buffer.from(a.content, 'utf8')
-}
 
 /** A node's script and its compact copy: the first half of renderNode. */
 export interface NodeScript {

@@ -37,7 +37,18 @@ export interface FieldRule {
   multiline?: boolean
   /** The format check, run when every character is allowed. */
   check?: (v: string) => Problem | undefined
+  /** The longest value allowed, in characters (default: MAX_FIELD_CHARS, MAX_MULTILINE_CHARS for multi-line kinds). */
+  maxLength?: number
 }
+
+/**
+ * Length caps: every value ends up in a file line (a comment in /etc/hosts, a gecos in /etc/passwd, a package name
+ * on an apt line), so no value may be megabytes long. Free text is capped lower than the grammars' values.
+ */
+export const MAX_FIELD_CHARS = 4096
+export const MAX_MULTILINE_CHARS = 64 * 1024
+export const MAX_TEXT_CHARS = 1024
+export const MAX_GECOS_CHARS = 256
 
 const WORD = 'letters, digits, ".", "_", "-"'
 const safe = (extra: string) => new RegExp(`^[A-Za-z0-9._\\-${extra}]$`)
@@ -467,8 +478,8 @@ export const FIELD_RULES = {
       return p === undefined ? undefined : { code: 'BAD_IMAGE_REF', message: M.badImageRef(p) }
     },
   },
-  text: { what: 'text' },
-  gecos: { what: 'gecos', textForbidden: /[:,]/ },
+  text: { what: 'text', maxLength: MAX_TEXT_CHARS },
+  gecos: { what: 'gecos', textForbidden: /[:,]/, maxLength: MAX_GECOS_CHARS },
 } satisfies Record<string, FieldRule>
 
 export type FieldKind = keyof typeof FIELD_RULES
@@ -487,9 +498,11 @@ export function describeChar(c: string): string {
   return JSON.stringify(c)
 }
 
-/** Every problem of one string value under the rule of `kind` (at most one: the first unsafe character, else the format). */
+/** Every problem of one string value under the rule of `kind` (at most one: too long, else the first unsafe character, else the format). */
 export function checkField(kind: FieldKind, value: string): Problem | undefined {
   const rule: FieldRule = FIELD_RULES[kind]
+  const max = rule.maxLength ?? (rule.multiline ? MAX_MULTILINE_CHARS : MAX_FIELD_CHARS)
+  if (value.length > max) return { code: 'TOO_LONG', message: M.tooLong(rule.what, value.length, max) }
   for (const c of value) {
     if (c === '\n' && rule.multiline) continue
     if (CONTROL.test(c)) return { code: 'UNSAFE_CHARS', message: M.controlChars(describeChar(c), rule.what) }

@@ -1,13 +1,11 @@
 // Every file of one node's output folder, as bytes: its rendered artifacts (UTF-8, or gzip for cloud-init/user-data) and, when asked, its two seed
 // ISOs. Pure, so that it can run on the main thread or in the writer thread (file-sink.ts).
 import { join } from 'node:path'
-import { artifactBytes, type Artifact } from '../render/render-node.js'
+import type { NodeOutput } from '../model/artifact.js'
+import { artifactBytes } from './artifact-bytes.js'
 import type { OutputFile } from './output-file.js'
 
-export interface NodeOutput {
-  hostname: string
-  artifacts: Artifact[]
-}
+export type { NodeOutput } from '../model/artifact.js'
 
 export interface NodeFileOptions {
   epoch: number

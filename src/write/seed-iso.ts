@@ -2,10 +2,10 @@
 // own ISO 9660 writer (volume label cidata, Joliet + Rock Ridge). Files that hold a password hash keep mode 0600
 // inside the image, and the image file itself is 0600 then. The images are small (a few hundred KiB at most), so
 // each is made in memory from the rendered texts and written with them, instead of reading staged files back.
-import type { NodeOutput } from './node-files.js'
-import { artifactBytes } from '../render/render-node.js'
-import { isoToBuffer, type IsoEntry } from './iso9660/index.js'
-import { fileMode } from './file-mode.js'
+import type { NodeOutput } from '../model/artifact.js'
+import { artifactBytes } from './artifact-bytes.js'
+import { isoToBuffer, type IsoEntry } from '../iso9660/index.js'
+import { fileMode, isSecretMode } from './file-mode.js'
 
 export const SEED_FOLDERS = ['autoinstall', 'cloud-init'] as const
 
@@ -27,7 +27,7 @@ export async function seedIsoFiles(node: NodeOutput, epoch: number, encoded?: Re
       content: encoded?.get(a.path) ?? artifactBytes(a),
       mode: a.mode & 0o666,
     }))
-    const secret = inside.some((a) => (a.mode & 0o077) === 0)
+    const secret = inside.some((a) => isSecretMode(a.mode))
     images.push({ path: `${folder}.iso`, data: await isoToBuffer({ entries, epoch, volumeId: 'cidata' }), mode: fileMode(secret) })
   }
   return images

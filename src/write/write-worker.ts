@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { nodeFiles } from './node-files.js'
 import { writeOutputFiles } from './output-file.js'
-import { artifactBytesAsync } from '../render/render-node.js'
+import { artifactBytesAsync } from './artifact-bytes.js'
 import type { SinkSettings, WriteRequest, WriteReply } from './file-sink.js'
 
 const settings = workerData as SinkSettings

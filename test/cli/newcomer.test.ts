@@ -56,6 +56,31 @@ test('2. a private SSH key is refused by init and by validation, with a hint to 
   assert.match(v.stderr, /error\[[A-Z_]+\] ssh\.authorized_keys\[0\]: this is a PRIVATE key/)
 })
 
+test('2b. init --ssh-key takes only files that parse as public keys (not /etc/shadow), without echoing their lines', () => {
+  const dir = tempDir('newcomer')
+  const shadow = join(dir, 'shadow')
+  writeFileSync(shadow, 'root:$6$abcdefgh$ltjgWl6579NluT/Vi1nwEvcil.G5Nbc4NiXZaNGStk8PSwGfQv72N2CKPPrVACtLtip:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n', { mode: 0o600 })
+  const mixed = join(dir, 'mixed.pub')
+  writeFileSync(mixed, '# keys\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZ2cI1H6kh3Z5rZpVfXhR0eU1rEjYmZxI9u0nJpZb3r me@x\nssh-rsa AAAA-not-base64 x\n')
+  const empty = join(dir, 'empty.pub')
+  writeFileSync(empty, '# nothing\n')
+  const big = join(dir, 'big.pub')
+  writeFileSync(big, 'x'.repeat(1 << 20))
+  const cases: [string, RegExp][] = [
+    [shadow, /^error\[SSH_KEY_FILE\] --ssh-key .*shadow is not a public key file \(lines 1, 2 are not an OpenSSH public key\): give an OpenSSH \.pub file\n$/],
+    [mixed, /^error\[SSH_KEY_FILE\] --ssh-key .*mixed\.pub is not a public key file \(line 3 is not an OpenSSH public key\)/],
+    [empty, /^error\[SSH_KEY_FILE\] --ssh-key .*empty\.pub is not a public key file \(no key in it\)/],
+    [big, /^error\[SSH_KEY_FILE\] --ssh-key .*big\.pub: 1048576 bytes, not a public key file/],
+  ]
+  for (const [file, message] of cases) {
+    const r = runCli(['init', '-c', join(dir, 'c.yaml'), '--ssh-key', file])
+    assert.is(r.status, 2, r.stderr)
+    assert.match(r.stderr, message)
+    assert.not.match(r.stderr, /\$6\$|daemon/, 'the lines are not echoed')
+    assert.not.ok(existsSync(join(dir, 'c.yaml')), 'nothing written')
+  }
+})
+
 test('3. the storage node is the NFS server: exports, bind mounts, no mount from itself; others wait for it', () => {
   const out = join(tempDir('newcomer'), 'out')
   const r = runCli(['render', join(fixtures, 'nfs-server.yaml'), '-o', out, '--no-iso'])

@@ -2,7 +2,7 @@
 // The product's seeds come from `bai-seed render`.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { writeIso } from '../../src/write/iso9660/index.js'
+import { writeIso } from '../../src/iso9660/index.js'
 
 /** Writes files (user-data, meta-data, network-config) to dir and packs them into a cidata ISO at isoPath. */
 export async function makeSeedIso(dir: string, isoPath: string, files: Record<string, string>): Promise<void> {

@@ -12,9 +12,9 @@ import { runCli } from '../helpers/run-cli.js'
 import { requireTool, run } from '../helpers/tools.js'
 import { buildUbuntu2004FixtureIso } from '../helpers/ubuntu-fixture-iso.js'
 import { snapshot } from '../write/output-fixture.js'
-import { writeImageFile } from '../../src/write/iso9660/image-writer.js'
-import { layoutImage } from '../../src/write/iso9660/layout.js'
-import { emptyDir } from '../../src/write/iso9660/tree.js'
+import { writeImageFile } from '../../src/iso9660/image-writer.js'
+import { layoutImage } from '../../src/iso9660/layout.js'
+import { emptyDir } from '../../src/iso9660/tree.js'
 
 const dir = tempDir('iso-writer')
 let base = ''

@@ -89,4 +89,20 @@ test('a 2,500-profile extends chain: a depth error with its position, no stack o
   assert.match(r.stderr, /p63\.yaml:2:\d+: error\[PROFILE_DEPTH\] extends\[0\]: extends chain deeper than 64 profiles \(p0 -> p1 -> \.\.\. -> p63 -> p64\); make it shallower/)
 })
 
+test('a 7 MB comment (and other over-long values) is a clear error at its position, not a 7 MB /etc/hosts line', () => {
+  const dir = tempDir('limits')
+  const inv = join(dir, 'cluster.yaml')
+  writeFileSync(inv, example.replace('comment: management node 01', `comment: "${'x'.repeat(7_000_000)}"`))
+  const r = validate(['-c', inv])
+  assert.is(r.status, 2, r.stderr)
+  assert.match(r.stderr, /cluster\.yaml:\d+:\d+: error\[TOO_LONG\] nodes\[0\]\.comment: text is 7000000 characters long; at most 1024 are allowed/)
+  assert.ok(r.stderr.length < 2000, 'the value is not echoed')
+  const out = join(dir, 'out')
+  assert.is(runCli(['render', '-c', inv, '-o', out]).status, 2)
+  // At the cap it renders, and the line carries it.
+  writeFileSync(inv, example.replace('comment: management node 01', `comment: "${'y'.repeat(1024)}"`))
+  const ok = runCli(['render', '-c', inv, '-o', out, '--no-iso'])
+  assert.is(ok.status, 0, ok.stderr)
+})
+
 test.run()

@@ -4,12 +4,13 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawn, spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { binRun, tempDir } from '../helpers/repo.js'
 import { renderCluster } from '../../src/pipeline/render-cluster.js'
 import { recoverOutput } from '../../src/write/output-journal.js'
 import { hostsOf, inventoryOf, manifestProblems, snapshot } from './output-fixture.js'
+import { requireTool } from '../helpers/tools.js'
 
 async function render(inventoryFile: string, outDir: string, isos = false): Promise<void> {
   const r = await renderCluster({ inventoryFile, profileDirs: [], outDir, only: [], powerOffWhenDone: false, isos, env: { SOURCE_DATE_EPOCH: '1700000000' } })
@@ -63,6 +64,53 @@ test('killed at every step of the switch: wholly old or wholly new, and the next
     else assert.match(r.stderr, /removed 1 staging folder\(s\) of stopped runs/)
     assert.equal(snapshot(out), fresh)
     assert.equal(leftovers(out), [])
+  }
+})
+
+/** Runs `render` under strace, every rename(2) slowed down, killed (SIGKILL) on entry to the n-th one. */
+function renderKilledAtRename(inventory: string, out: string, n: number): { status: number | null; renames: string[] } {
+  const trace = join(tempDir('strace'), 'trace.txt')
+  const r = spawnSync('strace', ['-f', '-qq', '-o', trace, '-e', 'trace=rename,renameat,renameat2',
+    '-e', 'inject=rename,renameat,renameat2:delay_enter=20000', '-e', `inject=rename,renameat,renameat2:signal=SIGKILL:when=${n}`,
+    process.execPath, binRun, 'render', '-c', inventory, '-o', out, '--no-iso'], { encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' } })
+  const renames = readFileSync(trace, 'utf8').split('\n').filter((l) => /\brename(at2?)?\(/.test(l))
+  return { status: r.status, renames }
+}
+
+test('every rename of a render, killed before it (strace): wholly old or new, no node ever lost, also for an identical re-render', async () => {
+  requireTool('strace')
+  // A changing render (every node's files, one node dropped, one added) and an identical re-render, the case where
+  // comparing manifest hashes took a half-swapped node for committed and lost it.
+  const v1 = inventoryOf(hostsOf(4))
+  const cases = [['changed', inventoryOf([...hostsOf(3), 'x9'], '10.9.0.2')], ['identical', v1]] as const
+  const base = join(tempDir('rename-base'), 'out')
+  await render(v1, base)
+  const old = snapshot(base)
+  for (const [what, v2] of cases) {
+    const refOut = join(tempDir('rename-ref'), 'out')
+    await render(v2, refOut)
+    const fresh = snapshot(refOut)
+    let n = 1
+    let total = 0
+    for (; n < 60; n++) {
+      const out = join(tempDir('rename'), 'out')
+      spawnSync('cp', ['-a', base, out])
+      const r = renderKilledAtRename(v2, out, n)
+      if (r.status === 0) {
+        total = r.renames.length
+        break
+      }
+      assert.is(r.status, null, `${what}, rename ${n}: killed`)
+      // The next run repairs first, then renders v2: the result is v2, with every node.
+      const repaired = recoverOutput(out)
+      const now = JSON.stringify(snapshot(out))
+      assert.ok(now === JSON.stringify(old) || now === JSON.stringify(fresh), `${what}, killed before rename ${n} (${r.renames.at(-1)}): repaired (${repaired}) to neither wholly old nor wholly new`)
+      assert.equal(manifestProblems(out), [], `${what}, rename ${n}`)
+      await render(v2, out)
+      assert.equal(snapshot(out), fresh, `${what}, rename ${n}: the next render gives the new output with every node`)
+    }
+    // The journal, two renames per replaced node, one per added or dropped node, and the manifest.
+    assert.ok(total >= 8 && n === total + 1, `${what}: walked ${n - 1} of ${total} renames`)
   }
 })
 

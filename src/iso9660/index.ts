@@ -9,7 +9,7 @@
 
 import { readFile } from 'node:fs/promises'
 import { SECTOR_SIZE } from './constants.js'
-import { sourceDateEpoch } from '../source-date.js'
+import { sourceDateEpoch } from '../write/source-date.js'
 import { IsoWriteError } from './errors.js'
 import { writeImageFile } from './image-writer.js'
 import { type ImageLayout, layoutImage } from './layout.js'

@@ -3,8 +3,10 @@
 // (UCS-2 names) and then to plain ISO names, and the El Torito boot catalog. Only descriptors, directories and the
 // catalog are read (positional reads of a few sectors); file contents stay in the image and are copied later.
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs'
+import { SECTOR_SIZE } from './constants.js'
 
-export const SECTOR = 2048
+export { SECTOR_SIZE }
+
 
 export class IsoReadError extends Error {}
 
@@ -74,7 +76,7 @@ class Image {
   }
 
   sectors(lba: number, count: number): Buffer {
-    return this.read(lba * SECTOR, count * SECTOR)
+    return this.read(lba * SECTOR_SIZE, count * SECTOR_SIZE)
   }
 }
 
@@ -87,14 +89,14 @@ interface RawRecord {
 }
 
 function records(img: Image, extent: number, size: number): RawRecord[] {
-  const data = img.read(extent * SECTOR, Math.ceil(size / SECTOR) * SECTOR)
+  const data = img.read(extent * SECTOR_SIZE, Math.ceil(size / SECTOR_SIZE) * SECTOR_SIZE)
   const out: RawRecord[] = []
   let pos = 0
   while (pos < size) {
     const len = data[pos]!
     if (len === 0) {
       // Records never cross a sector boundary: the rest of this sector is padding.
-      pos = (Math.floor(pos / SECTOR) + 1) * SECTOR
+      pos = (Math.floor(pos / SECTOR_SIZE) + 1) * SECTOR_SIZE
       continue
     }
     if (len < 34 || pos + len > data.length) throw new IsoReadError(`bad directory record at sector ${extent}`)
@@ -133,7 +135,7 @@ function suspEntries(img: Image, su: Buffer, skip: number): { sig: string; data:
       if (len < 4 || pos + len > area.length) break
       const data = area.subarray(pos, pos + len)
       if (sig === 'ST') break
-      if (sig === 'CE') next = img.read(data.readUInt32LE(4) * SECTOR + data.readUInt32LE(12), data.readUInt32LE(20))
+      if (sig === 'CE') next = img.read(data.readUInt32LE(4) * SECTOR_SIZE + data.readUInt32LE(12), data.readUInt32LE(20))
       else out.push({ sig, data })
       pos += len
     }
@@ -207,12 +209,12 @@ function bootCatalog(img: Image, lba: number): BootEntry[] {
   })
   const entries = [entry(32, cat[1]!)]
   let at = 64
-  while (at + 32 <= SECTOR && (cat[at] === 0x90 || cat[at] === 0x91)) {
+  while (at + 32 <= SECTOR_SIZE && (cat[at] === 0x90 || cat[at] === 0x91)) {
     const last = cat[at] === 0x91
     const platform = cat[at + 1]!
     const count = cat.readUInt16LE(at + 2)
     at += 32
-    for (let i = 0; i < count && at + 32 <= SECTOR; i++, at += 32) entries.push(entry(at, platform))
+    for (let i = 0; i < count && at + 32 <= SECTOR_SIZE; i++, at += 32) entries.push(entry(at, platform))
     if (last) break
   }
   return entries
@@ -222,7 +224,7 @@ export function readIso(file: string): IsoImage {
   const fd = openSync(file, 'r')
   try {
     const size = fstatSync(fd).size
-    if (size < 17 * SECTOR) throw new IsoReadError(`${size} bytes: too small for an ISO 9660 image`)
+    if (size < 17 * SECTOR_SIZE) throw new IsoReadError(`${size} bytes: too small for an ISO 9660 image`)
     const img = new Image(fd, size)
     const vds = volumeDescriptors(img)
     const pvd = vds.find((v) => v[0] === 1)
@@ -261,7 +263,7 @@ export function readIso(file: string): IsoImage {
           entries.push({ type: 'directory', path, mode })
           walk(r.extent, r.size, `${path}/`, jol, depth + 1)
         } else {
-          if (r.size > 0 && (r.extent + Math.ceil(r.size / SECTOR)) * SECTOR > size) throw new IsoReadError(`${path}: its data lies past the end of the image`)
+          if (r.size > 0 && (r.extent + Math.ceil(r.size / SECTOR_SIZE)) * SECTOR_SIZE > size) throw new IsoReadError(`${path}: its data lies past the end of the image`)
           entries.push({ type: 'file', path, extent: r.extent, size: r.size, mode })
         }
       }
@@ -284,7 +286,7 @@ export function readIso(file: string): IsoImage {
       entries,
       names,
       boot,
-      systemArea: img.read(0, 16 * SECTOR),
+      systemArea: img.read(0, 16 * SECTOR_SIZE),
     }
   } finally {
     closeSync(fd)
