@@ -19,6 +19,7 @@ import { grub2Mbr } from './grub2-mbr.js'
 import { GPT_BACKUP_BLOCKS, GPT_FIRST_USABLE, gpt, hybridGpt } from './hybrid-gpt.js'
 import { layoutImage } from '../iso9660/layout.js'
 import { writeImageFile, type ImageFileOptions } from '../iso9660/image-writer.js'
+import { READ_ONLY_FILE } from '../write/file-mode.js'
 import { TARGET_IDS, osTarget, type InstallerMedia, type TargetId } from '../targets/os-targets.js'
 import { emptyDir, type IsoDirNode, type IsoFileNode, type IsoSymlinkNode } from '../iso9660/tree.js'
 
@@ -232,7 +233,7 @@ export function planRemaster(input: Omit<RemasterInput, 'outFile' | 'tempFile' |
   // A catalog the base image kept outside its file tree gets a file of its own.
   const boot = osTarget(layout.targets[0]!).media.biosBoot
   const catalogPath = layout.catalog?.path ?? (boot.loader === 'isolinux' ? boot.catalog : 'boot.catalog')
-  if (!layout.catalog) byPath.set(catalogPath, putFile(root, catalogPath, { size: SECTOR_SIZE, mode: 0o444, source: { kind: 'data', data: Buffer.alloc(SECTOR_SIZE) } }))
+  if (!layout.catalog) byPath.set(catalogPath, putFile(root, catalogPath, { size: SECTOR_SIZE, mode: READ_ONLY_FILE, source: { kind: 'data', data: Buffer.alloc(SECTOR_SIZE) } }))
 
   // The backup GPT takes the last 63 blocks of 512 bytes: 16 sectors of 2048 after the files (and after an appended
   // EFI partition).

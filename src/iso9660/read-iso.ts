@@ -4,6 +4,7 @@
 // catalog are read (positional reads of a few sectors); file contents stay in the image and are copied later.
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs'
 import { SECTOR_SIZE } from './constants.js'
+import { PUBLIC_DIR, PUBLIC_FILE } from '../write/file-mode.js'
 
 export { SECTOR_SIZE }
 
@@ -245,7 +246,7 @@ export function readIso(file: string): IsoImage {
         const dir = (r.flags & 0x02) !== 0
         if (r.flags & 0x80) throw new IsoReadError(`${prefix}${r.name.toString('latin1')}: multi-extent files are not supported`)
         let name: string
-        let mode = dir ? 0o755 : 0o644
+        let mode = dir ? PUBLIC_DIR : PUBLIC_FILE
         if (names === 'rock-ridge') {
           const rr = rockRidge(img, r.systemUse, sp!)
           if (rr.relocated) continue

@@ -2,13 +2,14 @@
 // the bytes the file system gave (Rock Ridge records them as they are); modes, owners and times are not taken
 // from disk, so the same contents give the same image.
 
+import { PUBLIC_DIR, PUBLIC_FILE } from '../write/file-mode.js'
 import { readdir, stat } from 'node:fs/promises'
 import { lstatSync } from 'node:fs'
 import { MAX_FILE_SIZE } from './constants.js'
 import { IsoWriteError } from './errors.js'
 
-export const DEFAULT_FILE_MODE = 0o644
-export const DEFAULT_DIR_MODE = 0o755
+export const DEFAULT_FILE_MODE = PUBLIC_FILE
+export const DEFAULT_DIR_MODE = PUBLIC_DIR
 
 interface EntryAttributes {
   /** Path inside the image, "/"-separated, e.g. "autoinstall/user-data". */

@@ -18,7 +18,7 @@ import { TarArchive, ZipArchive, type Archiver, type EntryData } from 'archiver'
 import { BAI_SEED_VERSION } from '../version.js'
 import { gzipTo } from './gzip-member.js'
 import { sha256File, type Manifest } from './manifest.js'
-import { PUBLIC_DIR, PUBLIC_FILE, fileMode, isSecretMode } from './file-mode.js'
+import { PUBLIC_DIR, PUBLIC_FILE, copyMode, fileMode, isSecretMode } from './file-mode.js'
 
 export type BundleFormat = 'tar.gz' | 'zip'
 
@@ -61,7 +61,7 @@ const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
  */
 export function archiveMode(diskMode: number, type: 'file' | 'directory'): number {
   if (type === 'directory') return PUBLIC_DIR
-  return fileMode((diskMode & 0o004) === 0, (diskMode & 0o100) !== 0)
+  return copyMode(diskMode)
 }
 
 async function walk(dir: string, name: string, out: BundleEntry[]): Promise<void> {

@@ -15,6 +15,17 @@ export function fileMode(secret: boolean, exec = false): number {
   return secret ? (exec ? PRIVATE_EXEC : PRIVATE_FILE) : exec ? PUBLIC_EXEC : PUBLIC_FILE
 }
 
+/** A file nobody may change (the boot catalog inside an installer ISO). */
+export const READ_ONLY_FILE = 0o444
+
+/**
+ * The mode of a copy of a file (archive entries): private unless everyone may read the original, executable when its
+ * owner may run it; never looser than on disk (a 0640 file is copied as 0600).
+ */
+export function copyMode(diskMode: number): number {
+  return fileMode((diskMode & 0o004) === 0, (diskMode & 0o100) !== 0)
+}
+
 /** Whether a file of this mode holds a secret: neither its group nor others may read or write it. */
 export function isSecretMode(mode: number): boolean {
   return (mode & 0o077) === 0

@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { LOCK_FILE, ensureStateDir, statePath } from './output-state.js'
 import { OutputError } from './output-error.js'
+import { PRIVATE_FILE } from './file-mode.js'
 
 export const DEFAULT_LOCK_WAIT_MS = 5000
 
@@ -81,7 +82,7 @@ export async function acquireOutputLock(outDir: string, waitMs = DEFAULT_LOCK_WA
   let holder: LockContent | null = null
   for (;;) {
     try {
-      writeFileSync(path, JSON.stringify(mine) + '\n', { flag: 'wx', mode: 0o600 })
+      writeFileSync(path, JSON.stringify(mine) + '\n', { flag: 'wx', mode: PRIVATE_FILE })
       held.set(key, 1)
       return { release }
     } catch (e) {
