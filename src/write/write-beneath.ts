@@ -20,7 +20,7 @@ function at(dirFd: number, name: string): string {
 
 /**
  * Opens `root/<folders...>` (made with `mode` when missing) one component at a time, never through a symbolic link
- * below `root`; returns its descriptor. Throws ELOOP (a link) or ENOTDIR (not a folder) otherwise.
+ * below `root`; returns its descriptor. Throws ENOTDIR (a link, or not a folder) otherwise.
  */
 export function openFolderBeneath(root: string, folders: readonly string[], mode = 0o755): number {
   // The root itself is the folder the user named (it may be a link they made); only what lies below it is checked.
