@@ -25,6 +25,10 @@ export default class Serve extends BaseCommand {
       multiple: true,
     }),
     'any-folder': Flags.boolean({ description: 'serve a folder that bai-seed did not write (no manifest.json of its own)' }),
+    'url-of': Flags.string({
+      description: 'print the token URL of an owner-only file under the output folder (e.g. installer/<cluster>-autoinstall.iso) and exit; repeatable',
+      multiple: true,
+    }),
   }
 
   async run(): Promise<void> {
@@ -32,6 +36,12 @@ export default class Serve extends BaseCommand {
     const { existsSync, statSync } = await import('node:fs')
     if (!existsSync(flags.output) || !statSync(flags.output).isDirectory()) {
       throw new InputError('NO_OUTPUT', `${flags.output}/ does not exist; run bai-seed render first`)
+    }
+    if (flags['url-of']?.length) {
+      const { tokenUrlOf } = await import('../serve/node-token.js')
+      const host = flags.host.includes(':') ? `[${flags.host}]` : flags.host
+      for (const path of flags['url-of']) this.log(tokenUrlOf(flags.output, `http://${host}:${flags.port}/`, path))
+      return
     }
     const { startStaticServer } = await import('../serve/static-server.js')
     const { formatAccessLog } = await import('../serve/access-log.js')

@@ -91,7 +91,7 @@ export class ConnectionGuard {
       this.refuse(socket, address, 503, 'too many connections from this address', 'per-address')
       return false
     }
-    if (this.conns.size + this.streams.size + this.lingering >= this.options.budget && !this.evictIdle()) {
+    if (!this.makeRoom()) {
       this.counts.refusedFull++
       this.refuse(socket, address, 503, 'server busy, try again', 'full')
       return false
@@ -119,7 +119,7 @@ export class ConnectionGuard {
    * out, `release()` gives the slot back.
    */
   openStream(socket: Socket): { progress(): void; release(): void } | null {
-    if (this.streams.size >= this.maxStreams && !this.evictStalled()) {
+    if ((this.streams.size >= this.maxStreams && !this.evictStalled()) || !this.makeRoom()) {
       this.counts.refusedStream++
       return null
     }
@@ -133,6 +133,12 @@ export class ConnectionGuard {
         this.streams.delete(stream)
       },
     }
+  }
+
+  /** Closes idle connections until one more descriptor fits in the budget; false when every connection is busy. */
+  private makeRoom(): boolean {
+    while (this.conns.size + this.streams.size + this.lingering >= this.options.budget) if (!this.evictIdle()) return false
+    return true
   }
 
   private evictIdle(): boolean {

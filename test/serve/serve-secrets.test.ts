@@ -120,6 +120,10 @@ test('an owner-only file outside node folders (an installer ISO with secrets) go
   const ok = await send(server.port, `/installer/${nodeToken(key, 'seed', 'installer')}/lab-autoinstall.iso`, 'GET', '127.0.0.4')
   assert.is(ok.status, 200)
   assert.is(ok.body, 'ISO with nocloud/nodes/*.yaml\n')
+  const printed = runCli(['serve', '-o', fx.out, '--port', String(server.port), '--url-of', 'installer/lab-autoinstall.iso'])
+  assert.is(printed.status, 0, printed.stderr)
+  assert.is(printed.stdout, `http://127.0.0.1:${server.port}/installer/${nodeToken(key, 'seed', 'installer')}/lab-autoinstall.iso\n`)
+  assert.is(runCli(['serve', '-o', fx.out, '--url-of', '../etc/passwd']).status, 2)
   // The same ISO readable by others (no secret in it) goes to anyone.
   writeFileSync(join(fx.out, 'installer', 'public.iso'), 'no secrets\n', { mode: 0o644 })
   assert.is((await send(server.port, '/installer/public.iso')).status, 200)
