@@ -52,7 +52,7 @@ export const M = {
 
   // --- formats of single values
   badClusterName: 'a cluster name uses lowercase letters, digits and "-" (at most 63, not starting or ending with "-")',
-  hostnameReserved: (v: string) => `"${v}" is reserved: bai-seed writes its PXE files to the output folder's ${v}/`,
+  hostnameReserved: (v: string) => `"${v}" is reserved: the output folder's ${v.toLowerCase()}/ is bai-seed's own (PXE tree, installer ISO), not a node folder`,
   hostnameDot: 'a host name here is one label without dots: the domain comes from cluster.domain',
   hostnameTooLong: 'a host name has at most 63 characters (RFC 1123)',
   hostnameLabel: 'a host name uses lowercase letters, digits and "-", and does not start or end with "-" (RFC 1123)',

@@ -7,6 +7,7 @@ import { planFromInput } from './render-cluster.js'
 import { installerSeed } from '../iso/installer-seed.js'
 import { remaster, type RemasterResult } from '../iso/remaster.js'
 import { sourceDateEpoch } from '../write/source-date.js'
+import { installerIsoPath } from '../model/output-layout.js'
 
 export interface IsoRequest extends ClusterInput {
   base: string
@@ -29,7 +30,7 @@ export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult>
   const cluster = plans[0]?.cluster ?? 'cluster'
   const seed = installerSeed(plans, cluster)
   if (seed.errors.length) return { diagnostics, errors: seed.errors, nodes: [] }
-  const file = join(request.outDir, 'installer', `${cluster}-autoinstall.iso`)
+  const file = join(request.outDir, installerIsoPath(cluster))
   const nodes = plans.filter((p) => seed.nodes.includes(p.hostname)).map((p) => ({ hostname: p.hostname, target: p.target.id }))
   const remastered = await remaster({ base: request.base, outFile: file, nodes, seed: seed.files, epoch: sourceDateEpoch(request.env) })
   return { diagnostics, errors: [], file, nodes: seed.nodes, remastered }

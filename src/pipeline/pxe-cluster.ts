@@ -20,6 +20,7 @@ import { planHoldsSecrets } from '../plan/plan-secrets.js'
 import { asOutputError } from '../write/output-error.js'
 import { checkOutputFolder } from '../write/output-guard.js'
 import { clearInstalled, readPxeNodes } from '../write/pxe-state.js'
+import { OUTPUT_LAYOUT } from '../model/output-layout.js'
 
 export interface PxeRequest extends ClusterInput {
   outDir: string
@@ -144,7 +145,7 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
     if (!rel.startsWith('installed/')) return true
     return markers.get(rel) !== undefined && markers.get(rel) === markerHost(join(pxeDir, rel))
   })
-  const holding = mkdtempSync(join(request.outDir, '.pxe-keep-'))
+  const holding = mkdtempSync(join(request.outDir, OUTPUT_LAYOUT.pxeKeepPrefix))
   let manifest: Manifest
   try {
     moveAll(pxeDir, holding, kept)

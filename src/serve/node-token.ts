@@ -9,8 +9,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { OUTPUT_LAYOUT } from '../model/output-layout.js'
 
-export const KEY_FILE = '.bai-seed-key'
+export const KEY_FILE = OUTPUT_LAYOUT.nodeKeyFile
 
 export type TokenPurpose = 'pxe-done' | 'seed'
 

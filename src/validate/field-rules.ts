@@ -17,6 +17,7 @@ import { M } from '../diagnostics/messages.js'
 import { sshKeyProblem } from './ssh-key.js'
 import { closest } from './did-you-mean.js'
 import { knownNames, type KnownList } from './known-names.js'
+import { RESERVED_HOSTNAMES } from '../model/output-layout.js'
 
 export interface Problem {
   code: string
@@ -80,12 +81,10 @@ function hostnameCheck(v: string): Problem | undefined {
   if (v.includes('.')) return { code: 'BAD_HOSTNAME', message: M.hostnameDot }
   if (v.length > 63) return { code: 'BAD_HOSTNAME', message: M.hostnameTooLong }
   if (!LABEL.test(v)) return { code: 'BAD_HOSTNAME', message: M.hostnameLabel }
-  // Node folders sit beside the output folder's own entries (out/pxe/ from `bai-seed pxe`).
+  // Node folders sit beside the output folder's own entries (out/pxe/, out/installer/).
   if (RESERVED_HOSTNAMES.has(v.toLowerCase())) return { code: 'RESERVED_HOSTNAME', message: M.hostnameReserved(v) }
   return undefined
 }
-
-const RESERVED_HOSTNAMES = new Set(['pxe'])
 
 function subnetCheck(v: string): Problem | undefined {
   const c = parseCidr(v)

@@ -22,6 +22,7 @@ import { removeStaleStaging } from './stale-staging.js'
 import { Ownership } from './output-ownership.js'
 import { asOutputError } from './output-error.js'
 import { createHash } from 'node:crypto'
+import { OUTPUT_LAYOUT } from '../model/output-layout.js'
 
 export type { NodeOutput } from './node-files.js'
 
@@ -83,7 +84,7 @@ export async function writeOutput(nodes: Iterable<NodeOutput> | AsyncIterable<No
   try {
     const ownership = new Ownership(options.dir, readManifest(options.dir), options.force ?? false)
     ownership.checkFolder()
-    staging = mkdtempSync(join(options.dir, `.staging-${process.pid}-`))
+    staging = mkdtempSync(join(options.dir, `${OUTPUT_LAYOUT.renderStagingPrefix}${process.pid}-`))
     const settings = { stagingDir: staging, epoch: options.epoch, seedIsos: options.seedIsos ?? false }
     sink = options.parallel ? workerSink(settings) : directSink(settings)
     const swapped: Journal['swapped'] = []

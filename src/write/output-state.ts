@@ -3,8 +3,9 @@
 import { lstatSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { OutputError } from './output-error.js'
+import { OUTPUT_LAYOUT } from '../model/output-layout.js'
 
-export const STATE_DIR = '.bai-seed'
+export const STATE_DIR = OUTPUT_LAYOUT.stateDir
 export const LOCK_FILE = 'lock'
 export const JOURNAL_FILE = 'journal.json'
 

@@ -4,6 +4,7 @@
 // casper/initrd (TFTP for GRUB and PXELINUX, HTTP for iPXE) and the ISO (HTTP, casper's url=).
 // Every URL and path is checked here, before anything is rendered, so that a bad value is one clear error.
 import { isAbsolute } from 'node:path'
+import { OUTPUT_LAYOUT } from '../../model/output-layout.js'
 import { DEFAULT_TARGET, netbootKernelArgs, osTarget, type OsTarget } from '../../targets/os-targets.js'
 
 /** The live-server ISO of the default target, which casper downloads (url=) when netbooted; per target: the registry. */
@@ -11,7 +12,7 @@ export const DEFAULT_ISO_NAME = osTarget(DEFAULT_TARGET).media.isoName
 export const DEFAULT_KERNEL = osTarget(DEFAULT_TARGET).media.kernel
 export const DEFAULT_INITRD = osTarget(DEFAULT_TARGET).media.initrd
 /** The PXE tree's folder under the output folder (and under --http-base). */
-export const PXE_FOLDER = 'pxe'
+export const PXE_FOLDER = OUTPUT_LAYOUT.pxeDir
 
 export interface PxeFlags {
   httpBase: string
