@@ -192,4 +192,11 @@ export const M = {
   venvsWithoutPython: 'services.venvs is not empty but python.enabled is false',
   venvsWithoutUser: 'services.venvs is not empty but user.enabled is false (the venvs live in its home)',
   onNodes: (message: string, nodes: readonly string[]) => `${message} (nodes: ${nodes.join(', ')})`,
+
+  // --- boot media (bai-seed pxe, bai-seed iso)
+  pxeNoMac: (host: string) => `${host} has no MAC address; no PXE boot files for it`,
+  noPxeNode: 'no node has a MAC address: give nodes a `mac:` in the inventory to boot them over the network',
+  kernelCmdline: (host: string, problem: string) => `${host}: kernel command line: ${problem}`,
+  noMachineId: (host: string) =>
+    `${host} has no MAC address or serial number; the installer ISO picks the node by them (give it a mac: or a serial:, or leave it out with --node)`,
 } as const

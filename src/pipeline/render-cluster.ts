@@ -3,6 +3,7 @@
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import { readManifest, type Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
+import type { SourceDoc } from '../load/source-doc.js'
 import { loadCluster, shippedProfilesDir, type ClusterInput } from './load-cluster.js'
 import { planCluster, streamPlans } from './plan-cluster.js'
 import { renderNodeFiles, renderNodeScript, type NodeScript } from '../render/render-node.js'
@@ -45,12 +46,12 @@ export const SMALL_USER_DATA_LIMIT = 16384
 /** From this many nodes on, files are written and hashed in a worker thread while the next nodes are rendered. */
 export const PARALLEL_WRITE_NODES = 16
 
-/** load -> plan, shared by render, plan and the media commands. */
-export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[] } {
+/** load -> plan, shared by render, plan and the media commands; `doc` (the inventory) places their own checks. */
+export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[]; doc?: SourceDoc } {
   const cluster = loadCluster(request)
   if (hasErrors(cluster.diagnostics)) return { plans: [], diagnostics: cluster.diagnostics }
   const planned = planCluster(cluster, request)
-  return { plans: planned.plans, diagnostics: [...cluster.diagnostics, ...planned.diagnostics] }
+  return { plans: planned.plans, diagnostics: [...cluster.diagnostics, ...planned.diagnostics], doc: cluster.inventoryDoc }
 }
 
 export async function renderCluster(request: RenderRequest): Promise<RenderResult> {

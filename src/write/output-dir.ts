@@ -20,7 +20,7 @@ import { acquireOutputLock, withOutputLock } from './output-lock.js'
 import { recoverOutput, switchOutput, type Journal } from './output-journal.js'
 import { removeStaleStaging } from './stale-staging.js'
 import { Ownership } from './output-ownership.js'
-import { asOutputError } from './output-error.js'
+import { asOutputError } from '../diagnostics/errors.js'
 import { createHash } from 'node:crypto'
 import { OUTPUT_LAYOUT } from '../model/output-layout.js'
 

@@ -6,7 +6,7 @@ import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { realpathSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { LOCK_FILE, ensureStateDir, statePath } from './output-state.js'
-import { OutputError } from './output-error.js'
+import { OutputError } from '../diagnostics/errors.js'
 
 export const DEFAULT_LOCK_WAIT_MS = 5000
 
@@ -103,7 +103,7 @@ export async function acquireOutputLock(outDir: string, waitMs = DEFAULT_LOCK_WA
     await sleep(100)
   }
   const who = holder ? `another bai-seed run (pid ${holder.pid})` : 'another bai-seed run'
-  throw new OutputError(outDir, `${who} is writing this output folder (lock ${path}); wait for it to end and run again`, 'ELOCKED')
+  throw new OutputError('ELOCKED', outDir, `${who} is writing this output folder (lock ${path}); wait for it to end and run again`)
 }
 
 export async function withOutputLock<T>(outDir: string, waitMs: number | undefined, fn: () => Promise<T>): Promise<T> {

@@ -45,7 +45,8 @@ test('--json commands print JSON on stdout even when they fail', () => {
   }
   const profiles = runCli(['profiles', 'show', 'no-such', '--json'])
   assert.is(profiles.status, 2)
-  assert.equal(JSON.parse(profiles.stdout).error.code, 'UNKNOWN_PROFILE')
+  const report = JSON.parse(profiles.stdout)
+  assert.equal([report.ok, report.errors, report.diagnostics[0].code], [false, 1, 'UNKNOWN_PROFILE'], 'the same report shape as the diagnostics')
   const env = runCli(['plan', '-c', exampleInventory, '--json'], { SOURCE_DATE_EPOCH: 'soon' })
   assert.ok(env.status === 0 || JSON.parse(env.stdout), 'stdout is JSON either way')
 })
