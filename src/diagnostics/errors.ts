@@ -79,7 +79,7 @@ const CAUSES: Record<string, string> = {
 }
 
 /** The cause of a system error code in words ("permission denied"), or undefined for a code without one. */
-export function causeOf(code: string): string | undefined {
+function causeOf(code: string): string | undefined {
   return CAUSES[code]
 }
 

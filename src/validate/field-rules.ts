@@ -18,6 +18,7 @@ import { sshKeyProblem } from './ssh-key.js'
 import { closest } from './did-you-mean.js'
 import { knownNames, type KnownList } from './known-names.js'
 import { RESERVED_HOSTNAMES } from '../model/output-layout.js'
+import { SHARED_PATHS } from '../model/shared-names.js'
 
 export interface Problem {
   code: string
@@ -103,7 +104,7 @@ function absPathOk(v: string): boolean {
 
 // Folders a service account's home must never be: its home is created and chowned to the account.
 const SYSTEM_FOLDERS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
-  '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/var', '/vfroot'])
+  '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/var', SHARED_PATHS.vfroot])
 
 function homeCheck(v: string): Problem | undefined {
   if (!absPathOk(v)) return { code: 'BAD_PATH', message: M.badAbsPath }

@@ -123,7 +123,7 @@ export function isoUrlFor(options: PxeOptions, target: OsTarget): string {
 }
 
 /** Where a node reports its finished install (bai-seed serve: POST, see src/serve/pxe-done.ts). */
-export function doneUrl(options: PxeOptions, hostname: string, token: string): string {
+function doneUrl(options: PxeOptions, hostname: string, token: string): string {
   return `${options.httpBase}${PXE_FOLDER}/done/${hostname}/${token}`
 }
 
