@@ -141,7 +141,9 @@ test('token guesses: after TOKEN_FAILURES wrong tokens an address gets 429 for e
   assert.is((await send(server.port, fx.donePath, 'POST', guesser)).status, 429, 'reports too')
   assert.is((await send(server.port, fx.seedPath, 'GET', '127.0.0.1')).status, 200, 'another address')
   await sleep(50)
-  assert.ok(log.map(formatAccessLog).some((l) => / 127\.0\.0\.66 GET \/bai-all\/-\/autoinstall\/user-data 429 \d+ node=bai-all refused=guesses$/.test(l)))
+  const lines = log.map(formatAccessLog)
+  assert.ok(lines.some((l) => / 127\.0\.0\.66 GET \/bai-all\/-\/autoinstall\/user-data 429 \d+ node=bai-all refused=guesses$/.test(l)))
+  assert.is(lines.filter((l) => / 127\.0\.0\.66 GET \/bai-all\/-\/autoinstall\/user-data 403 \d+ node=bai-all refused=token$/.test(l)).length, TOKEN_FAILURES)
 })
 
 test('a seed URL answers only the address that used it first while that one keeps using it', async () => {
