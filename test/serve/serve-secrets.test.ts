@@ -10,9 +10,10 @@ import { startStaticServer, type RunningServer } from '../../src/serve/static-se
 import { formatAccessLog, type AccessLogEntry } from '../../src/serve/access-log.js'
 import { nodeToken, readNodeKey } from '../../src/serve/node-token.js'
 import { readNetworks } from '../../src/write/network-state.js'
+import { markInstalled } from '../../src/write/pxe-state.js'
 import { TOKEN_FAILURES } from '../../src/serve/token-guard.js'
 import { RECHECK_MS } from '../../src/serve/installed-nodes.js'
-import { MARKER, NODE, pxeFixture, send, sleep, startCli, type PxeFixture } from './serve-fixture.js'
+import { MAC, MARKER, NODE, pxeFixture, send, sleep, startCli, type PxeFixture } from './serve-fixture.js'
 import { runCli } from '../helpers/run-cli.js'
 import { existsSync } from 'node:fs'
 
@@ -98,6 +99,12 @@ test('one-shot: the seed URL answers until its node reports, then 410; --reinsta
   } finally {
     await again.close()
   }
+  await sleep(RECHECK_MS + 50)
+  assert.is((await send(server.port, fx.seedPath)).status, 200)
+  // A marker recorded by markInstalled, whoever calls it (a fleet event, another route), closes the URL at once.
+  await markInstalled(fx.out, { hostname: NODE, mac: MAC })
+  assert.is((await send(server.port, fx.seedPath)).status, 410, 'closed at once, without waiting for the next look')
+  assert.is(runCli(['pxe', '-o', fx.out, '--reinstall', NODE]).status, 0)
   await sleep(RECHECK_MS + 50)
   assert.is((await send(server.port, fx.seedPath)).status, 200)
   await sleep(50)
