@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert'
 import { mkdtemp, mkdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { writeIso } from '../../src/write/iso9660/index.js'
+import { writeIso } from '../../../src/write/iso9660/index.js'
 import {
   type ListedEntry,
   parseIsoinfoListing,

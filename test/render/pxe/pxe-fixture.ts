@@ -1,11 +1,11 @@
 // Renders the PXE files of an inventory through the library, in memory, for tests that read them.
-import { planFromInput } from '../../src/pipeline/render-cluster.js'
-import { resolvePxeOptions, type PxeFlags, type PxeOptions } from '../../src/render/pxe/boot-options.js'
-import { renderPxe, type PxeRender } from '../../src/render/pxe/render-pxe.js'
-import { nodeToken } from '../../src/serve/node-token.js'
-import { exampleInventory } from '../helpers/repo.js'
-import { formatDiagnostic } from '../../src/diagnostics/diagnostic.js'
-import type { NodePlan } from '../../src/model/plan.js'
+import { planFromInput } from '../../../src/pipeline/render-cluster.js'
+import { resolvePxeOptions, type PxeFlags, type PxeOptions } from '../../../src/render/pxe/boot-options.js'
+import { renderPxe, type PxeRender } from '../../../src/render/pxe/render-pxe.js'
+import { nodeToken } from '../../../src/serve/node-token.js'
+import { exampleInventory } from '../../helpers/repo.js'
+import { formatDiagnostic } from '../../../src/diagnostics/diagnostic.js'
+import type { NodePlan } from '../../../src/model/plan.js'
 
 export const SERVE_ROOT = '/srv/bai-seed/out'
 

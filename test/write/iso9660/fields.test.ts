@@ -10,8 +10,8 @@ import {
   putU32BE,
   putU32Both,
   putU32LE,
-} from '../../src/write/iso9660/both-endian.js'
-import { recordingDate, unsetVolumeDate, volumeDate } from '../../src/write/iso9660/dates.js'
+} from '../../../src/write/iso9660/both-endian.js'
+import { recordingDate, unsetVolumeDate, volumeDate } from '../../../src/write/iso9660/dates.js'
 
 const hex = (b: Buffer): string => b.toString('hex')
 

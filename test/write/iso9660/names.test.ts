@@ -1,9 +1,9 @@
 // Level 1 fallback names (ECMA-119 7.5, 10.1), Joliet names, uniqueness within a folder, and 9.3 ordering.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { JOLIET_MAX_UNITS, cutUnits, jolietNames, jolietSafe, ucs2 } from '../../src/write/iso9660/joliet-names.js'
-import { level1Names } from '../../src/write/iso9660/level1-names.js'
-import { compareOrderKeys } from '../../src/write/iso9660/record-order.js'
+import { JOLIET_MAX_UNITS, cutUnits, jolietNames, jolietSafe, ucs2 } from '../../../src/write/iso9660/joliet-names.js'
+import { level1Names } from '../../../src/write/iso9660/level1-names.js'
+import { compareOrderKeys } from '../../../src/write/iso9660/record-order.js'
 
 const files = (...names: string[]) => names.map((name) => ({ name, isDir: false }))
 const l1 = (entries: { name: string; isDir: boolean }[]): string[] => level1Names(entries).map((n) => n.identifier)

@@ -3,8 +3,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { exampleInventory, tempDir } from '../helpers/repo.js'
-import { runCli } from '../helpers/run-cli.js'
+import { exampleInventory, tempDir } from '../../helpers/repo.js'
+import { runCli } from '../../helpers/run-cli.js'
 
 const BASE = 'http://10.20.30.5:8080/'
 

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtemp, mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { IsoWriteError, writeIso } from '../../src/write/iso9660/index.js'
+import { IsoWriteError, writeIso } from '../../../src/write/iso9660/index.js'
 import { parseIsoinfoListing, parseXorrisoListing, runTool, toolText } from './external-tools.js'
 
 const MAX = 2 ** 32 - 1
@@ -35,7 +35,7 @@ test('a 4 GiB - 1 file: a 4 GiB image, read back by isoinfo, xorriso and bsdtar;
   await sparse(join(src, 'huge.img'), MAX)
   await writeFile(join(src, 'zz-after.txt'), 'after four GiB\n')
   const iso = join(work, 'large.iso')
-  const module = new URL('../../src/write/iso9660/index.js', import.meta.url).href
+  const module = new URL('../../../src/write/iso9660/index.js', import.meta.url).href
   const script =
     `const { writeIso } = await import(${JSON.stringify(module)});` +
     `const r = await writeIso({ sourceDir: ${JSON.stringify(src)}, outFile: ${JSON.stringify(iso)} });` +

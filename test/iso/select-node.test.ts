@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path'
 import { exampleInventory, tempDir } from '../helpers/repo.js'
 import { requireTool, run } from '../helpers/tools.js'
-import { planInventory } from '../pxe/pxe-fixture.js'
+import { planInventory } from '../render/pxe/pxe-fixture.js'
 import { installerSeed } from '../../src/iso/installer-seed.js'
 
 const dir = tempDir('select-node')

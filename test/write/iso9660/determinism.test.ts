@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { writeIso } from '../../src/write/iso9660/index.js'
+import { writeIso } from '../../../src/write/iso9660/index.js'
 import { toolText } from './external-tools.js'
 import { writeFixture } from './fixture-tree.js'
 
@@ -27,7 +27,7 @@ test.after(async () => {
 const sha256 = async (path: string): Promise<string> => createHash('sha256').update(await readFile(path)).digest('hex')
 
 function writeInChild(outFile: string, env: NodeJS.ProcessEnv): void {
-  const module = new URL('../../src/write/iso9660/index.js', import.meta.url).href
+  const module = new URL('../../../src/write/iso9660/index.js', import.meta.url).href
   const script =
     `const { writeIso } = await import(${JSON.stringify(module)});` +
     `await writeIso({ sourceDir: ${JSON.stringify(src)}, outFile: ${JSON.stringify(outFile)} })`

@@ -1,22 +1,22 @@
 // Each record type of ECMA-119, SUSP 1.12 and RRIP 1.12 against bytes worked out from the specifications.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { recordingDate } from '../../src/write/iso9660/dates.js'
+import { recordingDate } from '../../../src/write/iso9660/dates.js'
 import {
   FLAG_DIRECTORY,
   PARENT_IDENTIFIER,
   SELF_IDENTIFIER,
   directoryRecord,
   recordLength,
-} from '../../src/write/iso9660/directory-record.js'
-import { pathTable, pathTableRecord, pathTableSize } from '../../src/write/iso9660/path-table.js'
-import { nmEntries, pxEntry, rripErEntry, slEntries, tfEntry } from '../../src/write/iso9660/rock-ridge.js'
-import { areaLength, ceEntry, inRecordLength, packSystemUse, spEntry, suspEntry } from '../../src/write/iso9660/susp.js'
+} from '../../../src/write/iso9660/directory-record.js'
+import { pathTable, pathTableRecord, pathTableSize } from '../../../src/write/iso9660/path-table.js'
+import { nmEntries, pxEntry, rripErEntry, slEntries, tfEntry } from '../../../src/write/iso9660/rock-ridge.js'
+import { areaLength, ceEntry, inRecordLength, packSystemUse, spEntry, suspEntry } from '../../../src/write/iso9660/susp.js'
 import {
   jolietVolumeDescriptor,
   primaryVolumeDescriptor,
   terminatorVolumeDescriptor,
-} from '../../src/write/iso9660/volume-descriptors.js'
+} from '../../../src/write/iso9660/volume-descriptors.js'
 
 const hex = (b: Buffer): string => b.toString('hex')
 const EPOCH_2020 = 1_577_836_800

@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, mkdir, readFile, readdir, rm, symlink, truncate, writeFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type IsoEntry, IsoWriteError, isoToBuffer, planIso, writeIso } from '../../src/write/iso9660/index.js'
-import { writeImageFile } from '../../src/write/iso9660/image-writer.js'
-import { ucs2 } from '../../src/write/iso9660/joliet-names.js'
+import { type IsoEntry, IsoWriteError, isoToBuffer, planIso, writeIso } from '../../../src/write/iso9660/index.js'
+import { writeImageFile } from '../../../src/write/iso9660/image-writer.js'
+import { ucs2 } from '../../../src/write/iso9660/joliet-names.js'
 
 const S = 2048
 const hex = (b: Buffer): string => b.toString('hex')

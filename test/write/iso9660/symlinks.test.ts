@@ -3,12 +3,12 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { join } from 'node:path'
-import { tempDir } from '../helpers/repo.js'
-import { requireTool, run } from '../helpers/tools.js'
-import { layoutImage } from '../../src/write/iso9660/layout.js'
-import { writeImageFile } from '../../src/write/iso9660/image-writer.js'
-import { emptyDir, type IsoDirNode, type IsoSymlinkNode } from '../../src/write/iso9660/tree.js'
-import { readIso } from '../../src/iso/read-iso.js'
+import { tempDir } from '../../helpers/repo.js'
+import { requireTool, run } from '../../helpers/tools.js'
+import { layoutImage } from '../../../src/write/iso9660/layout.js'
+import { writeImageFile } from '../../../src/write/iso9660/image-writer.js'
+import { emptyDir, type IsoDirNode, type IsoSymlinkNode } from '../../../src/write/iso9660/tree.js'
+import { readIso } from '../../../src/iso/read-iso.js'
 
 const dir = tempDir('iso-symlinks')
 const iso = join(dir, 'links.iso')
