@@ -126,7 +126,7 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
   }
   // Seeds holding secrets are served only with their node's seed token: their boot entries carry it.
   options.nodePaths = new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
-  const rendered = renderPxe(plans, options, cluster, (host) => nodeToken(key, 'pxe-done', host))
+  const rendered = renderPxe(plans, options, cluster, (host) => nodeToken(key, 'report', host))
   if (rendered.errors.length) return { diagnostics, errors: rendered.errors, warnings: rendered.warnings, booted: [] }
   const warnings = [...rendered.warnings]
   for (const host of rendered.booted) {

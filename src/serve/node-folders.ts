@@ -28,6 +28,12 @@ export class NodeFolders {
     return first !== undefined && this.nodes.has(first) ? first : null
   }
 
+  /** Every node of the manifest. */
+  async hostnames(): Promise<string[]> {
+    await this.refresh()
+    return [...this.nodes]
+  }
+
   private refresh(): Promise<void> {
     const now = performance.now()
     if (now - this.checkedAt < RECHECK_MS) return Promise.resolve()

@@ -1,4 +1,5 @@
-// Per-node tokens: for what a node reports back to `bai-seed serve` (a finished install, purpose 'pxe-done'), and for
+// Per-node tokens: for what a node reports back to `bai-seed serve` (each stage of its install and first boot, and
+// its finished install: purpose 'report', src/fleet/report-route.ts), and for
 // the seed URLs of nodes whose files hold secrets (purpose 'seed'): `serve` hands a file only its owner may read (0600:
 // a seed or script holding a password hash or credentials) only to a request whose path carries the node's seed token,
 // http://SERVER:8080/<hostname>/<token>/autoinstall/user-data (see static-server.ts). A token is
@@ -12,7 +13,7 @@ import { join } from 'node:path'
 
 export const KEY_FILE = '.bai-seed-key'
 
-export type TokenPurpose = 'pxe-done' | 'seed'
+export type TokenPurpose = 'seed' | 'report'
 
 function parseKey(text: string, file: string): Buffer {
   const hex = text.trim()

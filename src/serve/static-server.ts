@@ -5,8 +5,8 @@
 // Who gets what: a file readable by others (mode 0644/0755: the installer ISO, PXE files, seeds without secrets)
 // goes to anyone (allow=public). A file only its owner may read (0600: a seed or script holding a password hash or
 // credentials) goes only to a request that names its node's seed token, /<node>/<token>/<path> (allow=token; see
-// node-token.ts), and never outside a node folder. The one write is a node reporting its finished install
-// (POST /pxe/done/<node>/<token>, pxe-done.ts).
+// node-token.ts), and never outside a node folder. The one write is a node reporting an event of its install and
+// first boot (POST /report/<node>/<token>) into the status store, and /status shows the fleet (src/fleet/).
 //
 // HTTP: Range (one range: 206, else 416), ETag and Last-Modified with If-None-Match, If-Modified-Since and If-Range,
 // keep-alive with a bounded idle time and requests per connection. Bodies are streamed with stream.pipeline, so a
@@ -22,7 +22,7 @@ import { firstSegment, resolveRequestPath } from './request-path.js'
 import { contentTypeOf } from './content-type.js'
 import { NodeFolders } from './node-folders.js'
 import { looksLikeToken, readNodeKey, tokenMatches } from './node-token.js'
-import { pxeDoneTarget, reportDone } from './pxe-done.js'
+import { FleetRoutes, loggablePath } from '../fleet/fleet-routes.js'
 import { parseRange } from './range.js'
 import { SmallFileCache } from './small-file-cache.js'
 import { ifRangeMatches, notModified } from './conditional.js'
@@ -68,6 +68,7 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
   const rootReal = await realpath(options.root)
   const nodes = new NodeFolders(rootReal)
   const small = new SmallFileCache()
+  const fleet = new FleetRoutes(rootReal, { isNode: async (h) => (await nodes.nodeOf([h])) === h, hostnames: () => nodes.hostnames() })
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requested = req.url ?? ''
@@ -77,7 +78,7 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
     // Refused requests are logged with their node too: a machine asking for a missing seed file is worth seeing.
     let node: string | null = null
     // A report's token is never logged, whatever the method.
-    const logPath = requested.replace(/^(\/pxe\/done\/[^/?]*\/)[^?]*/, '$1-')
+    const logPath = loggablePath(requested)
     res.on('close', () => {
       options.log({ time: new Date(), client, method: req.method ?? '-', path: logPath, status: res.statusCode, bytes, node, allow, complete: res.writableFinished })
     })
@@ -90,21 +91,12 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
         res.end(body)
       }
     }
-    if (req.method === 'POST') {
-      // The one thing a client may write: a node's report of its finished install (pxe-done.ts).
-      req.resume()
-      const segments = requested.startsWith('/') ? requested.split('?', 1)[0]!.split('/').filter((s) => s !== '') : []
-      let decoded: string[] = []
-      try {
-        decoded = segments.map((s) => decodeURIComponent(s))
-      } catch {
-        // not a report
-      }
-      const done = pxeDoneTarget(decoded)
-      if (!done) return refuse(405, 'only GET and HEAD', { allow: 'GET, HEAD' })
-      const outcome = reportDone(rootReal, done.hostname, done.token)
-      node = outcome.node
-      return refuse(outcome.status, outcome.message)
+    // Reports and the status pages (src/fleet/fleet-routes.ts).
+    const answer = await fleet.handle(req, res)
+    if (answer) {
+      node = answer.node
+      bytes = answer.bytes
+      return
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(405, 'only GET and HEAD', { allow: 'GET, HEAD' })
 

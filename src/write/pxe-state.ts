@@ -1,5 +1,5 @@
 // The one-shot install state of the PXE tree: out/pxe/installed/01-<mac> exists (non-empty) for each node that
-// reported a finished install. bai-seed serve writes it (src/serve/pxe-done.ts); `bai-seed pxe --reinstall NODE`
+// reported a finished install. bai-seed serve writes it when the node's installer reports its finished install (src/fleet/report-route.ts); `bai-seed pxe --reinstall NODE`
 // removes it; `bai-seed pxe` keeps it when it writes the tree again. Nodes and their MACs come from out/pxe/nodes.json.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
