@@ -95,6 +95,7 @@ export class EventStore {
   readonly logs: Map<string, NodeLog>
   private readonly queues = new Map<string, Pending[]>()
   private readonly writing = new Set<string>()
+  private readonly lastSeq = new Map<string, number>()
   /** Nodes whose file may end in a torn line (from a crash before this start): truncated before the next append. */
   private readonly torn = new Set<string>()
 
@@ -118,8 +119,10 @@ export class EventStore {
   append(hostname: string, event: Omit<StoredEvent, 'seq' | 'at'>, at = new Date()): Promise<StoredEvent> {
     const node = this.nodeLog(hostname)
     const queue = this.queues.get(hostname) ?? []
-    const lastSeq = queue.length ? queue[queue.length - 1]!.event.seq : (node.events[node.events.length - 1]?.seq ?? 0)
-    const stored = { seq: lastSeq + 1, at: at.toISOString(), ...event } as StoredEvent
+    // Numbered when queued: events of a batch being synced are not in node.events yet.
+    const seq = (this.lastSeq.get(hostname) ?? node.events[node.events.length - 1]?.seq ?? 0) + 1
+    this.lastSeq.set(hostname, seq)
+    const stored = { seq, at: at.toISOString(), ...event } as StoredEvent
     return new Promise<StoredEvent>((resolve, reject) => {
       queue.push({ event: stored, resolve: () => resolve(stored), reject })
       this.queues.set(hostname, queue)
