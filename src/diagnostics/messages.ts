@@ -88,6 +88,8 @@ export const M = {
   badMountOption: 'expected one mount option such as rw or nfsvers=4.1',
   badUrl: 'expected a URL such as http://mirror.example/ubuntu',
   badUrlScheme: 'only http:// and https:// URLs are supported',
+  badReportUrl: 'expected the base URL of bai-seed serve, such as http://10.20.30.5:8080/, without user, password, query or fragment',
+  reportUrlSlash: 'the reporting URL must end in / (nodes post to <url>report/<hostname>/<token>)',
   badRegistry: 'expected a registry host[:port] such as registry.example:5000',
   badNoProxy: 'expected a host name, .domain, IPv4 address or CIDR',
   badHostPort: 'expected a host[:port] such as pypi.example:8080',

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { NodePlan } from '../model/plan.js'
 import { artifactBytes, renderNode } from '../render/render-node.js'
+import { readNodeKey } from '../serve/node-token.js'
+import { reportUrlOf } from '../fleet/report-url.js'
 
 export interface NodeDiff {
   hostname: string
@@ -33,10 +35,12 @@ function stepDigests(script: string): Map<string, string> {
 }
 
 export function diffPlans(plans: readonly NodePlan[], outDir: string): NodeDiff[] {
+  // Reporting nodes' files carry their report URL, made with the folder's key (none yet: they would all change).
+  const key = plans.some((p) => p.reporting) ? readNodeKey(outDir) : null
   return plans.map((plan) => {
     const dir = join(outDir, plan.hostname)
     const diff: NodeDiff = { hostname: plan.hostname, fresh: false, changedFiles: [], newFiles: [], changedSteps: [], addedSteps: [], removedSteps: [] }
-    for (const a of renderNode(plan)) {
+    for (const a of renderNode(plan, reportUrlOf(plan, key))) {
       const old = readBytes(join(dir, a.path))
       if (old === undefined) diff.newFiles.push(a.path)
       else if (!old.equals(artifactBytes(a))) diff.changedFiles.push(a.path)

@@ -17,6 +17,7 @@ import { writeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 import { nodeSeedPath, nodeToken, readOrCreateNodeKey } from '../serve/node-token.js'
 import { planHoldsSecrets } from '../plan/plan-secrets.js'
+import { reportsWithToken } from '../fleet/report-url.js'
 import { asOutputError } from '../write/output-error.js'
 import { checkOutputFolder } from '../write/output-guard.js'
 import { clearInstalled, readPxeNodes } from '../write/pxe-state.js'
@@ -125,7 +126,7 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
     throw asOutputError(e, request.outDir)
   }
   // Seeds holding secrets are served only with their node's seed token: their boot entries carry it.
-  options.nodePaths = new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
+  options.nodePaths = new Map(plans.filter((p) => planHoldsSecrets(p) || reportsWithToken(p)).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
   const rendered = renderPxe(plans, options, cluster, (host) => nodeToken(key, 'report', host))
   if (rendered.errors.length) return { diagnostics, errors: rendered.errors, warnings: rendered.warnings, booted: [] }
   const warnings = [...rendered.warnings]

@@ -143,6 +143,17 @@ function urlCheck(v: string): Problem | undefined {
   return undefined
 }
 
+// The base URL nodes report to: `report/<host>/<token>` is appended, and it ends up in user-data and on the kernel
+// command line, so no credentials, query or fragment, and a trailing slash.
+function reportUrlCheck(v: string): Problem | undefined {
+  const plain = urlCheck(v)
+  if (plain) return plain
+  const u = new URL(v)
+  if (u.username || u.password || u.search || u.hash || v.includes('@') || v.includes('?') || v.includes('#')) return { code: 'BAD_REPORT_URL', message: M.badReportUrl }
+  if (!v.endsWith('/')) return { code: 'BAD_REPORT_URL', message: M.reportUrlSlash }
+  return undefined
+}
+
 function registryOk(v: string): boolean {
   const [host, port, ...rest] = v.split(':')
   if (rest.length > 0 || host === undefined) return false
@@ -297,6 +308,12 @@ export const FIELD_RULES = {
     chars: safe(':/%@+=~'),
     charsText: `${WORD}, ":", "/", "%", "@", "+", "=", "~"`,
     check: urlCheck,
+  },
+  reportUrl: {
+    what: 'reporting URL',
+    chars: safe(':/'),
+    charsText: `${WORD}, ":", "/"`,
+    check: reportUrlCheck,
   },
   registry: {
     what: 'registry',

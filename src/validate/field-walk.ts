@@ -69,6 +69,7 @@ export const INVENTORY_RULES: RuleTree = {
     exports: { '[]': { name: 'exportName', path: 'absPath', options: { '[]': 'mountOption' } } },
   },
   mirrors: MIRRORS_RULES,
+  reporting: { url: 'reportUrl' },
   ssh: { authorized_keys: { '[]': 'sshKey' } },
   password: { hash: 'cryptHash', env: 'envName', file: 'filePath' },
   nodes: {
@@ -83,6 +84,7 @@ export const INVENTORY_RULES: RuleTree = {
       interface: 'interface',
       overrides: SETTINGS_RULES,
       mirrors: MIRRORS_RULES,
+      reporting: { url: 'reportUrl' },
     },
   },
 }

@@ -244,6 +244,22 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'reporting: the cluster\'s URL and a node\'s own are checked',
+    text: inv({}, ['    reporting: {url: "http://10.0.0.5:8080"}', 'reporting:', '  url: ftp://10.0.0.5/']),
+    expect: [
+      ['BAD_REPORT_URL', 'nodes[0].reporting.url', 17, 22, M.reportUrlSlash],
+      ['BAD_URL', 'reporting.url', 19, 8, M.badUrlScheme],
+    ],
+  },
+  {
+    name: 'reporting: credentials in the URL, and a reporting without url',
+    text: inv({}, ['    reporting: {}', 'reporting:', '  url: "http://u:p@10.0.0.5:8080/"']),
+    expect: [
+      ['SCHEMA_REQUIRED', 'nodes[0].reporting', 17, 5, M.schemaRequired('url')],
+      ['UNSAFE_CHARS', 'reporting.url', 19, 8, M.unsafeChars('"@"', 'reporting URL', FIELD_RULES.reportUrl.charsText)],
+    ],
+  },
+  {
     name: 'per-node mirrors are checked like the cluster\'s',
     text: inv({}, ['    mirrors:', '      apt: ftp://m.example/ubuntu', '      registries: {quay.io: "reg.example:5000/q!"}', '      no_proxy: ["a b"]']),
     expect: [

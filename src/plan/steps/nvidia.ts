@@ -31,6 +31,8 @@ export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
   rootable: false,
   settings: ['nvidia'],
   applies: on,
+  // DKMS builds on a slow machine; the prebuilt modules take minutes.
+  expect: () => 30 * 60,
   vars: (ctx) => ({
     method: ctx.settings.nvidia.driver.method,
     package: nvidiaPackages(ctx).driver,
@@ -60,6 +62,8 @@ export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
   rootable: false,
   settings: ['nvidia'],
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.cuda.enabled,
+  // The toolkit is several GiB.
+  expect: () => 45 * 60,
   vars: (ctx) => ({
     package: nvidiaPackages(ctx).cuda,
     distro: osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro,

@@ -3,7 +3,7 @@
 // overwrite user-data users; the account is made by the first-boot cloud-config under `user-data`, which also sets
 // the hostname.
 import type { NodePlan } from '../../model/plan.js'
-import { buildCloudConfig } from '../cloud-config/render-cloud-config.js'
+import { buildCloudConfig, webhookReporting } from '../cloud-config/render-cloud-config.js'
 import { buildNetplan } from '../cloud-config/render-network-config.js'
 import { shellQuote } from '../script/shell-quote.js'
 import { SHARED_PATHS } from '../../model/shared-names.js'
@@ -16,8 +16,11 @@ import { reportInstalledCommand } from './report-installed.js'
 
 const { dirname } = posix
 
-/** `script`: provision.sh as already rendered for this plan, and `compressedScript` its gz+b64 form, if the caller has them. */
-export function buildAutoinstall(plan: NodePlan, script?: string, compressedScript?: string): Record<string, unknown> {
+/**
+ * `script`: provision.sh as already rendered for this plan, and `compressedScript` its gz+b64 form, if the caller has
+ * them; `reportUrl`: the node's report URL when it reports (the installer's stages and a failed install go there).
+ */
+export function buildAutoinstall(plan: NodePlan, script?: string, compressedScript?: string, reportUrl?: string): Record<string, unknown> {
   const dialect = osTarget(plan.target.id).autoinstall
   const netplan = buildNetplan(plan)
   const layout: Record<string, unknown> = { name: 'lvm', match: plan.disk }
@@ -57,10 +60,12 @@ export function buildAutoinstall(plan: NodePlan, script?: string, compressedScri
     ['sh', '-c', `mkdir -p ${shellQuote(dirname(marker))} && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > ${shellQuote(marker)}`],
     growRootLvCommand(plan),
     // Last: a PXE-booted installer reports its finished install (one-shot network installs).
-    reportInstalledCommand(),
+    reportInstalledCommand(reportUrl),
   ]
   // The installed system's cloud-init (20.1 and later on 20.04) unpacks the gz+b64 script; subiquity passes
   // user-data through as it is.
-  ai['user-data'] = buildCloudConfig(plan, { apt: false, script, compressedScript })
+  // subiquity and curtin post each install stage, and a failed install, to the node's report URL.
+  if (reportUrl !== undefined) ai.reporting = webhookReporting(reportUrl)
+  ai['user-data'] = buildCloudConfig(plan, { apt: false, script, compressedScript, reportUrl })
   return { autoinstall: ai }
 }
