@@ -1,8 +1,10 @@
-// What `bai-seed serve` answers for the fleet, besides files (static-server.ts hands these requests here):
+// What `bai-seed serve` answers for the fleet, as entries of its route table (serve/routes.ts, static-server.ts):
 //   POST /report/<hostname>/<token>   a node's event (report-route.ts)
 //   GET  /status, /status.json         the fleet (HTML page, JSON: what `bai-seed status --json` prints)
 //   GET  /status/<hostname>[.json]     one node: steps, facts, timeline, log tail
-import type { IncomingMessage, ServerResponse } from 'node:http'
+// A wrong report token counts as a token guess of the client (serve/token-guard.ts), like a wrong seed token.
+import type { Route, RouteContext } from '../serve/routes.js'
+import { markInstalled, readPxeNodes } from '../write/pxe-state.js'
 import { HOSTNAME } from './event-log.js'
 import { fleetView } from './fleet-view.js'
 import { deriveNode } from './node-state.js'
@@ -10,104 +12,118 @@ import { ReportReceiver, reportTarget } from './report-route.js'
 import { fleetPage, nodePage } from './status-page.js'
 import { tailOf } from './status-text.js'
 
-export interface FleetAnswer {
-  node: string | null
-  status: number
-  bytes: number
-}
-
 export interface NodeSource {
   /** Whether the host name is a node of the output folder. */
-  isNode(hostname: string): Promise<boolean>
+  has(hostname: string): boolean
   /** Every node of the output folder. */
-  hostnames(): Promise<string[]>
+  hostnames(): string[]
 }
 
-/** Decoded path segments of a request target, or null when it does not decode. */
-function segmentsOf(target: string): string[] | null {
-  if (!target.startsWith('/')) return null
-  try {
-    return target.split('?', 1)[0]!.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s))
-  } catch {
-    return null
-  }
+/** The status paths: ['status'], ['status.json'], ['status', host], ['status', host + '.json']. */
+function statusTarget(segments: readonly string[]): { host: string | null; json: boolean } | null {
+  if (segments.length === 1 && segments[0] === 'status') return { host: null, json: false }
+  if (segments.length === 1 && segments[0] === 'status.json') return { host: null, json: true }
+  if (segments.length !== 2 || segments[0] !== 'status') return null
+  const json = segments[1]!.endsWith('.json')
+  const host = json ? segments[1]!.slice(0, -5) : segments[1]!
+  return HOSTNAME.test(host) ? { host, json } : null
 }
 
-/** The request target as it may be logged: a report's token replaced by `-`. */
-export function loggablePath(target: string): string {
-  return target.replace(/^(\/report\/[^/?]*\/)[^?]*/, '$1-')
+function send(ctx: RouteContext, type: string, body: string): void {
+  ctx.res.writeHead(200, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    // The page loads nothing from anywhere; say so to the browser as well.
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+  })
+  ctx.res.end(ctx.req.method === 'HEAD' ? undefined : body)
 }
 
 export class FleetRoutes {
   readonly receiver: ReportReceiver
+  readonly routes: Route[]
 
   constructor(
-    root: string,
+    private readonly root: string,
     private readonly nodes: NodeSource,
     options: { burst?: number; perSecond?: number } = {},
   ) {
-    this.receiver = new ReportReceiver(root, (h) => nodes.isNode(h), options)
+    this.receiver = new ReportReceiver(root, async (h) => nodes.has(h), options)
+    const status: Omit<Route, 'method'> = {
+      match: (segments) => statusTarget(segments) !== null,
+      logPath: (segments) => `/${segments.map(encodeURIComponent).join('/')}`,
+      handle: async (ctx) => this.status(ctx),
+    }
+    this.routes = [
+      {
+        method: 'POST',
+        match: (segments) => reportTarget(segments) !== null,
+        logPath: (segments) => `/${segments.slice(0, 2).map(encodeURIComponent).join('/')}/-`,
+        handle: (ctx) => this.report(ctx),
+      },
+      { method: 'GET', ...status },
+      { method: 'HEAD', ...status },
+    ]
   }
 
-  /** Answers a fleet request; null when the request is not one (the file server takes it). */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<FleetAnswer | null> {
-    const segments = segmentsOf(req.url ?? '')
-    if (!segments) return null
-    if (req.method === 'POST') {
-      const target = reportTarget(segments)
-      if (!target) return null
-      const outcome = await this.receiver.receive(req, target.hostname, target.token)
-      const body = `${outcome.status} ${outcome.message}\n`
-      const headers: Record<string, string | number> = {
-        'content-type': 'text/plain; charset=utf-8',
-        'content-length': Buffer.byteLength(body),
+  /** The PXE install-finished route (pxe-done.ts), also recording the finished install as the node's event. */
+  recording(route: Route): Route {
+    return {
+      ...route,
+      handle: async (ctx) => {
+        await route.handle(ctx)
+        // Only an accepted report (the marker is on disk) is the node's event.
+        if (ctx.res.statusCode === 200) await this.receiver.recordInstalled(ctx.segments[2] ?? '').catch(() => {})
+      },
+    }
+  }
+
+  private async report(ctx: RouteContext): Promise<void> {
+    const target = reportTarget(ctx.segments)!
+    if (ctx.tokens.blocked(ctx.client)) {
+      ctx.req.resume()
+      ctx.log.refused = 'guesses'
+      return ctx.reply(429, 'too many wrong tokens from this address; wait a minute', { 'retry-after': '60' })
+    }
+    const outcome = await this.receiver.receive(ctx.req, target.hostname, target.token)
+    ctx.log.node = outcome.node
+    if (outcome.status === 403) ctx.tokens.failed(ctx.client)
+    const headers: Record<string, string> = {}
+    if (outcome.status === 429) headers['retry-after'] = '10'
+    // A refused body may still be arriving: close the connection rather than read it.
+    if (outcome.status === 413) headers.connection = 'close'
+    if (outcome.event?.kind === 'installed') {
+      // The installer's finished install: a netbooted machine boots its disk from now on, and its seed URL closes.
+      const pxe = readPxeNodes(this.root)?.find((n) => n.hostname === target.hostname)
+      if (pxe) {
+        try {
+          await markInstalled(this.root, pxe)
+        } catch {
+          return ctx.reply(503, 'recorded, but the PXE marker could not be written now (another bai-seed run holds the folder); try again', { 'retry-after': '5' })
+        }
+        ctx.installed.add(pxe.hostname)
+        ctx.tokens.release(pxe.hostname)
+        return ctx.reply(200, `${target.hostname} (${pxe.mac}) boots from its local disk from now on; ${outcome.message}`)
       }
-      if (outcome.status === 429) headers['retry-after'] = '10'
-      // A refused body may still be arriving: close the connection rather than read it.
-      if (outcome.status === 413) headers.connection = 'close'
-      res.writeHead(outcome.status, headers)
-      res.end(body)
-      return { node: outcome.node, status: outcome.status, bytes: Buffer.byteLength(body) }
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return null
-    if (segments[0] === 'status.json' && segments.length === 1) {
-      const view = fleetView(await this.nodes.hostnames(), this.receiver.store.logs, new Date())
-      return this.send(req, res, 'application/json', JSON.stringify(view, null, 2) + '\n', null)
-    }
-    if (segments[0] !== 'status') return null
-    const now = new Date()
-    if (segments.length === 1) {
-      const view = fleetView(await this.nodes.hostnames(), this.receiver.store.logs, now)
-      return this.send(req, res, 'text/html; charset=utf-8', fleetPage(view, now), null)
-    }
-    if (segments.length !== 2) return null
-    const json = segments[1]!.endsWith('.json')
-    const host = json ? segments[1]!.slice(0, -5) : segments[1]!
-    if (!HOSTNAME.test(host)) return null
-    const log = this.receiver.store.logs.get(host)
-    if (!log && !(await this.nodes.isNode(host))) {
-      const body = '404 no such node\n'
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) })
-      res.end(req.method === 'HEAD' ? undefined : body)
-      return { node: null, status: 404, bytes: 0 }
-    }
-    const status = deriveNode(host, log, now)
-    const tail = tailOf(log)
-    if (json) return this.send(req, res, 'application/json', JSON.stringify({ ...status, timeline: log?.events ?? [], log: tail ?? null }, null, 2) + '\n', host)
-    return this.send(req, res, 'text/html; charset=utf-8', nodePage(status, log, tail, now), host)
+    ctx.reply(outcome.status, outcome.message, headers)
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, type: string, body: string, node: string | null): FleetAnswer {
-    const bytes = Buffer.byteLength(body)
-    res.writeHead(200, {
-      'content-type': type,
-      'content-length': bytes,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      // The page loads nothing from anywhere; say so to the browser as well.
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'",
-    })
-    res.end(req.method === 'HEAD' ? undefined : body)
-    return { node, status: 200, bytes: req.method === 'HEAD' ? 0 : bytes }
+  private async status(ctx: RouteContext): Promise<void> {
+    const target = statusTarget(ctx.segments)!
+    const now = new Date()
+    if (target.host === null) {
+      const view = fleetView(this.nodes.hostnames(), this.receiver.store.logs, now)
+      return target.json ? send(ctx, 'application/json', JSON.stringify(view, null, 2) + '\n') : send(ctx, 'text/html; charset=utf-8', fleetPage(view, now))
+    }
+    const log = this.receiver.store.logs.get(target.host)
+    if (!log && !this.nodes.has(target.host)) return ctx.reply(404, 'no such node')
+    ctx.log.node = target.host
+    const status = deriveNode(target.host, log, now)
+    const tail = tailOf(log)
+    if (target.json) return send(ctx, 'application/json', JSON.stringify({ ...status, timeline: log?.events ?? [], log: tail ?? null }, null, 2) + '\n')
+    send(ctx, 'text/html; charset=utf-8', nodePage(status, log, tail, now))
   }
 }

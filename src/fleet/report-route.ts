@@ -1,8 +1,9 @@
 // POST /report/<hostname>/<token>: a node reports one event (report-event.ts) to `bai-seed serve`. The token is the
 // node's own (node-token.ts, purpose 'report'); the event is appended to that node's log in the status store
 // (event-log.ts) and synced before the 200. The installer's finished install (an empty POST, report-installed.ts)
-// also writes the PXE install marker through markInstalled (write/pxe-state.ts), so a netbooted machine boots its
-// disk from then on: one mechanism for both.
+// also writes the PXE install marker through markInstalled (write/pxe-state.ts, fleet-routes.ts), so a netbooted
+// machine boots its disk from then on; the PXE kernel command line's own URL (serve/pxe-done.ts) records the same
+// event here.
 //
 // Refused, each with its own status and a log line (access log: node, status; the token is never logged):
 // unknown node 404, wrong or missing token 403 (another node's token is a wrong token), more than the node's rate
@@ -11,7 +12,6 @@
 // .bai-seed-status/<hostname>.jsonl.
 import type { IncomingMessage } from 'node:http'
 import { readNodeKey, tokenMatches } from '../serve/node-token.js'
-import { markInstalled, readPxeNodes } from '../write/pxe-state.js'
 import { MAX_EVENT_BYTES, parseReport, type StoredEvent } from './report-event.js'
 import { EventStore, HOSTNAME } from './event-log.js'
 
@@ -119,14 +119,11 @@ export class ReportReceiver {
       if ((e as { code?: string }).code === 'FULL') return { status: 507, message: 'this node\'s event log is full', node: hostname }
       throw e
     }
-    let message = `event ${event.seq} recorded`
-    if (event.kind === 'installed') {
-      const pxe = readPxeNodes(this.root)?.find((n) => n.hostname === hostname)
-      if (pxe) {
-        markInstalled(this.root, pxe)
-        message = `${hostname} (${pxe.mac}) boots from its local disk from now on; ${message}`
-      }
-    }
-    return { status: 200, message, node: hostname, event }
+    return { status: 200, message: `event ${event.seq} recorded`, node: hostname, event }
+  }
+
+  /** Records the installer's finished install reported through the PXE URL (pxe-done.ts) as this node's event. */
+  async recordInstalled(hostname: string): Promise<void> {
+    if (HOSTNAME.test(hostname)) await this.store.append(hostname, { source: 'installer', kind: 'installed' })
   }
 }

@@ -14,6 +14,7 @@ import { readOrCreateNodeKey } from '../serve/node-token.js'
 import { reportUrlOf } from '../fleet/report-url.js'
 import { asOutputError } from '../write/output-error.js'
 import { checkOutputFolder } from '../write/output-guard.js'
+import { recordNetworks } from '../write/network-state.js'
 
 export interface RenderRequest extends ClusterInput {
   outDir: string
@@ -113,6 +114,8 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
     inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
   })
   const { manifest } = written
+  // The addresses `bai-seed serve` answers by default: the inventory's subnet (and loopback).
+  await recordNetworks(request.outDir, [cluster.inventory!.network.subnet])
   const notes: string[] = [...stepNotes]
   const warnings: string[] = []
   if (written.repaired) notes.push(`${request.outDir}/ held a render that was stopped half-way; ${written.repaired === 'completed' ? 'it was completed' : 'it was rolled back'} first`)

@@ -1,5 +1,6 @@
 // Per-node tokens: for what a node reports back to `bai-seed serve` (each stage of its install and first boot, and
-// its finished install: purpose 'report', src/fleet/report-route.ts), and for
+// its finished install: purpose 'report', src/fleet/report-route.ts; the PXE kernel command line's install-finished URL
+// carries purpose 'pxe-done', src/serve/pxe-done.ts), and for
 // the seed URLs of nodes whose files hold secrets (purpose 'seed'): `serve` hands a file only its owner may read (0600:
 // a seed or script holding a password hash or credentials) only to a request whose path carries the node's seed token,
 // http://SERVER:8080/<hostname>/<token>/autoinstall/user-data (see static-server.ts). A token is
@@ -10,10 +11,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { InputError } from '../diagnostics/errors.js'
 
 export const KEY_FILE = '.bai-seed-key'
 
-export type TokenPurpose = 'seed' | 'report'
+export type TokenPurpose = 'pxe-done' | 'seed' | 'report'
 
 function parseKey(text: string, file: string): Buffer {
   const hex = text.trim()
@@ -83,4 +85,17 @@ export function looksLikeToken(segment: string): boolean {
 /** The served path of a node's folder with its seed token: `<hostname>/<token>/` (append `autoinstall/` etc.). */
 export function nodeSeedPath(key: Buffer, hostname: string): string {
   return `${hostname}/${nodeToken(key, 'seed', hostname)}/`
+}
+
+/**
+ * The URL at which `serve` hands out the owner-only file `path` (relative to the output folder): its top folder's
+ * token after the folder, `<base><folder>/<token>/<rest>`. For `serve --url-of`.
+ */
+export function tokenUrlOf(outDir: string, base: string, path: string): string {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.')
+  if (parts.length < 2 || parts.some((p) => p === '..' || p.startsWith('.'))) {
+    throw new InputError('FLAG', `--url-of ${path}: expected a file inside a folder of the output folder, such as installer/cluster-autoinstall.iso`)
+  }
+  const key = readOrCreateNodeKey(outDir)
+  return `${base}${encodeURIComponent(parts[0]!)}/${nodeToken(key, 'seed', parts[0]!)}/${parts.slice(1).map(encodeURIComponent).join('/')}`
 }

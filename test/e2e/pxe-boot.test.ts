@@ -91,7 +91,7 @@ function assertInstalls(loader: Loader, console: string, host: string): void {
   const words = cmdline!.trim().split(/\s+/)
   assert.ok(words.includes('autoinstall'), where)
   assert.ok(words.includes(`ds=nocloud-net;s=http://${GUEST_SERVER}/${host}/autoinstall/`), `the ';' survived: ${where}`)
-  assert.ok(words.some((w) => w.startsWith(`bai_seed.done=http://${GUEST_SERVER}/report/${host}/`)), where)
+  assert.ok(words.some((w) => w.startsWith(`bai_seed.done=http://${GUEST_SERVER}/pxe/done/${host}/`)), where)
   assert.match(console, new RegExp(`FIXTURE-FETCHED meta-data: \\d+ bytes, local-hostname:${host}`), where)
   assert.match(console, new RegExp(`FIXTURE-FETCHED user-data: \\d+ bytes, hostname:${host}`), where)
   assert.match(console, new RegExp(`FIXTURE-REPORTED: 200 ${host} \\(`), where)

@@ -29,7 +29,7 @@ function send(port: number, path: string, method: string): Promise<{ status: num
 
 /** The report URL the kernel command line of bai-a01 carries, as a path on the server. */
 function donePath(out: string, host: string): string {
-  const m = new RegExp(`bai_seed\\.done=${BASE.replace(/[^A-Za-z0-9]/g, '\\$&')}(report/${host}/[A-Za-z0-9_-]{22})`).exec(
+  const m = new RegExp(`bai_seed\\.done=${BASE.replace(/[^A-Za-z0-9]/g, '\\$&')}(pxe/done/${host}/[A-Za-z0-9_-]{22})`).exec(
     readFileSync(join(out, 'pxe', 'ipxe', `${host}.ipxe`), 'utf8'),
   )
   assert.ok(m, 'the iPXE script carries bai_seed.done=')
@@ -52,7 +52,7 @@ test('report, marker, pxe again keeps it and the operator files, --reinstall rem
     assert.is((await send(server.port, '/.bai-seed-key', 'GET')).status, 404, 'the key is never served')
     assert.is((await send(server.port, path.replace(/\/[^/]+$/, '/AAAAAAAAAAAAAAAAAAAAAA'), 'POST')).status, 403)
     assert.is((await send(server.port, path.replace('bai-a01', 'bai-a02'), 'POST')).status, 403, "another node's token")
-    assert.is((await send(server.port, '/report/nosuch/AAAAAAAAAAAAAAAAAAAAAA', 'POST')).status, 404)
+    assert.is((await send(server.port, '/pxe/done/nosuch/AAAAAAAAAAAAAAAAAAAAAA', 'POST')).status, 404)
     assert.is((await send(server.port, path, 'GET')).status, 404, 'a GET of the report URL writes nothing')
     assert.is((await send(server.port, '/bai-a01/autoinstall/user-data', 'POST')).status, 405)
     assert.not.ok(existsSync(join(out, MARKER)))
@@ -69,7 +69,7 @@ test('report, marker, pxe again keeps it and the operator files, --reinstall rem
     await server.close()
   }
   const lines = log.map(formatAccessLog)
-  assert.ok(lines.some((l) => / POST \/report\/bai-a01\/- 200 \d+ node=bai-a01$/.test(l)), lines.join('\n'))
+  assert.ok(lines.some((l) => / POST \/pxe\/done\/bai-a01\/- 200 \d+ node=bai-a01$/.test(l)), lines.join('\n'))
   assert.not.ok(lines.some((l) => l.includes(path)), 'the token is not logged')
   assert.ok(lines.some((l) => / GET \/pxe\/ipxe\/bai-a01\.ipxe 200 \d+ node=bai-a01 allow=public$/.test(l)), 'the iPXE script names its node')
 

@@ -107,9 +107,9 @@ export function isoUrlFor(options: PxeOptions, target: OsTarget): string {
   return options.isoFromFlag ? options.isoUrl : `${options.httpBase}${PXE_FOLDER}/${target.media.isoName}`
 }
 
-/** Where a node reports its finished install: its report URL (bai-seed serve: POST, see src/fleet/report-route.ts). */
+/** Where a node reports its finished install (bai-seed serve: POST, see src/serve/pxe-done.ts). */
 export function doneUrl(options: PxeOptions, hostname: string, token: string): string {
-  return `${options.httpBase}report/${hostname}/${token}`
+  return `${options.httpBase}${PXE_FOLDER}/done/${hostname}/${token}`
 }
 
 /**
