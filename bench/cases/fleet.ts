@@ -54,7 +54,7 @@ function peakRssMiB(pid: number): number {
 
 function startServer(root: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binRun, 'serve', '-o', root, '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [binRun, 'serve', '-o', root, '--port', String(port), '--any-folder'], { stdio: ['ignore', 'pipe', 'inherit'] })
     let text = ''
     const onData = (c: Buffer): void => {
       text += c.toString()

@@ -41,14 +41,15 @@ const events = (host: string) => readStatusStore(out).get(host)?.events ?? []
 test.before(async () => {
   out = join(tempDir('report'), 'out')
   mkdirSync(out)
-  server = await startStaticServer({ root: out, host: '127.0.0.1', port: 0, log: () => {} })
+  // Started on the empty folder (its port goes into the inventory), so not yet a folder bai-seed wrote.
+  server = await startStaticServer({ root: out, host: '127.0.0.1', port: 0, log: () => {}, anyFolder: true })
   port = server.port
   const inventory = join(tempDir('report-inv'), 'cluster.yaml')
   writeFileSync(inventory, readFileSync(exampleInventory, 'utf8').replace('mirrors: {}\n', `mirrors: {}\nreporting:\n  url: http://127.0.0.1:${port}/\n`))
   const r = await renderCluster({ inventoryFile: inventory, profileDirs: [], outDir: out, only: [], powerOffWhenDone: false, isos: false, env: { SOURCE_DATE_EPOCH: '1700000000' } })
   assert.ok(r.manifest, 'rendered')
-  // serve looks at the manifest at most every 250 ms.
-  await new Promise((r) => setTimeout(r, 300))
+  // serve looks at the manifest at most every 250 ms, and reads it at most once a second.
+  await new Promise((r) => setTimeout(r, 1100))
 })
 
 test.after(async () => {
@@ -103,7 +104,7 @@ test('server away: the run is not held up, events wait in the queue; the next ru
   assert.is(queue.length, 5, queue.join('\n'))
   assert.is(JSON.parse(queue[0]!).kind, 'run-start')
   assert.is(events('bai-m1').length, before, 'nothing arrived')
-  server = await startStaticServer({ root: out, host: '127.0.0.1', port, log: () => {} })
+  server = await startStaticServer({ root: out, host: '127.0.0.1', port, log: () => {}, anyFolder: true })
   const back = await bash([join(out, 'bai-m1', 'provision.sh'), '--root', root, '--only', 'sysctl'])
   assert.is(back.status, 0, back.stdout)
   const after = events('bai-m1').slice(before)

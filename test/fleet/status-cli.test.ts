@@ -95,6 +95,20 @@ test('usage errors exit 2; an unreachable serve exits 3', async () => {
   assert.match(away.stderr, /error\[UNREACHABLE\] http:\/\/127\.0\.0\.1:1\/: cannot ask bai-seed serve there: /)
 })
 
+test('a node that goes silent mid-step (its network cut) is stalled once the step\'s deadline passes; exit 1', async () => {
+  // A shortened deadline: the step says it takes 2 s at most.
+  const path = reportPath(out, 'bai-m1')
+  assert.is((await post(server.port, path, JSON.stringify({ origin: 'bai-seed', kind: 'run-start', steps: STEPS }))).status, 200)
+  assert.is((await post(server.port, path, JSON.stringify({ origin: 'bai-seed', kind: 'step-start', step: 'docker', expect: 2 }))).status, 200)
+  const before = JSON.parse((await cli(['status', '--url', server.url, 'bai-m1', '--json'])).stdout) as { state: string }[]
+  assert.is(before[0]!.state, 'provisioning')
+  await new Promise((r) => setTimeout(r, 2500))
+  const r = await cli(['status', '--url', server.url])
+  assert.is(r.status, 1)
+  assert.match(r.stdout, /\nbai-m1\s+stalled\s+docker\s+0\/4\s+.*silent since \S+ \(provisioning docker; deadline \S+\)\n/)
+  assert.match(r.stdout, /1 failed, 1 stalled, 1 done\n$/)
+})
+
 test('--watch without a terminal prints plain rounds and stops once the nodes asked about are settled', () => {
   const r = runCli(['status', '-o', out, '--watch', 'bai-a01', 'bai-a02'])
   assert.is(r.status, 1)
