@@ -96,13 +96,14 @@ test('usage errors exit 2; an unreachable serve exits 3', async () => {
 })
 
 test('a node that goes silent mid-step (its network cut) is stalled once the step\'s deadline passes; exit 1', async () => {
-  // A shortened deadline: the step says it takes 2 s at most.
+  // A shortened deadline: the step says it takes 3 s at most.
   const path = reportPath(out, 'bai-m1')
   assert.is((await post(server.port, path, JSON.stringify({ origin: 'bai-seed', kind: 'run-start', steps: STEPS }))).status, 200)
-  assert.is((await post(server.port, path, JSON.stringify({ origin: 'bai-seed', kind: 'step-start', step: 'docker', expect: 2 }))).status, 200)
-  const before = JSON.parse((await cli(['status', '--url', server.url, 'bai-m1', '--json'])).stdout) as { state: string }[]
-  assert.is(before[0]!.state, 'provisioning')
-  await new Promise((r) => setTimeout(r, 2500))
+  assert.is((await post(server.port, path, JSON.stringify({ origin: 'bai-seed', kind: 'step-start', step: 'docker', expect: 3 }))).status, 200)
+  const before = (await (await fetch(`${server.url}status/bai-m1.json`)).json()) as { state: string; deadline: string }
+  assert.is(before.state, 'provisioning')
+  // Then nothing more from the node: its network is cut.
+  await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(before.deadline) - Date.now()) + 300))
   const r = await cli(['status', '--url', server.url])
   assert.is(r.status, 1)
   assert.match(r.stdout, /\nbai-m1\s+stalled\s+docker\s+0\/4\s+.*silent since \S+ \(provisioning docker; deadline \S+\)\n/)
