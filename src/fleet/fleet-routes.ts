@@ -89,7 +89,10 @@ export class FleetRoutes {
     }
     const outcome = await this.receiver.receive(ctx.req, target.hostname, target.token)
     ctx.log.node = outcome.node
-    if (outcome.status === 403) ctx.tokens.failed(ctx.client)
+    if (outcome.status === 403) {
+      ctx.tokens.failed(ctx.client)
+      ctx.log.refused = 'token'
+    }
     const headers: Record<string, string> = {}
     if (outcome.status === 429) headers['retry-after'] = '10'
     // A refused body may still be arriving: close the connection rather than read it.
@@ -101,6 +104,7 @@ export class FleetRoutes {
         try {
           await markInstalled(this.root, pxe)
         } catch {
+          ctx.log.refused = 'unrecorded'
           return ctx.reply(503, 'recorded, but the PXE marker could not be written now (another bai-seed run holds the folder); try again', { 'retry-after': '5' })
         }
         ctx.installed.add(pxe.hostname)
