@@ -14,7 +14,7 @@ import { sourceDateEpoch } from '../write/source-date.js'
 import { mkdirSync } from 'node:fs'
 import { readOrCreateNodeKey } from '../serve/node-token.js'
 import { reportUrlOf } from '../fleet/report-url.js'
-import { asOutputError } from '../write/output-error.js'
+import { asOutputError } from '../diagnostics/errors.js'
 import { checkOutputFolder } from '../write/output-guard.js'
 import { recordNetworks } from '../write/network-state.js'
 
