@@ -12,11 +12,14 @@ import {
   isSystemError,
   outputErrorOf,
 } from '../diagnostics/errors.js'
+import { closest } from '../validate/did-you-mean.js'
 
 interface OclifError extends Error {
   code?: string
   oclif?: { exit?: number }
   parse?: unknown
+  /** NonExistentFlagsError: the flags as typed. */
+  flags?: unknown
 }
 
 export interface ReportOptions {
@@ -61,7 +64,7 @@ export abstract class BaseCommand extends Command {
   override async catch(err: OclifError): Promise<void> {
     // this.exit() throws this; the exit code is already decided.
     if (err.code === 'EEXIT') throw err
-    const { code, message, exit } = classify(err)
+    const { code, message, exit } = classify(err, flagNames(this.ctor.flags))
     process.stderr.write(`error[${code}] ${message}\n`)
     if (exit === EXIT_BUG && process.env.BAI_SEED_DEBUG) process.stderr.write(`${err.stack}\n`)
     if (this.wantsJson) {
@@ -71,7 +74,12 @@ export abstract class BaseCommand extends Command {
   }
 }
 
-function classify(err: OclifError): { code: string; message: string; exit: number } {
+/** The command's flags as typed on a command line: --name and -c. */
+function flagNames(flags: Record<string, { char?: string; hidden?: boolean }> | undefined): string[] {
+  return Object.entries(flags ?? {}).flatMap(([name, f]) => (f.hidden ? [] : [`--${name}`, ...(f.char ? [`-${f.char}`] : [])]))
+}
+
+function classify(err: OclifError, known: readonly string[] = []): { code: string; message: string; exit: number } {
   if (err instanceof InputError) return { code: err.code, message: err.message, exit: EXIT_INPUT }
   if (err instanceof OutputError) return { code: err.code, message: err.message, exit: err.exit }
   const system: unknown = err
@@ -80,6 +88,16 @@ function classify(err: OclifError): { code: string; message: string; exit: numbe
     return { code: out.code, message: out.message, exit: EXIT_OUTPUT }
   }
   // oclif's flag and argument errors (unknown flag, bad option, missing value) are input errors.
+  // A mistyped flag: the closest of the command's flags (--nod -> --node), like a mistyped command.
+  if (Array.isArray(err.flags) && /^Nonexistent flags?:/.test(err.message)) {
+    const typed = err.flags.map(String)
+    const hints = typed.map((f) => {
+      const bare = f.replace(/=.*$/, '')
+      const suggest = closest(bare, known.filter((k) => k.startsWith('--')))
+      return `${bare}${suggest ? ` (did you mean ${suggest}?)` : ''}`
+    })
+    return { code: 'FLAG', message: `unknown flag${typed.length === 1 ? '' : 's'} ${hints.join(', ')} (see --help)`, exit: EXIT_INPUT }
+  }
   if (err.parse !== undefined || err.oclif?.exit === 2) {
     // oclif's text spans lines ("The following error occurred:", the reasons, "See more help"): keep the reasons.
     const reasons = err.message

@@ -7,6 +7,8 @@ import type { LoadedCluster } from './load-cluster.js'
 import { buildPlan } from '../plan/build-plan.js'
 import { readPlaintext, PasswordSourceError } from '../plan/password.js'
 import { clusterFacts } from '../plan/cluster-facts.js'
+import { closest, someOf } from '../validate/did-you-mean.js'
+import { M } from '../diagnostics/messages.js'
 
 export interface PlanRequest {
   /** Hostnames to plan; empty means every node. */
@@ -40,11 +42,13 @@ export function streamPlans(cluster: LoadedCluster, request: PlanRequest): PlanS
   const diagnostics: Diagnostic[] = []
   const inventory = cluster.inventory!
   const doc = cluster.inventoryDoc!
-  const known = new Set(inventory.nodes.map((n) => n.hostname))
+  const hostnames = inventory.nodes.map((n) => n.hostname)
+  const known = new Set(hostnames)
   for (const name of request.only) {
     if (!known.has(name)) {
+      // A 500-node cluster: the closest name and a few near ones, never every node.
       diagnostics.push({ file: doc.file, line: 1, col: 1, code: 'UNKNOWN_NODE', path: 'nodes', severity: 'error',
-        message: `--node ${name}: no such node in the inventory (nodes: ${[...known].join(', ')})` })
+        message: M.unknownNode(name, closest(name, hostnames), someOf(name, hostnames)) })
     }
   }
   let plaintext: string | null = null
