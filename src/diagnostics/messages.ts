@@ -181,7 +181,8 @@ export const M = {
   nfsNoExports: 'storage type nfs needs at least one item in "exports"',
   storageIgnored: (key: string) => `${q(key)} is ignored for storage type local`,
   // The whole path: it is the operator's own, and a cut one does not say where the file was looked for.
-  passwordFileMissing: (resolved: string) => `password file ${JSON.stringify(resolved)} does not exist (the path is relative to the inventory)`,
+  passwordFileMissing: (resolved: string) =>
+    `password file ${JSON.stringify(resolved)} does not exist (the path is relative to the inventory): rendering will fail until it does`,
   passwordFileMode: (resolved: string, mode: string) =>
     `password file ${JSON.stringify(resolved)} is readable by others (mode ${mode}): chmod 600 it`,
   passwordNul: (where: string) => `${where} holds a NUL byte: nobody could type that password`,

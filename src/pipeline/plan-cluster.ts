@@ -59,8 +59,8 @@ export function streamPlans(cluster: LoadedCluster, request: PlanRequest): PlanS
     if (!(e instanceof PasswordSourceError)) throw e
     const { line, col } = doc.locate(['password'], 'value')
     diagnostics.push({ file: doc.file, line, col, code: 'PASSWORD_SOURCE', path: 'password', severity: 'error', message: e.message })
-    // Validation warned about the unset variable already; the error says the same, so the warning goes.
-    const warned = cluster.diagnostics.findIndex((d) => d.code === 'PASSWORD_ENV_UNSET')
+    // Validation warned about the unset variable or missing file already; the error says the same, so the warning goes.
+    const warned = cluster.diagnostics.findIndex((d) => d.code === 'PASSWORD_ENV_UNSET' || d.code === 'PASSWORD_FILE_MISSING')
     if (warned !== -1) cluster.diagnostics.splice(warned, 1)
   }
   if (diagnostics.length) return { plans: [], nodes: [], diagnostics }

@@ -199,7 +199,8 @@ function checkLogin(doc: SourceDoc, inv: Rec, opts: InventoryCheckOptions, out: 
   if (file !== undefined && file !== '') {
     const resolved = resolve(dirname(doc.file), file)
     const exists = opts.fileExists ?? existsSync
-    if (!exists(resolved)) out.push(diagnosticAt(doc, ['password', 'file'], 'PASSWORD_FILE_MISSING', M.passwordFileMissing(resolved)))
+    // A warning, like an unset variable: `plan` and `validate` need no secret; `render` fails when it reads it.
+    if (!exists(resolved)) out.push(diagnosticAt(doc, ['password', 'file'], 'PASSWORD_FILE_MISSING', M.passwordFileMissing(resolved), 'warning'))
     else {
       const mode = (opts.fileMode ?? fileModeOf)(resolved)
       if (mode !== undefined && (mode & 0o077) !== 0) {

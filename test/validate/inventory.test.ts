@@ -283,7 +283,7 @@ const cases: Case[] = [
     file: 'site/cluster.yaml',
     text: inv({}, ['password: {file: secrets/pw.txt}']),
     opts: { fileExists: () => false },
-    expect: [['PASSWORD_FILE_MISSING', 'password.file', 17, 18, M.passwordFileMissing(resolve('site', 'secrets/pw.txt'))]],
+    expect: [['PASSWORD_FILE_MISSING', 'password.file', 17, 18, M.passwordFileMissing(resolve('site', 'secrets/pw.txt')), 'warning']],
   },
   {
     name: 'password variable not set',

@@ -179,7 +179,7 @@ const cases: Case[] = [
     name: 'a missing password file shows its whole path',
     text: inv({}, [`password: {file: ${'/very/long/folder/name'.repeat(4)}/pw.txt}`]),
     opts: { ...OPTS, fileExists: () => false },
-    expect: [['PASSWORD_FILE_MISSING', 'password.file', 22, 18, M.passwordFileMissing(`${'/very/long/folder/name'.repeat(4)}/pw.txt`)]],
+    expect: [['PASSWORD_FILE_MISSING', 'password.file', 22, 18, M.passwordFileMissing(`${'/very/long/folder/name'.repeat(4)}/pw.txt`), 'warning']],
   },
 ]
 
