@@ -20,6 +20,8 @@ interface OclifError extends Error {
   parse?: unknown
   /** NonExistentFlagsError: the flags as typed. */
   flags?: unknown
+  /** RequiredArgsError: the missing arguments. */
+  args?: unknown
 }
 
 export interface ReportOptions {
@@ -97,6 +99,11 @@ function classify(err: OclifError, known: readonly string[] = []): { code: strin
       return `${bare}${suggest ? ` (did you mean ${suggest}?)` : ''}`
     })
     return { code: 'FLAG', message: `unknown flag${typed.length === 1 ? '' : 's'} ${hints.join(', ')} (see --help)`, exit: EXIT_INPUT }
+  }
+  // A missing argument: its name and the values it takes, in one line (oclif's text is a table over lines).
+  if (Array.isArray(err.args) && /^Missing [0-9]+ required args?:/.test(err.message)) {
+    const names = (err.args as { name?: string; options?: string[] }[]).map((a) => `${a.name ?? 'argument'}${a.options?.length ? ` (${a.options.join(' or ')})` : ''}`)
+    return { code: 'FLAG', message: `missing argument${names.length === 1 ? '' : 's'}: ${names.join(', ')} (see --help)`, exit: EXIT_INPUT }
   }
   if (err.parse !== undefined || err.oclif?.exit === 2) {
     // oclif's text spans lines ("The following error occurred:", the reasons, "See more help"): keep the reasons.

@@ -13,6 +13,8 @@ function suggestion(s: string | undefined): string {
 export const M = {
   // --- files and YAML
   fileNotFound: 'file not found',
+  inventoryNotFound:
+    'file not found: no inventory here; write a commented starter with `bai-seed init`, or name yours with -c FILE (or as the first argument)',
   fileUnreadable: (reason: string) => `cannot read the file: ${reason}`,
   yamlSyntax: (reason: string) => `YAML syntax error: ${reason}`,
   yamlTab: 'a tab character: YAML allows only spaces for indentation and after "key:"; replace the tab with spaces',
