@@ -11,7 +11,7 @@ import { syntheticInventory } from '../../bench/lib/synthetic-inventory.js'
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8')
 
 test('the README\'s commands name files that exist in the checkout', () => {
-  for (const m of readme.matchAll(/npx bai-seed render (\S+)/g)) assert.ok(existsSync(join(repoRoot, m[1]!)), m[0])
+  for (const m of readme.matchAll(/npx bai-seed render ([^\s`]+)/g)) assert.ok(existsSync(join(repoRoot, m[1]!)), m[0])
   assert.match(readme, /npx bai-seed render examples\/cluster\.yaml/)
 })
 
@@ -87,7 +87,7 @@ test('VM suites check their tools first and name what is missing, with the packa
 
 test('the install script holds every package the VM suites name, and .ci/run calls it', async () => {
   const script = readFileSync(join(repoRoot, 'scripts', 'install-test-prerequisites.sh'), 'utf8')
-  const list = /APT_PACKAGES=\(([^)]*)\)/.exec(script)![1]!.replace(/#.*$/gm, '').split(/\s+/).filter(Boolean)
+  const list = /APT_PACKAGES=\(\n([\s\S]*?)\n\)/.exec(script)![1]!.replace(/#.*$/gm, '').split(/\s+/).filter(Boolean)
   const { SUITE_TOOLS } = await import('../e2e/required-tools.js')
   for (const [suite, tools] of Object.entries(SUITE_TOOLS)) {
     for (const { pkg } of tools) if (pkg !== 'dpkg') assert.ok(list.includes(pkg), `${suite}: ${pkg} is not in APT_PACKAGES`)
