@@ -20,6 +20,8 @@ APT_PACKAGES=(
   # what builds the fixture base ISO and local disk.
   pxelinux isolinux syslinux-common grub-efi-amd64-bin grub-efi-amd64-signed shim-signed grub-pc-bin ovmf ipxe-qemu
   linux-image-amd64 busybox-static cpio mtools dosfstools fdisk
+  # serve tests (issue 19): strace delays the renames of a PXE swap (a report must wait for it).
+  strace
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
