@@ -43,6 +43,13 @@ test('completion without a shell, and a missing argument: one clean line', () =>
   assert.is(p.stderr, 'error[FLAG] missing argument: name (see --help)\n')
 })
 
+test('the package has no install-time lifecycle script (a global install of the tarball warns about none)', () => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  for (const s of ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare']) assert.is(pkg.scripts[s], undefined, s)
+  // The checkout still builds on npm ci: npm runs the root package's `dependencies` script after it changes node_modules.
+  assert.is(pkg.scripts.dependencies, 'npm run build')
+})
+
 test('-v is --version', () => {
   const v = runCli(['-v'])
   assert.is(v.status, 0, v.stderr)
