@@ -19,6 +19,8 @@ import { closest } from './did-you-mean.js'
 import { knownNames, type KnownList } from './known-names.js'
 import { timezoneAliases } from './timezone-aliases.js'
 import { isPrivateKey } from './ssh-key.js'
+import { RESERVED_HOSTNAMES } from '../model/output-layout.js'
+import { SHARED_PATHS } from '../model/shared-names.js'
 
 export interface Problem {
   code: string
@@ -93,12 +95,10 @@ function hostnameCheck(v: string): Problem | undefined {
   if (v.includes('.')) return { code: 'BAD_HOSTNAME', message: M.hostnameDot }
   if (v.length > 63) return { code: 'BAD_HOSTNAME', message: M.hostnameTooLong }
   if (!LABEL.test(v)) return { code: 'BAD_HOSTNAME', message: M.hostnameLabel }
-  // Node folders sit beside the output folder's own entries (out/pxe/ from `bai-seed pxe`).
+  // Node folders sit beside the output folder's own entries (out/pxe/, out/installer/).
   if (RESERVED_HOSTNAMES.has(v.toLowerCase())) return { code: 'RESERVED_HOSTNAME', message: M.hostnameReserved(v) }
   return undefined
 }
-
-const RESERVED_HOSTNAMES = new Set(['pxe'])
 
 function subnetCheck(v: string): Problem | undefined {
   const c = parseCidr(v)
@@ -119,12 +119,12 @@ function absPathOk(v: string): boolean {
 // export is chowned to it and shared read-write with the subnet: neither may be one of these, nor inside the trees
 // that are the system's as a whole (/etc/ssh, /usr/local, /boot/efi, /var/lib, /var/log ...).
 const SYSTEM_FOLDERS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
-  '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/var', '/vfroot',
+  '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/var', SHARED_PATHS.vfroot,
   '/var/backups', '/var/cache', '/var/crash', '/var/lib', '/var/local', '/var/lock', '/var/log', '/var/mail', '/var/opt',
   '/var/run', '/var/snap', '/var/spool', '/var/tmp', '/var/www'])
 /** Trees that are the system's (or the kernel's, or bai-seed's mounts) all the way down. */
 const SYSTEM_TREES = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/root', '/run', '/sbin',
-  '/snap', '/sys', '/tmp', '/usr', '/vfroot', '/var/cache', '/var/lib/apt', '/var/lib/dpkg', '/var/lib/docker',
+  '/snap', '/sys', '/tmp', '/usr', SHARED_PATHS.vfroot, '/var/cache', '/var/lib/apt', '/var/lib/dpkg', '/var/lib/docker',
   '/var/lib/containerd', '/var/lib/bai-seed', '/var/log', '/var/run', '/var/lock', '/var/spool', '/var/tmp', '/var/crash']
 
 /** The system folder `path` is, or the system tree it is inside; undefined when it is neither. */

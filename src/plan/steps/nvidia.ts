@@ -8,7 +8,7 @@ import { cudaRepo, nvidiaToolkitRepo, pinnedFingerprint, UPSTREAM } from '../nod
 import { cudaRepoArch, debArch } from '../arch-names.js'
 
 /** The driver and CUDA packages of a node: `auto` takes the target's default pair. */
-export function nvidiaPackages(ctx: PlanContext): { driver: string; cuda: string } {
+function nvidiaPackages(ctx: PlanContext): { driver: string; cuda: string } {
   const pair = osTarget(ctx.plan.target.id).nvidia
   const n = ctx.settings.nvidia
   return {
@@ -40,7 +40,7 @@ export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
   fetches: (ctx) => {
     const d = ctx.settings.nvidia.driver
     const what = d.method === 'package' ? nvidiaPackages(ctx).driver : 'ubuntu-drivers-common and the driver it picks'
-    return [`apt ${ctx.plan.aptMirror ?? "the node's apt sources"}: ${what}`]
+    return [`apt ${ctx.plan.mirrors.apt ?? "the node's apt sources"}: ${what}`]
   },
 })
 
