@@ -29,6 +29,8 @@ export interface Step<V extends object = Record<string, unknown>> {
   settings: string[]
   /** What the step downloads, as people read it (`bai-seed plan`): URLs, apt repositories, image pulls. */
   fetches: string[]
+  /** Seconds the step is expected to take at most: past it, a silent node is `stalled` (bai-seed status). */
+  expect: number
 }
 
 export interface UserPlan {
@@ -84,5 +86,10 @@ export interface NodePlan {
   /** Root LV size after an autoinstall: 'all' or a size such as 200G. */
   rootLv: string
   powerOffWhenDone: boolean
+  /**
+   * Where this node reports its stages (`reporting.url` of the node, else the cluster's), or absent: no reporting.
+   * The node's token is not part of the plan; renderers get it with the render (RenderSecrets).
+   */
+  reporting?: { url: string; from: string }
   steps: Step[]
 }
