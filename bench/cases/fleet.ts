@@ -98,7 +98,7 @@ export async function benchFleet(log: (line: string) => void): Promise<FleetFigu
   mkdirSync(root, { recursive: true })
   const hosts = Array.from({ length: NODES }, (_, i) => `node-${String(i + 1).padStart(4, '0')}`)
   // The nodes of an output folder are those its manifest lists (as a render writes it).
-  writeFileSync(join(root, 'manifest.json'), JSON.stringify({ files: hosts.map((h) => ({ path: `${h}/provision.sh` })) }))
+  writeFileSync(join(root, 'manifest.json'), JSON.stringify({ format: 1, generator: 'bench', files: hosts.map((h) => ({ path: `${h}/provision.sh`, sha256: '0'.repeat(64), size: 0, mode: '0700' })) }))
   const key = readOrCreateNodeKey(root)
   const paths = new Map(hosts.map((h) => [h, `/report/${h}/${nodeToken(key, 'report', h)}`]))
   const port = await freePort()
@@ -136,14 +136,16 @@ export async function benchFleet(log: (line: string) => void): Promise<FleetFigu
         acked.set(`${host}#${i}`, i)
         i++
         if (acked.size === total / 2 && !restarting) restarting = restart().finally(() => (restarting = null))
-      } else await new Promise((r) => setTimeout(r, 50))
+      } else if (status === 400 || status === 403 || status === 404) throw new Error(`${host}: the server refused an event for good (HTTP ${status})`)
+      else await new Promise((r) => setTimeout(r, 50))
     }
   }
   let reads = 0
+  // Each reader asks once a second, as `status --watch --interval 1` or an open /status page (every 5 s) would.
   const reader = async (): Promise<void> => {
     while (!done) {
       if (await getStatus(readerAgent, port)) reads++
-      else await new Promise((r) => setTimeout(r, 50))
+      await new Promise((r) => setTimeout(r, 1000))
     }
   }
   const readers = Array.from({ length: READERS }, reader)
