@@ -28,6 +28,23 @@ export function printFigures(f: Figures, goals: Goal[], print: Print): void {
       ['nodes', 'wall s median (min-max)', 'nodes/s', 'peak RSS MiB (min-max)', 'files', 'MiB out', 'KiB/node'],
       f.render.map((r) => [String(r.nodes), secs(r.series.wallMs), r.nodesPerSecond.toFixed(0), mib(r.series.maxRssKiB), String(r.files), (r.bytes / 2 ** 20).toFixed(1), (r.bytes / r.nodes / 1024).toFixed(1)]),
     )
+    const compared = f.render.filter((r) => r.oneThread && r.copy)
+    if (compared.length) {
+      print('')
+      print(`Render threads and cp -r of the rendered folder, side by side in the same rounds (${f.cores} cores)`)
+      table(
+        print,
+        ['nodes', 'render s', '1 thread s', 'speed-up', 'cp -r s', 'render / cp -r'],
+        compared.map((r) => [
+          String(r.nodes),
+          secs(r.series.wallMs),
+          secs(r.oneThread!.wallMs),
+          `${(r.oneThread!.wallMs.median / r.series.wallMs.median).toFixed(2)}x`,
+          secs(r.copy!.wallMs),
+          `${(r.series.wallMs.median / r.copy!.wallMs.median).toFixed(2)}x`,
+        ]),
+      )
+    }
     print('')
   }
   if (f.planJson) {
@@ -53,6 +70,19 @@ export function printFigures(f: Figures, goals: Goal[], print: Print): void {
       [`${v.smallFile.bytes}-byte file, new connection each, req/s`, `${v.smallFile.newConnection.median.toFixed(0)} (${v.smallFile.newConnection.min.toFixed(0)}-${v.smallFile.newConnection.max.toFixed(0)})`],
       ['1 GiB, one client, MiB/s', `${v.bigFile.oneClientMiBps.median.toFixed(0)} (${v.bigFile.oneClientMiBps.min.toFixed(0)}-${v.bigFile.oneClientMiBps.max.toFixed(0)})`],
       [`1 GiB, ${v.bigFile.clients} clients at once, MiB/s total`, `${v.bigFile.manyClientsMiBps.median.toFixed(0)} (${v.bigFile.manyClientsMiBps.min.toFixed(0)}-${v.bigFile.manyClientsMiBps.max.toFixed(0)})`],
+    ])
+    print(`  server peak RSS ${v.serverPeakRssMiB.toFixed(0)} MiB`)
+    print('')
+  }
+  if (f.fleet) {
+    const v = f.fleet
+    print(`Fleet reporting: ${v.nodes} nodes x ${v.eventsPerNode} events at once, ${v.readers} status readers, kill -9 and restart of serve half-way`)
+    table(print, ['what', 'value'], [
+      ['events acknowledged (missing after the restart)', `${v.acked} (${v.missingAfterRestart})`],
+      ['acknowledged events/s (restart included)', v.eventsPerSecond.toFixed(0)],
+      ['ack latency p50 / p99 / max, ms', `${v.ackLatencyMs.p50.toFixed(1)} / ${v.ackLatencyMs.p99.toFixed(1)} / ${v.ackLatencyMs.max.toFixed(0)}`],
+      ['status.json reads answered', String(v.statusReads)],
+      ['restart (kill -9 to serving again), ms', v.restartMs.toFixed(0)],
     ])
     print(`  server peak RSS ${v.serverPeakRssMiB.toFixed(0)} MiB`)
     print('')

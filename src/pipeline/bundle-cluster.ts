@@ -3,9 +3,10 @@
 import { sha256File, type Manifest } from '../write/manifest.js'
 import { modeString } from '../write/output-file.js'
 import { commitStaged, withOutputFolder } from '../write/output-dir.js'
-import { asOutputError } from '../write/output-error.js'
+import { asOutputError } from '../diagnostics/errors.js'
 import { rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { bundleFile } from '../model/output-layout.js'
 import { renderCluster, type RenderRequest, type RenderResult } from './render-cluster.js'
 import { writeBundle, type BundleFormat, type BundleResult } from '../write/bundle.js'
 import { sourceDateEpoch } from '../write/source-date.js'
@@ -25,7 +26,7 @@ export async function bundleCluster(request: BundleClusterRequest): Promise<Bund
   // Packed under the output lock, so that no other run changes the node folders while they are read.
   try {
     return await withOutputFolder({ dir: request.outDir }, async (folder) => {
-      const name = `bundle.${request.format}`
+      const name = bundleFile(request.format)
       folder.ownership.claimFile(name)
       let staging: string | undefined = folder.tempDir()
       try {

@@ -9,12 +9,14 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
 import { installerSeed } from '../iso/installer-seed.js'
+import { checkInstallerIsoNodes } from '../validate/validate-media.js'
 import { planRemaster, type RemasterResult } from '../iso/remaster.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 import { fileMode, isSecretMode, modeString } from '../write/file-mode.js'
 import { commitStaged, withOutputFolder } from '../write/output-dir.js'
 import { sha256File, type Manifest } from '../write/manifest.js'
-import { asOutputError } from '../write/output-error.js'
+import { asOutputError } from '../diagnostics/errors.js'
+import { installerIsoPath } from '../model/output-layout.js'
 
 export interface IsoRequest extends ClusterInput {
   base: string
@@ -24,8 +26,8 @@ export interface IsoRequest extends ClusterInput {
 }
 
 export interface IsoResult {
+  /** The input's problems; with an error nothing was written. */
   diagnostics: Diagnostic[]
-  errors: string[]
   file?: string
   nodes: string[]
   remastered?: RemasterResult
@@ -34,21 +36,21 @@ export interface IsoResult {
   manifest?: Manifest
 }
 
-export const INSTALLER_DIR = 'installer'
-
 export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult> {
-  const { plans, diagnostics, profileDirs } = planFromInput({ ...request, powerOffWhenDone: false })
-  if (hasErrors(diagnostics)) return { diagnostics, errors: [], nodes: [] }
+  const planned = planFromInput({ ...request, powerOffWhenDone: false })
+  const { plans, profileDirs } = planned
+  if (hasErrors(planned.diagnostics)) return { diagnostics: planned.diagnostics, nodes: [] }
+  const diagnostics = [...planned.diagnostics, ...checkInstallerIsoNodes(planned.doc!, plans)]
+  if (hasErrors(diagnostics)) return { diagnostics, nodes: [] }
   const cluster = plans[0]?.cluster ?? 'cluster'
   const seed = installerSeed(plans, cluster)
-  if (seed.errors.length) return { diagnostics, errors: seed.errors, nodes: [] }
-  const rel = `${INSTALLER_DIR}/${cluster}-autoinstall.iso`
-  const file = join(request.outDir, INSTALLER_DIR, `${cluster}-autoinstall.iso`)
+  const rel = installerIsoPath(cluster)
+  const file = join(request.outDir, ...rel.split('/'))
   const nodes = plans.filter((p) => seed.nodes.includes(p.hostname)).map((p) => ({ hostname: p.hostname, target: p.target.id }))
   const mode = fileMode(seed.files.some((f) => isSecretMode(f.mode)))
   // The base is read and checked before the output folder is touched.
-  const planned = planRemaster({ base: request.base, nodes, seed: seed.files, epoch: sourceDateEpoch(request.env) })
-  const remastered = planned.result
+  const remaster = planRemaster({ base: request.base, nodes, seed: seed.files, epoch: sourceDateEpoch(request.env) })
+  const remastered = remaster.result
   const options = { dir: request.outDir, inputs: { inventory: request.inventoryFile, profiles: profileDirs } }
   return withOutputFolder(options, async (folder) => {
     let staging: string | undefined
@@ -59,11 +61,11 @@ export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult>
       // exclusive 0600 temporary name, then switched in like every output (output-journal.ts).
       const staged = join(request.outDir, staging, ...rel.split('/'))
       mkdirSync(dirname(staged))
-      await planned.write(staged, { temp: `${staged}.partial`, mode })
+      await remaster.write(staged, { temp: `${staged}.partial`, mode })
       const entry = { path: rel, size: statSync(staged).size, mode: modeString(mode), sha256: await sha256File(staged) }
       const manifest = commitStaged(folder, staging, [entry])
       staging = undefined
-      return { diagnostics, errors: [], file, nodes: seed.nodes, remastered, mode, manifest }
+      return { diagnostics, file, nodes: seed.nodes, remastered, mode, manifest }
     } catch (e) {
       throw asOutputError(e, request.outDir)
     } finally {

@@ -3,10 +3,9 @@
 // out/pxe/ is also the TFTP root: the files put there by hand (boot loaders, casper/, the ISO, other loader configs)
 // are never moved, replaced or removed, and a generated file's place taken by one of them stops the run. Install
 // markers of nodes still in the tree under the same MAC stay; `--reinstall` removes install markers only.
-import { randomBytes } from 'node:crypto'
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
+import { hasErrors, inputProblem, type Problem } from '../diagnostics/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
 import type { ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
@@ -14,13 +13,14 @@ import { isoUrlFor, resolvePxeOptions, type PxeFlags, type PxeOptions } from '..
 import type { NodePlan } from '../model/plan.js'
 import { osTarget } from '../targets/os-targets.js'
 import { normalizeMac } from '../render/pxe/mac-address.js'
-import { markerPath, renderPxe, NODES_FILE, PXE_DIR } from '../render/pxe/render-pxe.js'
+import { markerPath, pxeKernelArgs, renderPxe, NODES_FILE, PXE_DIR, type PxeRender } from '../render/pxe/render-pxe.js'
+import { checkPxeNodes } from '../validate/validate-media.js'
 import { writeFileSet } from '../write/output-dir.js'
 import { artifactBytes } from '../write/artifact-bytes.js'
-import { nodeSeedPath, nodeToken, readNodeKey, readOrCreateNodeKey } from '../serve/node-token.js'
+import { nodeSeedPath, nodeToken, readOrCreateNodeKey } from '../serve/node-token.js'
 import { planHoldsSecrets } from '../plan/plan-secrets.js'
-import { asOutputError } from '../write/output-error.js'
 import { clearInstalled, readPxeNodes } from '../write/pxe-state.js'
+import { removeFileBeneath } from '../write/write-beneath.js'
 
 export interface PxeRequest extends ClusterInput {
   outDir: string
@@ -30,9 +30,9 @@ export interface PxeRequest extends ClusterInput {
 }
 
 export interface PxeResult {
-  diagnostics: Diagnostic[]
-  /** Bad flags or values no boot loader can carry; nothing was written. */
-  errors: string[]
+  /** The input's problems (the inventory, the nodes for PXE, the flags); with an error nothing was written. */
+  diagnostics: Problem[]
+  /** About the output folder (files a machine will fetch and that are missing, nodes not rendered yet). */
   warnings: string[]
   booted: string[]
   manifest?: Manifest
@@ -68,10 +68,18 @@ function dropStaleMarkers(outDir: string, markers: ReadonlyMap<string, string>):
     const host = markerHost(file)
     if (host === null) continue
     if (markers.get(rel) === host) kept.push(host)
-    else rmSync(file, { force: true })
+    // Never through a link planted at pxe/ or installed/ (serve writes there too).
+    else removeFileBeneath(outDir, [PXE_DIR, 'installed', name])
   }
   return kept.sort()
 }
+
+/** Boot loaders in out/pxe/: file, who loads it, where to get it (Debian and Ubuntu package names). */
+const PXE_LOADERS: readonly (readonly [string, string, string])[] = [
+  ['grubnetx64.efi', 'UEFI machines boot it by TFTP', 'copy /usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed from the grub-efi-amd64-signed package'],
+  ['pxelinux.0', 'BIOS machines boot it by TFTP', 'copy /usr/lib/PXELINUX/pxelinux.0 from the pxelinux package'],
+  ['ldlinux.c32', 'pxelinux.0 loads it', 'copy /usr/lib/syslinux/modules/bios/ldlinux.c32 from the syslinux-common package'],
+]
 
 /** What a machine will fetch from the output folder and is not there (TFTP from out/pxe/, HTTP under --http-base). */
 function missingFetches(outDir: string, options: PxeOptions, plans: readonly NodePlan[]): string[] {
@@ -97,45 +105,48 @@ function missingFetches(outDir: string, options: PxeOptions, plans: readonly Nod
   for (const [file, whys] of wanted) {
     if (!existsSync(file)) warnings.push(`${file} is missing (${whys.join('; ')}): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`)
   }
+  // The boot loaders the README says to put there: DHCP names them, the firmware loads them by TFTP.
+  for (const [file, why, from] of PXE_LOADERS) {
+    if (!existsSync(join(pxeDir, file))) warnings.push(`${join(pxeDir, file)} is missing (${why}): ${from}`)
+  }
   return warnings
 }
 
 export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
-  const { options, errors } = resolvePxeOptions(request.flags)
-  if (!options) return { diagnostics: [], errors, warnings: [], booted: [] }
-  const { plans, diagnostics, profileDirs } = planFromInput({ ...request, powerOffWhenDone: false })
-  if (hasErrors(diagnostics)) return { diagnostics, errors: [], warnings: [], booted: [] }
+  const { options, problems } = resolvePxeOptions(request.flags)
+  if (!options) return { diagnostics: problems, warnings: [], booted: [] }
+  const planned = planFromInput({ ...request, powerOffWhenDone: false })
+  const { plans, profileDirs } = planned
+  if (hasErrors(planned.diagnostics)) return { diagnostics: planned.diagnostics, warnings: [], booted: [] }
+  // Checked before the key is made: tokens of any key have the same length and characters.
+  const standIn = Buffer.alloc(32)
+  const checkOptions = { ...options, nodePaths: new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(standIn, p.hostname)])) }
+  const diagnostics = [...planned.diagnostics, ...checkPxeNodes(planned.doc!, plans, (p) => pxeKernelArgs(p, checkOptions, (h) => nodeToken(standIn, 'pxe-done', h)))]
+  if (hasErrors(diagnostics)) return { diagnostics, warnings: [], booted: [] }
   const cluster = plans[0]?.cluster ?? ''
-  const render = (key: Buffer) => {
-    // Seeds holding secrets are served only with their node's seed token: their boot entries carry it.
-    options.nodePaths = new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
-    return renderPxe(plans, options, cluster, (host) => nodeToken(key, 'pxe-done', host))
-  }
-  // First with the folder's key or a throw-away one, for the errors: a run that stops on them writes nothing.
-  let rendered: ReturnType<typeof render>
-  try {
-    rendered = render(readNodeKey(request.outDir) ?? randomBytes(32))
-  } catch (e) {
-    throw asOutputError(e, request.outDir)
-  }
-  if (rendered.errors.length) return { diagnostics, errors: rendered.errors, warnings: rendered.warnings, booted: [] }
   const markers = new Map(
-    plans.filter((p) => rendered.booted.includes(p.hostname)).map((p) => [markerPath(normalizeMac(p.address.mac!)!), p.hostname]),
+    plans.filter((p) => p.address.mac).map((p) => [markerPath(normalizeMac(p.address.mac!)!), p.hostname]),
   )
+  let rendered!: PxeRender
   let installed: string[] = []
   // The PXE tree shares out/pxe/ (the TFTP root) with the operator's boot loaders, casper/ and ISO and with the
-  // install markers: only the files the manifest lists are replaced or removed, nothing else there is moved.
+  // install markers: only the files the manifest lists are replaced or removed, nothing else there is moved. The
+  // switch holds the output folder's lock, which `bai-seed serve` takes to record a report (pxe-state.ts
+  // markInstalled), and never moves a marker: a report is never lost to a swap.
   const { manifest } = await writeFileSet(
     PXE_DIR,
     (folder) => {
-      // Under the lock: the folder's key, made now when it has none.
-      rendered = render(readOrCreateNodeKey(folder.dir))
+      // Under the lock, once the folder is known to be ours: the folder's key, made now when it has none.
+      const key = readOrCreateNodeKey(folder.dir)
+      // Seeds holding secrets are served only with their node's seed token: their boot entries carry it.
+      options.nodePaths = new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
+      rendered = renderPxe(plans, options, cluster, (host) => nodeToken(key, 'pxe-done', host))
       installed = dropStaleMarkers(folder.dir, markers)
       return rendered.files.map((a) => ({ manifestPath: `${PXE_DIR}/${a.path}`, data: artifactBytes(a), mode: a.mode }))
     },
     { dir: request.outDir, inputs: { inventory: request.inventoryFile, profiles: profileDirs } },
   )
-  const warnings = [...rendered.warnings]
+  const warnings: string[] = []
   for (const host of rendered.booted) {
     if (!existsSync(join(request.outDir, host, 'autoinstall', 'user-data'))) {
       warnings.push(`${host}: ${join(request.outDir, host, 'autoinstall')}/ is not rendered yet; run bai-seed render before booting`)
@@ -143,11 +154,12 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
   }
   for (const host of installed) warnings.push(`${host}: reported a finished install; it boots from its local disk until bai-seed pxe --reinstall ${host}`)
   warnings.push(...missingFetches(request.outDir, options, plans))
-  return { diagnostics, errors: [], warnings, booted: rendered.booted, manifest }
+  return { diagnostics, warnings, booted: rendered.booted, manifest }
 }
 
 export interface ReinstallResult {
-  errors: string[]
+  /** Flag problems (an unknown node, no PXE tree yet); nothing was changed for those nodes. */
+  problems: Problem[]
   /** Nodes whose marker was removed, and nodes that had none. */
   cleared: string[]
   notInstalled: string[]
@@ -156,18 +168,18 @@ export interface ReinstallResult {
 /** Removes the install markers of the named nodes so that their next network boot installs them again. */
 export function reinstallNodes(outDir: string, hostnames: readonly string[]): ReinstallResult {
   const nodes = readPxeNodes(outDir)
-  if (!nodes) return { errors: [`${join(outDir, PXE_DIR, NODES_FILE)} is missing: run bai-seed pxe first`], cleared: [], notInstalled: [] }
-  const errors: string[] = []
+  if (!nodes) return { problems: [inputProblem('NO_PXE_TREE', `${join(outDir, PXE_DIR, NODES_FILE)} is missing: run bai-seed pxe first`)], cleared: [], notInstalled: [] }
+  const problems: Problem[] = []
   const cleared: string[] = []
   const notInstalled: string[] = []
   for (const host of hostnames) {
     const node = nodes.find((n) => n.hostname === host)
     if (!node) {
-      errors.push(`--reinstall ${host}: no such node in ${join(outDir, PXE_DIR, NODES_FILE)} (nodes: ${nodes.map((n) => n.hostname).join(', ')})`)
+      problems.push(inputProblem('UNKNOWN_NODE', `--reinstall ${host}: no such node in ${join(outDir, PXE_DIR, NODES_FILE)} (nodes: ${nodes.map((n) => n.hostname).join(', ')})`))
       continue
     }
     if (clearInstalled(outDir, node)) cleared.push(host)
     else notInstalled.push(host)
   }
-  return { errors, cleared, notInstalled }
+  return { problems, cleared, notInstalled }
 }

@@ -3,13 +3,17 @@
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import { readManifest, type Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
+import type { SourceDoc } from '../load/source-doc.js'
 import { loadCluster, type ClusterInput } from './load-cluster.js'
 import { planCluster, streamPlans } from './plan-cluster.js'
 import { renderNodeFiles, renderNodeScript, type NodeScript } from '../render/render-node.js'
 import { gzipBase64Async } from '../render/cloud-config/gzip-base64.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
+import { renderPool, renderThreads, type PooledNode } from './render-pool.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 import { isSecretMode, parseModeString } from '../write/file-mode.js'
+import { readOrCreateNodeKey } from '../serve/node-token.js'
+import { reportUrlOf } from '../fleet/report-url.js'
 import { recordNetworks } from '../write/network-state.js'
 
 export interface RenderRequest extends ClusterInput {
@@ -44,15 +48,15 @@ export interface RenderResult {
 /** The smallest user-data limit among common clouds (EC2 takes 16 KiB). NoCloud seeds and most others take more. */
 export const SMALL_USER_DATA_LIMIT = 16384
 
-/** From this many nodes on, files are written and hashed in a worker thread while the next nodes are rendered. */
+/** From this many nodes on, nodes are rendered and written by a pool of threads, one per core (render-pool.ts). */
 export const PARALLEL_WRITE_NODES = 16
 
-/** load -> plan, shared by render, plan and the media commands. */
-export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[]; profileDirs: string[] } {
+/** load -> plan, shared by render, plan and the media commands; `doc` (the inventory) places their own checks. */
+export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[]; doc?: SourceDoc; profileDirs: string[] } {
   const cluster = loadCluster(request)
   if (hasErrors(cluster.diagnostics)) return { plans: [], diagnostics: cluster.diagnostics, profileDirs: cluster.profileDirs }
   const planned = planCluster(cluster, request)
-  return { plans: planned.plans, diagnostics: [...cluster.diagnostics, ...planned.diagnostics], profileDirs: cluster.profileDirs }
+  return { plans: planned.plans, diagnostics: [...cluster.diagnostics, ...planned.diagnostics], doc: cluster.inventoryDoc, profileDirs: cluster.profileDirs }
 }
 
 export async function renderCluster(request: RenderRequest): Promise<RenderResult> {
@@ -63,6 +67,12 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   const diagnostics = [...cluster.diagnostics, ...planned.diagnostics]
   if (hasErrors(diagnostics)) return { diagnostics, hostnames: [], notes: [] }
   const hostnames = planned.nodes.map((n) => n.node.hostname)
+  // Reporting nodes carry their report URL, with a token made from the output folder's key. The key is read (made
+  // when missing) once the writer has opened the folder, as the first node is rendered: a refused run makes nothing.
+  const inventory = cluster.inventory!
+  const reports = !!inventory.reporting || inventory.nodes.some((n) => n.reporting)
+  let key: Buffer | null | undefined
+  const reportUrl = (plan: NodePlan): string | undefined => reportUrlOf(plan, (key ??= reports ? readOrCreateNodeKey(request.outDir) : null))
   // The 16 KiB note is said once per output folder: not again when its last render was already over the limit.
   const toldBefore = largestCloudUserData(request.outDir) > SMALL_USER_DATA_LIMIT
   let done = 0
@@ -80,7 +90,7 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
       return { hostname: plan.hostname, artifacts }
     }
     for (const plan of planned.plans) {
-      const node = renderNodeScript(plan)
+      const node = renderNodeScript(plan, reportUrl(plan))
       const started = { node, gzB64: gzipBase64Async(node.compact) }
       // Awaited below; this only keeps a failure from counting as unhandled meanwhile.
       started.gzB64.catch(() => {})
@@ -95,17 +105,29 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
       request.onProgress?.(++done, hostnames.length)
     }
   }
-  const parallel = hostnames.length >= PARALLEL_WRITE_NODES
-  const written = await writeOutput(renderedNodes(), {
+  const options = {
     dir: request.outDir,
     epoch,
     seedIsos: request.isos,
-    parallel,
     force: request.force,
     keepStale: request.keepStale,
     known: new Set(cluster.inventory?.nodes.map((n) => n.hostname) ?? hostnames),
     inputs: { inventory: request.inventoryFile, profiles: cluster.profileDirs },
-  })
+  }
+  // A large cluster: the plans go to the render threads as they are built; the notes are read off the plans here.
+  function* pooledPlans(): Generator<PooledNode> {
+    for (const plan of planned.plans) {
+      for (const step of plan.steps) for (const n of step.notes) stepNotes.add(n)
+      yield { hostname: plan.hostname, plan, reportUrl: reportUrl(plan) }
+    }
+  }
+  const written =
+    hostnames.length >= PARALLEL_WRITE_NODES
+      ? await writeOutput(pooledPlans(), {
+          ...options,
+          sink: (settings) => renderPool(settings, renderThreads(request.env), () => request.onProgress?.(++done, hostnames.length)),
+        })
+      : await writeOutput(renderedNodes(), options)
   const { manifest } = written
   // The addresses `bai-seed serve` answers by default: the inventory's subnet (and loopback).
   await recordNetworks(request.outDir, [cluster.inventory!.network.subnet])

@@ -1,8 +1,9 @@
 // Turns a resolved node into its plan: the node-wide facts the renderers need, and the ordered steps that apply.
 import type { Inventory } from '../model/inventory.js'
-import type { NodePlan, TargetPlan } from '../model/plan.js'
+import type { NodePlan, PlanMirrors, TargetPlan } from '../model/plan.js'
+import { fqdnOf } from '../model/fqdn.js'
 import type { ResolvedNode } from '../model/resolved.js'
-import type { ClusterFacts, PlanContext } from './step-def.js'
+import { DEFAULT_STEP_EXPECT, type ClusterFacts, type PlanContext } from './step-def.js'
 import { STEP_ORDER } from './step-order.js'
 import { passwordHash } from './password.js'
 import { stepFunctionName } from '../model/shared-names.js'
@@ -29,11 +30,16 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     : inventory.cluster.os
       ? { id: inventory.cluster.os, from: 'cluster.os', arch: 'amd64' }
       : { id: DEFAULT_TARGET, from: 'default', arch: 'amd64' }
-  const mirrors = nodeMirrors(inventory, node)
+  const merged = nodeMirrors(inventory, node)
+  const mirrors: PlanMirrors = {
+    ...merged,
+    no_proxy: merged.no_proxy ?? ['localhost', '127.0.0.1'],
+    ca_certificates: (merged.ca_certificates ?? []).map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)),
+  }
   const plan: Omit<NodePlan, 'steps'> = {
     hostname: node.hostname,
     target,
-    fqdn: domain ? `${node.hostname}.${domain}` : node.hostname,
+    fqdn: fqdnOf(node.hostname, domain),
     cluster: inventory.cluster.name,
     release: inventory.cluster.release,
     locale: inventory.cluster.locale,
@@ -62,15 +68,14 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       sudoNopasswd: hash === null,
     },
     sshAllowPassword: inventory.ssh.allow_password,
-    aptMirror: mirrors.apt ?? null,
-    proxy: mirrors.proxy ?? null,
-    noProxy: mirrors.no_proxy ?? ['localhost', '127.0.0.1'],
     mirrors,
-    caCertificates: (mirrors.ca_certificates ?? []).map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)),
     disk: node.disk ?? { size: 'largest' },
     rootLv: node.root_lv ?? 'all',
     powerOffWhenDone: options.powerOffWhenDone,
   }
+  // Only when configured: without `reporting` the plan (and every file rendered from it) is as it was.
+  if (node.reporting) plan.reporting = { url: node.reporting.url, from: `nodes[${resolved.index}].reporting` }
+  else if (inventory.reporting) plan.reporting = { url: inventory.reporting.url, from: 'reporting' }
   const ctx: PlanContext = { inventory, resolved, settings, node, plan, cluster: options.cluster }
   const steps = STEP_ORDER.filter((def) => def.applies(ctx)).map((def) => {
     const vars = def.vars(ctx) as Record<string, unknown>
@@ -86,6 +91,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       notes: def.notes?.(ctx) ?? [],
       settings: def.settings,
       fetches: def.fetches?.(ctx) ?? [],
+      expect: def.expect?.(ctx) ?? DEFAULT_STEP_EXPECT,
     }
   })
   return { ...plan, steps }

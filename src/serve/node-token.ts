@@ -1,4 +1,6 @@
-// Per-node tokens: for what a node reports back to `bai-seed serve` (a finished install, purpose 'pxe-done'), and for
+// Per-node tokens: for what a node reports back to `bai-seed serve` (each stage of its install and first boot, and
+// its finished install: purpose 'report', src/fleet/report-route.ts; the PXE kernel command line's install-finished URL
+// carries purpose 'pxe-done', src/serve/pxe-done.ts), and for
 // the seed URLs of nodes whose files hold secrets (purpose 'seed'): `serve` hands a file only its owner may read (0600:
 // a seed or script holding a password hash or credentials) only to a request whose path carries the node's seed token,
 // http://SERVER:8080/<hostname>/<token>/autoinstall/user-data (see static-server.ts). A token is
@@ -9,15 +11,16 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { InputError } from '../diagnostics/errors.js'
+import { OUTPUT_LAYOUT } from '../model/output-layout.js'
+import { InputError, OutputError } from '../diagnostics/errors.js'
 
-export const KEY_FILE = '.bai-seed-key'
+export const KEY_FILE = OUTPUT_LAYOUT.nodeKeyFile
 
-export type TokenPurpose = 'pxe-done' | 'seed'
+export type TokenPurpose = 'pxe-done' | 'seed' | 'report'
 
 function parseKey(text: string, file: string): Buffer {
   const hex = text.trim()
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${file}: not a bai-seed key (64 hex digits); delete it to make a new one`)
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new OutputError('BAD_KEY_FILE', file, 'not a bai-seed key (64 hex digits); delete it to make a new one')
   return Buffer.from(hex, 'hex')
 }
 
@@ -29,14 +32,14 @@ export function readNodeKey(outDir: string): Buffer | null {
     // Never through a symbolic link: a planted link must not choose the key.
     const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
     try {
-      if (!fstatSync(fd).isFile()) throw new Error(`${file}: not a regular file; delete it to make a new key`)
+      if (!fstatSync(fd).isFile()) throw new OutputError('BAD_KEY_FILE', file, 'not a regular file; delete it to make a new key')
       text = readFileSync(fd, 'utf8').slice(0, 200)
     } finally {
       closeSync(fd)
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
-    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new Error(`${file}: is a symbolic link; delete it to make a new key`)
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new OutputError('BAD_KEY_FILE', file, 'is a symbolic link; delete it to make a new key')
     throw e
   }
   return parseKey(text, file)

@@ -19,6 +19,7 @@ import { BAI_SEED_VERSION } from '../version.js'
 import { gzipTo } from './gzip-member.js'
 import { sha256File, type Manifest } from './manifest.js'
 import { PUBLIC_DIR, PUBLIC_FILE, copyMode, fileMode, isSecretMode } from './file-mode.js'
+import { bundleFile } from '../model/output-layout.js'
 
 export type BundleFormat = 'tar.gz' | 'zip'
 
@@ -126,7 +127,7 @@ export async function writeBundle(request: BundleRequest): Promise<BundleResult>
   const entries = await collectBundleEntries(request.dir, request.root, request.hostnames)
   const manifest = await bundleManifest(request.root, entries)
   const date = new Date(request.epoch * 1000)
-  const tmp = join(request.stagingDir, `bundle.${request.format}`)
+  const tmp = join(request.stagingDir, bundleFile(request.format))
   // Readable by its owner only when any entry is: the archive holds what they hold.
   const mode = fileMode(entries.some((e) => e.type === 'file' && isSecretMode(e.mode)))
   const out = createWriteStream(tmp, { mode, flags: 'wx' })

@@ -14,13 +14,13 @@ import { lstatSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import { isNodeUnit, makeManifest, manifestText, MANIFEST_NAME, type Manifest, type ManifestEntry } from './manifest.js'
-import { directSink, workerSink } from './file-sink.js'
+import { directSink, type FileSink, type SinkSettings } from './file-sink.js'
 import type { NodeOutput } from './node-files.js'
 import { createFileExclusive } from './exclusive-file.js'
 import { writeOutputFiles, type OutputFile } from './output-file.js'
 import { openOutputFolder, withOutputFolder, type OpenOptions, type OutputFolder } from './output-folder.js'
 import { switchOutput, type Journal } from './output-journal.js'
-import { asOutputError } from './output-error.js'
+import { asOutputError } from '../diagnostics/errors.js'
 import { PUBLIC_FILE, modeString } from './file-mode.js'
 
 export type { NodeOutput } from './node-files.js'
@@ -29,14 +29,17 @@ export interface WriteOptions extends OpenOptions {
   epoch: number
   /** Also write autoinstall.iso and cloud-init.iso into each node folder. */
   seedIsos?: boolean
-  /** Make and write the files in a worker thread while the next nodes are rendered (large clusters). */
-  parallel?: boolean
   /**
    * Every node of the inventory: node folders of earlier renders not in it are stale, and removed (or kept with
    * `keepStale`). Without it nothing is stale.
    */
   known?: ReadonlySet<string>
   keepStale?: boolean
+}
+
+/** writeOutput of other things than rendered nodes (plans: src/pipeline/render-pool.ts), by the sink that writes them. */
+export interface SinkOption<T> {
+  sink: (settings: SinkSettings) => FileSink<T>
 }
 
 export interface OutputResult {
@@ -69,15 +72,20 @@ function carriedOver(folder: OutputFolder, skip: (unit: string, path: string) =>
   return carried
 }
 
-export async function writeOutput(nodes: Iterable<NodeOutput> | AsyncIterable<NodeOutput>, options: WriteOptions): Promise<OutputResult> {
+export async function writeOutput(nodes: Iterable<NodeOutput> | AsyncIterable<NodeOutput>, options: WriteOptions): Promise<OutputResult>
+export async function writeOutput<T extends { hostname: string }>(nodes: Iterable<T> | AsyncIterable<T>, options: WriteOptions & SinkOption<T>): Promise<OutputResult>
+export async function writeOutput<T extends { hostname: string }>(
+  nodes: Iterable<T> | AsyncIterable<T>,
+  options: WriteOptions & Partial<SinkOption<T>>,
+): Promise<OutputResult> {
   const folder = await openOutputFolder(options)
   let staging: string | undefined
-  let sink
+  let sink: FileSink<T> | undefined
   try {
     const { ownership } = folder
     staging = folder.tempDir()
     const settings = { stagingDir: join(options.dir, staging), epoch: options.epoch, seedIsos: options.seedIsos ?? false }
-    sink = options.parallel ? workerSink(settings) : directSink(settings)
+    sink = options.sink ? options.sink(settings) : (directSink(settings) as unknown as FileSink<T>)
     const swapped: Journal['swapped'] = []
     for await (const node of nodes) {
       swapped.push({ name: node.hostname, existed: ownership.claim(node.hostname) })

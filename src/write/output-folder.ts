@@ -15,7 +15,7 @@ import { acquireOutputLock, type OutputLock } from './output-lock.js'
 import { recoverOutput } from './output-journal.js'
 import { makeTempDir, removeStaleTemps, tempFilePath } from './output-state.js'
 import { Ownership } from './output-ownership.js'
-import { asOutputError } from './output-error.js'
+import { asOutputError } from '../diagnostics/errors.js'
 
 export interface OpenOptions {
   dir: string

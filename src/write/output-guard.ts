@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { homedir, userInfo } from 'node:os'
 import { basename, dirname, resolve, sep } from 'node:path'
-import { OutputError } from './output-error.js'
+import { OutputError } from '../diagnostics/errors.js'
 
 export interface OutputInputs {
   inventory?: string
@@ -54,7 +54,7 @@ export function homeFolders(passwd = '/etc/passwd', env: NodeJS.ProcessEnv = pro
 export function checkOutputFolder(outDir: string, inputs: OutputInputs = {}): void {
   const out = realPathOf(outDir)
   const refuse = (why: string): never => {
-    throw new OutputError(outDir, `refusing to write into ${why}; choose an output folder of its own (-o DIR)`, 'EREFUSED')
+    throw new OutputError('EREFUSED', outDir, `refusing to write into ${why}; choose an output folder of its own (-o DIR)`)
   }
   if (out === sep) refuse('the root folder /')
   for (const home of homeFolders()) {

@@ -20,6 +20,7 @@ import { crashPoint } from './crash-point.js'
 import { replaceFile, syncFolder } from './exclusive-file.js'
 import { MANIFEST_NAME } from './manifest.js'
 import { JOURNAL_FILE, STATE_DIR, ensureStateDir, statePath } from './output-state.js'
+import { STATE_TEMP_PREFIX } from '../model/output-layout.js'
 import { PRIVATE_FILE } from './file-mode.js'
 
 export interface Journal {
@@ -34,7 +35,7 @@ export interface Journal {
 }
 
 const OLD = '.old'
-const STAGING = new RegExp(`^${STATE_DIR.replace('.', '\\.')}/tmp-\\d+-[\\w]+$`)
+const STAGING = new RegExp(`^${STATE_DIR.replace('.', '\\.')}/${STATE_TEMP_PREFIX}\\d+-[\\w]+$`)
 const SAFE_NAME = (name: unknown): boolean =>
   typeof name === 'string' && name !== '' && !name.split('/').some((s) => s === '' || s === '.' || s === '..' || s === STATE_DIR)
 

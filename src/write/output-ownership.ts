@@ -6,12 +6,11 @@
 import { lstatSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { MANIFEST_NAME, unitOf, type Manifest, type ManifestEntry } from './manifest.js'
-import { OutputError } from './output-error.js'
-import { STATE_DIR } from './output-state.js'
-import { KEY_FILE } from '../serve/node-token.js'
+import { OutputError } from '../diagnostics/errors.js'
+import { OUTPUT_LAYOUT } from '../model/output-layout.js'
 
 /** Entries of an output folder that are bai-seed's own state, not content. */
-const OWN_STATE = new Set([STATE_DIR, KEY_FILE])
+const OWN_STATE: ReadonlySet<string> = new Set([OUTPUT_LAYOUT.stateDir, OUTPUT_LAYOUT.nodeKeyFile, OUTPUT_LAYOUT.statusDir])
 
 function lstatOrNull(path: string) {
   try {
@@ -59,10 +58,10 @@ export class Ownership {
     if (foreign.length === 0) return
     const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, ... (${foreign.length} entries)` : '')
     throw new OutputError(
+      'EREFUSED',
       this.outDir,
       `is not empty (${shown}) and has no ${MANIFEST_NAME} of an earlier render: refusing to write into a folder bai-seed did not make; ` +
         'choose an empty or new folder, or pass --force',
-      'EREFUSED',
     )
   }
 
@@ -77,7 +76,7 @@ export class Ownership {
     if (!st) return false
     if (this.force) return true
     const refuse = (what: string): never => {
-      throw new OutputError(top, `${what}, which bai-seed did not write (${MANIFEST_NAME} does not list it): move it away, or ${hint}`, 'EREFUSED')
+      throw new OutputError('EREFUSED', top, `${what}, which bai-seed did not write (${MANIFEST_NAME} does not list it): move it away, or ${hint}`)
     }
     if (!this.units.has(unit)) refuse(st.isDirectory() ? 'exists' : 'exists and is not a folder')
     if (!st.isDirectory()) {
@@ -110,13 +109,13 @@ export class Ownership {
       const dir = join(this.outDir, ...parts.slice(0, i))
       const st = lstatOrNull(dir)
       if (!st) return false
-      if (!st.isDirectory()) throw new OutputError(dir, `is not a folder (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}); bai-seed writes ${path} below it: move it away`, 'EREFUSED')
+      if (!st.isDirectory()) throw new OutputError('EREFUSED', dir, `is not a folder (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}); bai-seed writes ${path} below it: move it away`)
     }
     const full = join(this.outDir, ...parts)
     const st = lstatOrNull(full)
     if (!st) return false
     if (!this.paths.has(path) || !(st.isFile() || st.isSymbolicLink())) {
-      throw new OutputError(full, `exists, and bai-seed did not write it (${MANIFEST_NAME} does not list it): move it away; bai-seed never replaces it`, 'EREFUSED')
+      throw new OutputError('EREFUSED', full, `exists, and bai-seed did not write it (${MANIFEST_NAME} does not list it): move it away; bai-seed never replaces it`)
     }
     return true
   }

@@ -6,13 +6,14 @@
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { OutputError } from './output-error.js'
+import { OutputError } from '../diagnostics/errors.js'
+import { OUTPUT_LAYOUT, STATE_TEMP_PREFIX } from '../model/output-layout.js'
 import { PRIVATE_DIR } from './file-mode.js'
 
-export const STATE_DIR = '.bai-seed'
+export const STATE_DIR = OUTPUT_LAYOUT.stateDir
 export const LOCK_FILE = 'lock'
 export const JOURNAL_FILE = 'journal.json'
-const TEMP = /^tmp-(\d+)-/
+const TEMP = new RegExp(`^${STATE_TEMP_PREFIX}(\\d+)-`)
 
 export function statePath(outDir: string, name?: string): string {
   return name ? join(outDir, STATE_DIR, name) : join(outDir, STATE_DIR)
@@ -27,21 +28,21 @@ export function ensureStateDir(outDir: string): string {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
   }
   const st = lstatSync(dir)
-  if (!st.isDirectory()) throw new OutputError(dir, 'is not a folder (a symbolic link?); bai-seed keeps its state there: remove it')
+  if (!st.isDirectory()) throw new OutputError('OUTPUT', dir, 'is not a folder (a symbolic link?); bai-seed keeps its state there: remove it')
   return dir
 }
 
 /** A new, empty temporary folder of this run in `.bai-seed/`; its path relative to the output folder. */
 export function makeTempDir(outDir: string): string {
   ensureStateDir(outDir)
-  const dir = mkdtempSync(join(statePath(outDir), `tmp-${process.pid}-`))
+  const dir = mkdtempSync(join(statePath(outDir), `${STATE_TEMP_PREFIX}${process.pid}-`))
   return `${STATE_DIR}/${dir.slice(statePath(outDir).length + 1)}`
 }
 
 /** A path for a temporary file of this run in `.bai-seed/` that nobody can guess ahead (create it with O_EXCL). */
 export function tempFilePath(outDir: string, suffix = ''): string {
   ensureStateDir(outDir)
-  return statePath(outDir, `tmp-${process.pid}-${randomBytes(8).toString('hex')}${suffix}`)
+  return statePath(outDir, `${STATE_TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}${suffix}`)
 }
 
 function running(pid: number): boolean {

@@ -4,7 +4,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawn, spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { binRun, tempDir } from '../helpers/repo.js'
 import { renderCluster } from '../../src/pipeline/render-cluster.js'
@@ -22,7 +22,11 @@ function renderCli(inventory: string, out: string, env: NodeJS.ProcessEnv, isos 
   return spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000', ...env } })
 }
 
-const leftovers = (out: string): string[] => readdirSync(out).filter((n) => n.startsWith('.') && n !== '.bai-seed')
+// Dot-entries beside the nodes, and the temporaries in .bai-seed/ (the only place a run keeps them).
+const leftovers = (out: string): string[] => [
+  ...readdirSync(out).filter((n) => n.startsWith('.') && n !== '.bai-seed'),
+  ...(existsSync(join(out, '.bai-seed')) ? readdirSync(join(out, '.bai-seed')).filter((n) => n.startsWith('tmp-')).map((n) => `.bai-seed/${n}`) : []),
+]
 
 test('killed at every step of the switch: wholly old or wholly new, and the next render repairs', async () => {
   // v2 changes every node's files (DNS), drops n5 (stale) and adds x9.
@@ -50,7 +54,7 @@ test('killed at every step of the switch: wholly old or wholly new, and the next
     seen[which!]++
     assert.equal(manifestProblems(out), [], `point ${point}`)
     // A staging folder left after the journal is gone is removed by the next run (below).
-    assert.equal(leftovers(out).filter((n) => !n.startsWith('.staging-')), [], `point ${point}: nothing left behind`)
+    assert.equal(leftovers(out).filter((n) => !n.startsWith('.bai-seed/tmp-')), [], `point ${point}: nothing left behind`)
   }
   assert.ok(point > 10, `the switch has crash points (${point})`)
   assert.ok(seen.old > 0 && seen.new > 0, JSON.stringify(seen))
@@ -114,6 +118,25 @@ test('every rename of a render, killed before it (strace): wholly old or new, no
   }
 })
 
+test('an identical re-render killed at every step never loses a node (the staged manifest, not its hash, tells the commit)', async () => {
+  const v1 = inventoryOf(hostsOf(4))
+  const out = join(tempDir('crash-same'), 'out')
+  await render(v1, out)
+  const old = snapshot(out)
+  let point = 1
+  for (; point < 60; point++) {
+    const r = renderCli(v1, out, { BAI_SEED_TEST_CRASH_POINT: String(point) })
+    if (r.status === 0) break
+    assert.is(r.signal, 'SIGKILL', `point ${point}: ${r.stderr}`)
+    recoverOutput(out)
+    assert.equal(snapshot(out), old, `point ${point}: every node there, as it was`)
+    assert.equal(manifestProblems(out), [], `point ${point}`)
+    await render(v1, out)
+    assert.equal(snapshot(out), old, `point ${point}: the next render keeps every node`)
+  }
+  assert.ok(point > 8, `the switch has crash points (${point})`)
+})
+
 test('a large render killed at moments spread over its run', async () => {
   const v1 = inventoryOf(hostsOf(60))
   const v2 = inventoryOf(hostsOf(60), '10.9.0.2')
@@ -138,7 +161,7 @@ test('a large render killed at moments spread over its run', async () => {
     const now = JSON.stringify(snapshot(out))
     assert.ok(now === JSON.stringify(old) || now === JSON.stringify(fresh), `kill after ${Date.now() - started} ms: mixed output`)
     assert.equal(manifestProblems(out), [])
-    assert.equal(leftovers(out).filter((n) => !n.startsWith('.staging-')), [])
+    assert.equal(leftovers(out).filter((n) => !n.startsWith('.bai-seed/tmp-')), [])
     if (now === JSON.stringify(fresh)) await render(v1, out, true)
   }
   await render(v2, out, true)

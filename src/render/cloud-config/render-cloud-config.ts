@@ -8,6 +8,7 @@ import { userStep, type UserVars } from '../../plan/steps/user.js'
 import { renderScript } from '../script/render-script.js'
 import { shellQuote } from '../script/shell-quote.js'
 import { GZIP_BASE64, gzipBase64 } from './gzip-base64.js'
+import { aptMirrorSources } from '../apt-sources.js'
 
 export interface CloudConfigOptions {
   /** Include the apt mirror/proxy settings (cloud images; the installer configures apt itself for autoinstall). */
@@ -21,6 +22,13 @@ export interface CloudConfigOptions {
    * default 'gz+b64'.
    */
   scriptEncoding?: 'plain' | typeof GZIP_BASE64
+  /** The node's report URL (token included): cloud-init posts each stage there (its `reporting` webhook). */
+  reportUrl?: string
+}
+
+/** cloud-init's (and subiquity's) `reporting:` section: one webhook, the node's report URL. */
+export function webhookReporting(reportUrl: string): Record<string, unknown> {
+  return { 'bai-seed': { type: 'webhook', endpoint: reportUrl } }
 }
 
 function userEntry(u: UserVars): Record<string, unknown> {
@@ -61,25 +69,17 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
     doc.ssh_authorized_keys = plan.user.authorizedKeys
   }
   doc.ssh_pwauth = plan.sshAllowPassword
-  if (options.apt && (plan.aptMirror || plan.proxy)) {
-    const apt: Record<string, unknown> = {}
-    if (plan.aptMirror) {
-      // The security pocket comes from the same mirror: a site without internet access reaches no other archive.
-      apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
-      apt.security = [{ arches: ['default'], uri: plan.aptMirror }]
-    }
-    if (plan.proxy) apt.proxy = plan.proxy
-    doc.apt = apt
-  }
+  const { apt: mirror, proxy, ca_certificates: trusted } = plan.mirrors
+  if (options.apt && (mirror || proxy)) doc.apt = { ...aptMirrorSources(plan), ...(proxy ? { proxy } : {}) }
   // Trusted before apt and the first-boot script run (the script installs them again for golden images).
-  if (plan.caCertificates.length) doc.ca_certs = { trusted: plan.caCertificates }
+  if (trusted.length) doc.ca_certs = { trusted }
   // Compressed: the script is most of the document (provision.sh beside it is the readable copy); inside, or the
   // whole document when the caller compresses that.
   const script: Record<string, unknown> = { path: SHARED_PATHS.installedScript, owner: 'root:root', permissions: '0700' }
-  if (options.scriptEncoding === 'plain') script.content = options.script ?? renderScript(plan)
+  if (options.scriptEncoding === 'plain') script.content = options.script ?? renderScript(plan, options.reportUrl)
   else {
     script.encoding = GZIP_BASE64
-    script.content = options.compressedScript ?? gzipBase64(options.script ?? renderScript(plan))
+    script.content = options.compressedScript ?? gzipBase64(options.script ?? renderScript(plan, options.reportUrl))
   }
   doc.write_files = [script]
   doc.runcmd = [
@@ -88,5 +88,6 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
     // --no-block: the unit is ordered after cloud-final, which is running this very command.
     ['systemctl', 'start', '--no-block', SHARED_PATHS.unitName],
   ]
+  if (options.reportUrl !== undefined) doc.reporting = webhookReporting(options.reportUrl)
   return doc
 }

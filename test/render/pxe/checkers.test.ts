@@ -5,8 +5,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { requireTool, run } from '../helpers/tools.js'
-import { tempDir } from '../helpers/repo.js'
+import { requireTool, run } from '../../helpers/tools.js'
+import { tempDir } from '../../helpers/repo.js'
 import { planInventory, pxeOptions, renderPxeFiles } from './pxe-fixture.js'
 
 const plans = planInventory()

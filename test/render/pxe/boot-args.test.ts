@@ -4,10 +4,10 @@
 // receive exactly `ds=nocloud-net;s=<http-base>/<hostname>/autoinstall/`, and cloud-init must find that seed.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { requireTool, run } from '../helpers/tools.js'
-import type { NodePlan } from '../../src/model/plan.js'
-import { dashedMac } from '../../src/render/pxe/mac-address.js'
-import { LOCAL_EFI_LOADERS } from '../../src/render/pxe/render-pxe.js'
+import { requireTool, run } from '../../helpers/tools.js'
+import type { NodePlan } from '../../../src/model/plan.js'
+import { dashedMac } from '../../../src/render/pxe/mac-address.js'
+import { LOCAL_EFI_LOADERS } from '../../../src/render/pxe/render-pxe.js'
 import { planInventory, pxeOptions, renderPxeFiles } from './pxe-fixture.js'
 import {
   grubCommands,

@@ -6,11 +6,11 @@ import * as assert from 'uvu/assert'
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
-import { exampleInventory, tempDir } from '../helpers/repo.js'
-import { runCli } from '../helpers/run-cli.js'
-import { startStaticServer } from '../../src/serve/static-server.js'
-import type { AccessLogEntry } from '../../src/serve/access-log.js'
-import { formatAccessLog } from '../../src/serve/access-log.js'
+import { exampleInventory, tempDir } from '../../helpers/repo.js'
+import { runCli } from '../../helpers/run-cli.js'
+import { startStaticServer } from '../../../src/serve/static-server.js'
+import type { AccessLogEntry } from '../../../src/serve/access-log.js'
+import { formatAccessLog } from '../../../src/serve/access-log.js'
 
 const BASE = 'http://10.20.30.5:8080/'
 const MARKER = 'pxe/installed/01-52-54-00-20-30-20'
@@ -96,7 +96,7 @@ test('report, marker, pxe again keeps it and the operator files, --reinstall rem
   assert.match(twice.stderr, /warning\[PXE\] bai-a01 had not reported a finished install; nothing to undo/)
   const bad = runCli(['pxe', '-o', out, '--reinstall', 'nosuch'])
   assert.is(bad.status, 2)
-  assert.match(bad.stderr, /error\[PXE\] --reinstall nosuch: no such node in .*nodes\.json \(nodes: bai-m1, bai-a01, bai-a02\)/)
+  assert.match(bad.stderr, /error\[UNKNOWN_NODE\] --reinstall nosuch: no such node in .*nodes\.json \(nodes: bai-m1, bai-a01, bai-a02\)/)
 })
 
 test('a marker of a MAC that now belongs to another node is dropped', () => {

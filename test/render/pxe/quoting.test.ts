@@ -2,12 +2,12 @@
 // writes must read back as exactly the value (one word, nothing expanded), and what it cannot write it refuses.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { grubQuote, grubQuoteList } from '../../src/render/pxe/grub-quote.js'
-import { ipxeQuote } from '../../src/render/pxe/ipxe-quote.js'
-import { pxelinuxQuote, pxelinuxQuoteList } from '../../src/render/pxe/pxelinux-quote.js'
-import { nginxQuote } from '../../src/render/pxe/nginx-quote.js'
-import { kernelWordProblem, kernelCmdlineProblem } from '../../src/render/pxe/kernel-cmdline.js'
-import { UnquotableValueError } from '../../src/render/script/shell-quote.js'
+import { grubQuote, grubQuoteList } from '../../../src/render/pxe/grub-quote.js'
+import { ipxeQuote } from '../../../src/render/pxe/ipxe-quote.js'
+import { pxelinuxQuote, pxelinuxQuoteList } from '../../../src/render/pxe/pxelinux-quote.js'
+import { nginxQuote } from '../../../src/render/pxe/nginx-quote.js'
+import { kernelWordProblem, kernelCmdlineProblem } from '../../../src/render/pxe/kernel-cmdline.js'
+import { UnquotableValueError } from '../../../src/render/script/shell-quote.js'
 import { grubCommands, ipxeLine, pxelinuxConfig, nginxToken } from './loader-models.js'
 
 const isUnquotable = (e: unknown): boolean => e instanceof UnquotableValueError

@@ -1,11 +1,11 @@
 // Renders the PXE files of an inventory through the library, in memory, for tests that read them.
-import { planFromInput } from '../../src/pipeline/render-cluster.js'
-import { resolvePxeOptions, type PxeFlags, type PxeOptions } from '../../src/render/pxe/boot-options.js'
-import { renderPxe, type PxeRender } from '../../src/render/pxe/render-pxe.js'
-import { nodeToken } from '../../src/serve/node-token.js'
-import { exampleInventory } from '../helpers/repo.js'
-import { formatDiagnostic } from '../../src/diagnostics/diagnostic.js'
-import type { NodePlan } from '../../src/model/plan.js'
+import { planFromInput } from '../../../src/pipeline/render-cluster.js'
+import { resolvePxeOptions, type PxeFlags, type PxeOptions } from '../../../src/render/pxe/boot-options.js'
+import { renderPxe, type PxeRender } from '../../../src/render/pxe/render-pxe.js'
+import { nodeToken } from '../../../src/serve/node-token.js'
+import { exampleInventory } from '../../helpers/repo.js'
+import { formatDiagnostic } from '../../../src/diagnostics/diagnostic.js'
+import type { NodePlan } from '../../../src/model/plan.js'
 
 export const SERVE_ROOT = '/srv/bai-seed/out'
 
@@ -19,13 +19,12 @@ export function planInventory(inventoryFile = exampleInventory, env: NodeJS.Proc
 }
 
 export function pxeOptions(flags: Partial<PxeFlags> & { httpBase: string }): PxeOptions {
-  const { options, errors } = resolvePxeOptions({ serveRoot: SERVE_ROOT, ...flags })
-  if (!options) throw new Error(errors.join('\n'))
+  const { options, problems } = resolvePxeOptions({ serveRoot: SERVE_ROOT, ...flags })
+  if (!options) throw new Error(problems.map(formatDiagnostic).join('\n'))
   return options
 }
 
 export function renderPxeFiles(plans: NodePlan[], options: PxeOptions): { files: Map<string, string>; result: PxeRender } {
   const result = renderPxe(plans, options, plans[0]?.cluster ?? '', (host) => nodeToken(TEST_KEY, 'pxe-done', host))
-  if (result.errors.length) throw new Error(result.errors.join('\n'))
   return { files: new Map(result.files.map((f) => [f.path, f.content])), result }
 }

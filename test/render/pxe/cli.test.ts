@@ -3,8 +3,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { exampleInventory, tempDir } from '../helpers/repo.js'
-import { runCli } from '../helpers/run-cli.js'
+import { exampleInventory, tempDir } from '../../helpers/repo.js'
+import { runCli } from '../../helpers/run-cli.js'
 
 const BASE = 'http://10.20.30.5:8080/'
 
@@ -32,6 +32,10 @@ test('render then pxe: exit 0, the tree in out/pxe/, listed in manifest.json wit
       `warning[PXE] ${out}/pxe/casper/vmlinuz is missing (GRUB and PXELINUX load it by TFTP; iPXE loads it from ${BASE}pxe/casper/vmlinuz): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`,
       `warning[PXE] ${out}/pxe/casper/initrd is missing (GRUB and PXELINUX load it by TFTP; iPXE loads it from ${BASE}pxe/casper/initrd): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`,
       `warning[PXE] ${out}/pxe/ubuntu-20.04.6-live-server-amd64.iso is missing (the installer (casper url=) downloads it from ${BASE}pxe/ubuntu-20.04.6-live-server-amd64.iso): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`,
+      // The loaders too (issue 22): the README says pxe checks them.
+      `warning[PXE] ${out}/pxe/grubnetx64.efi is missing (UEFI machines boot it by TFTP): copy /usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed from the grub-efi-amd64-signed package`,
+      `warning[PXE] ${out}/pxe/pxelinux.0 is missing (BIOS machines boot it by TFTP): copy /usr/lib/PXELINUX/pxelinux.0 from the pxelinux package`,
+      `warning[PXE] ${out}/pxe/ldlinux.c32 is missing (pxelinux.0 loads it): copy /usr/lib/syslinux/modules/bios/ldlinux.c32 from the syslinux-common package`,
     ],
   )
   assert.match(r.stdout, /wrote PXE boot files for 3 node\(s\)/)
@@ -67,7 +71,7 @@ test('a node without a MAC is skipped with a warning; the others are written', (
   const out = join(tempDir('pxe'), 'out')
   const r = runCli(['pxe', '-c', inv, '-o', out, '--http-base', BASE])
   assert.is(r.status, 0, r.stderr)
-  assert.match(r.stderr, /warning\[PXE\] bai-m1: no MAC address in the inventory; no PXE boot files for it/)
+  assert.match(r.stderr, /cluster\.yaml:\d+:5: warning\[PXE_NO_MAC\] nodes\[0\]: bai-m1 has no MAC address; no PXE boot files for it/)
   assert.match(r.stdout, /for 2 node\(s\) .*\(bai-a01, bai-a02\)/)
   assert.not.ok(existsSync(join(out, 'pxe', 'ipxe', 'bai-m1.ipxe')))
   assert.not.ok(readFileSync(join(out, 'pxe', 'grub', 'grub.cfg'), 'utf8').includes('bai-m1'))
@@ -91,7 +95,7 @@ test('bad --http-base values: exit 2, a clear error, nothing written', () => {
     const r = runCli(['pxe', '-c', exampleInventory, '-o', out, '--http-base', base])
     assert.is(r.status, 2, `${base}: ${r.stderr}`)
     assert.match(r.stderr, message, base)
-    assert.match(r.stderr, /^error\[PXE\] --http-base /m, base)
+    assert.match(r.stderr, /^error\[PXE_FLAG\] --http-base /m, base)
     assert.not.match(r.stderr, /\n\s+at /, 'no stack trace')
   }
   const bad = runCli(['pxe', '-c', exampleInventory, '-o', out, '--http-base', BASE, '--kernel', '../vmlinuz', '--iso-url', 'http://h/dir/'])
@@ -109,7 +113,7 @@ test('missing --http-base, no MAC at all, a shared MAC, a node named pxe: exit 2
   const noMacs = inventoryWith((t) => t.replace(/    mac: "[0-9a-f:]+"\n/g, ''))
   const r1 = runCli(['pxe', '-c', noMacs, '-o', out, '--http-base', BASE])
   assert.is(r1.status, 2)
-  assert.match(r1.stderr, /error\[PXE\] no node has a MAC address/)
+  assert.match(r1.stderr, /cluster\.yaml:\d+:1: error\[NO_PXE_NODE\] nodes: no node has a MAC address/)
   const shared = inventoryWith((t) => t.replace('52:54:00:20:30:22', '52:54:00:20:30:20'))
   const r2 = runCli(['pxe', '-c', shared, '-o', out, '--http-base', BASE])
   assert.is(r2.status, 2)

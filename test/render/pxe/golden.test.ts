@@ -5,8 +5,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
 import { join, dirname } from 'node:path'
-import { repoRoot } from '../helpers/repo.js'
-import { listFiles } from '../../src/write/manifest.js'
+import { repoRoot } from '../../helpers/repo.js'
+import { listFiles } from '../../../src/write/manifest.js'
 import { planInventory, pxeOptions, renderPxeFiles } from './pxe-fixture.js'
 
 test('golden: example PXE tree', async () => {
