@@ -10,17 +10,7 @@
 #
 # Rendered for Ubuntu 20.04 LTS (amd64); it refuses to run on another release or architecture.
 #
-# Usage: provision.sh [--only IDS] [--skip IDS] [--force] [--root DIR] [--no-reboot] [--any-os] [--list] [--status] [--wait]
-#                     [--install-unit]
-#   --only IDS, --skip IDS   comma-separated step ids to run, or to leave out
-#   --force                  run steps again even if they are done
-#   --status                 print the state of the last run and of each step, and exit
-#   --wait                   wait until no run is going on or due, print the state; exit 0 when every step is done
-#   --root DIR               write files under DIR instead of / and run only the steps that just write files
-#   --no-reboot              stop (and say so) instead of rebooting when a step needs a reboot
-#   --any-os                 run on any release and architecture (also BAI_SEED_ANY_OS=1)
-#   --list                   print the steps and exit
-#   --install-unit           install this script and its systemd unit, enable the unit, and exit
+# Usage: provision.sh --help (the options and the steps; USAGE_TEXT below).
 #
 # Steps:
 #   user: Create the service account
@@ -37,6 +27,9 @@
 set -Eeuo pipefail
 umask 022
 export LC_ALL=C DEBIAN_FRONTEND=noninteractive
+# needrestart (24.04 runs it after every apt call, non-interactive ones too) restarts nothing during the run: not this
+# run's own unit, Docker or containerd (SUSPEND skips its apt hook, mode l only lists should it run anyway).
+export NEEDRESTART_SUSPEND=1 NEEDRESTART_MODE=l
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 readonly NODE=bai-m1
@@ -75,6 +68,20 @@ StandardError=journal+console
 
 [Install]
 WantedBy=multi-user.target
+'
+# --help prints it (a quoted string, so the compact copy in user-data keeps it; comments are dropped there).
+readonly USAGE_TEXT='Usage: provision.sh [--only IDS] [--skip IDS] [--force] [--root DIR] [--no-reboot] [--any-os] [--list] [--status] [--wait]
+                    [--install-unit]
+  --only IDS, --skip IDS   comma-separated step ids to run, or to leave out
+  --force                  run steps again even if they are done
+  --status                 print the state of the last run and of each step, and exit
+  --wait                   wait until no run is going on or due, print the state; exit 0 when every step is done
+  --root DIR               write files under DIR instead of / and run only the steps that just write files
+  --no-reboot              stop (and say so) instead of rebooting when a step needs a reboot
+  --any-os                 run on any release and architecture (also BAI_SEED_ANY_OS=1)
+  --list                   print the steps and exit
+  --install-unit           install this script and its systemd unit, enable the unit, and exit
+  -h, --help               print this help and exit
 '
 readonly STEP_IDS=(user limits sysctl hosts storage packages mounts docker python venvs images)
 declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [mounts]='Mount the shared storage' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [images]='Pre-pull container images')
@@ -264,11 +271,35 @@ apt_update() {
   done
   printf '%s\n' "$out"
   ((rc == 0)) || return 1
-  ! grep -qE '^(W|E): (Failed to fetch|Some index files failed|The repository .* does not have a Release file)' <<<"$out"
+  grep -qE '^(W|E): (Failed to fetch|Some index files failed|The repository .* does not have a Release file)' <<<"$out" && return 1
+  : >"$STATE_DIR/apt-lists.stamp"
 }
 
+# apt_lists_fresh: true when apt_update fetched the package lists less than APT_LISTS_MAX_AGE seconds ago and no apt
+# source or keyring changed since. Golden and cloud images come with old lists or none: installing from them fails
+# (404 for superseded versions, "Unable to locate package").
+APT_LISTS_MAX_AGE=${BAI_SEED_APT_LISTS_MAX_AGE:-3600}
+apt_lists_fresh() {
+  local stamp=$STATE_DIR/apt-lists.stamp now p
+  local -a watched=()
+  [[ -f $stamp ]] || return 1
+  for p in /etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/keyrings /etc/apt/trusted.gpg.d /usr/share/keyrings; do
+    [[ -e $p ]] && watched+=("$p")
+  done
+  if ((${#watched[@]})) && [[ -n $(find "${watched[@]}" -newer "$stamp" -print -quit 2>/dev/null) ]]; then return 1; fi
+  printf -v now '%(%s)T' -1
+  ((now - $(stat -c %Y "$stamp") < APT_LISTS_MAX_AGE))
+}
+
+# apt_install PACKAGE...: installs from fresh package lists (updated first when they are not), again after an update
+# when an install fails (a list that went stale in between).
 apt_install() {
-  retry 3 apt_get install -y -q --no-install-recommends "$@"
+  if ! apt_lists_fresh; then
+    retry 5 apt_update || { note "apt-get update failed: no network, or the apt mirror or proxy is unreachable"; return 1; }
+  fi
+  apt_get install -y -q --no-install-recommends "$@" && return 0
+  retry 3 apt_update || return 1
+  retry 2 apt_get install -y -q --no-install-recommends "$@"
 }
 
 # output_has PATTERN COMMAND...: true when COMMAND succeeds and a line of its output matches the extended regex
@@ -658,8 +689,11 @@ check_target() {
   exit 2
 }
 
+# usage: the options and this node's steps (from data, not comments: the installed compact copy has none).
 usage() {
-  sed -n '/^# Usage:/,/^# Steps:/p' "$0" | sed '$d; s/^# \{0,1\}//'
+  local id
+  printf '%s\nSteps of %s:\n' "$USAGE_TEXT" "$NODE"
+  for id in "${STEP_IDS[@]}"; do printf '  %-16s %s\n' "$id" "${STEP_TITLE[$id]}"; done
 }
 
 # check_ids OPTION IDS: exits 2 when IDS (comma-separated) names a step this script does not have.
