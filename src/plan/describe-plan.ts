@@ -5,6 +5,7 @@ import type { NodePlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
 import type { Inventory } from '../model/inventory.js'
 import { describeRootLv } from './root-lv.js'
+import { maskDeep } from './mask-credentials.js'
 
 export interface DescribedSetting {
   key: string
@@ -80,8 +81,15 @@ function describeSources(plan: NodePlan, inventory: Inventory | undefined): Desc
   return out
 }
 
-/** `node`: the resolved node the plan was made from. */
+/**
+ * `node`: the resolved node the plan was made from. Credentials in URLs (proxy, mirrors, any setting) are masked:
+ * what `plan` prints in every form comes from here.
+ */
 export function describePlan(plan: NodePlan, node: ResolvedNode, inventory?: Inventory): DescribedPlan {
+  return maskDeep(describeUnmasked(plan, node, inventory))
+}
+
+function describeUnmasked(plan: NodePlan, node: ResolvedNode, inventory?: Inventory): DescribedPlan {
   const shown = new Set<string>()
   return {
     hostname: plan.hostname,

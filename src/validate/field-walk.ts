@@ -66,7 +66,7 @@ export const INVENTORY_RULES: RuleTree = {
   network: { subnet: 'subnet', gateway: 'ipv4', dns: { '[]': 'ipv4' }, search: { '[]': 'domain' } },
   storage: {
     server: 'host',
-    exports: { '[]': { name: 'exportName', path: 'absPath', options: { '[]': 'mountOption' } } },
+    exports: { '[]': { name: 'exportName', path: 'exportPath', options: { '[]': 'mountOption' } } },
   },
   mirrors: MIRRORS_RULES,
   ssh: { authorized_keys: { '[]': 'sshKey' } },

@@ -32,6 +32,10 @@ test('render then pxe: exit 0, the tree in out/pxe/, listed in manifest.json wit
       `warning[PXE] ${out}/pxe/casper/vmlinuz is missing (GRUB and PXELINUX load it by TFTP; iPXE loads it from ${BASE}pxe/casper/vmlinuz): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`,
       `warning[PXE] ${out}/pxe/casper/initrd is missing (GRUB and PXELINUX load it by TFTP; iPXE loads it from ${BASE}pxe/casper/initrd): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`,
       `warning[PXE] ${out}/pxe/ubuntu-20.04.6-live-server-amd64.iso is missing (the installer (casper url=) downloads it from ${BASE}pxe/ubuntu-20.04.6-live-server-amd64.iso): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`,
+      // The loaders too (issue 22): the README says pxe checks them.
+      `warning[PXE] ${out}/pxe/grubnetx64.efi is missing (UEFI machines boot it by TFTP): copy /usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed from the grub-efi-amd64-signed package`,
+      `warning[PXE] ${out}/pxe/pxelinux.0 is missing (BIOS machines boot it by TFTP): copy /usr/lib/PXELINUX/pxelinux.0 from the pxelinux package`,
+      `warning[PXE] ${out}/pxe/ldlinux.c32 is missing (pxelinux.0 loads it): copy /usr/lib/syslinux/modules/bios/ldlinux.c32 from the syslinux-common package`,
     ],
   )
   assert.match(r.stdout, /wrote PXE boot files for 3 node\(s\)/)

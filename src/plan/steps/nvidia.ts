@@ -5,6 +5,7 @@
 import { defineStep, type PlanContext } from '../step-def.js'
 import { osTarget } from '../../targets/os-targets.js'
 import { cudaRepo, nvidiaToolkitRepo, pinnedFingerprint, UPSTREAM } from '../node-mirrors.js'
+import { cudaRepoArch, debArch } from '../arch-names.js'
 
 /** The driver and CUDA packages of a node: `auto` takes the target's default pair. */
 function nvidiaPackages(ctx: PlanContext): { driver: string; cuda: string } {
@@ -69,7 +70,7 @@ export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
     fingerprint: pinnedFingerprint(ctx.settings.nvidia.cuda.key_fingerprint),
   }),
   fetches: (ctx) => {
-    const repo = `${cudaRepo(ctx.plan.mirrors)}/${osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro}/<arch>/`
+    const repo = `${cudaRepo(ctx.plan.mirrors)}/${osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro}/${cudaRepoArch(ctx.plan.target.arch)}/`
     const fp = pinnedFingerprint(ctx.settings.nvidia.cuda.key_fingerprint)
     return [
       `key ${ctx.plan.mirrors.cuda_apt_key ?? repo + UPSTREAM.cudaKeyFile}${fp ? ` (fingerprint ${fp})` : ''}`,
@@ -101,7 +102,7 @@ export const nvidiaToolkitStep = defineStep<NvidiaToolkitVars>({
     const fp = pinnedFingerprint(ctx.settings.nvidia.container_toolkit.key_fingerprint)
     return [
       `key ${ctx.plan.mirrors.nvidia_toolkit_apt_key ?? `${repo}/gpgkey`}${fp ? ` (fingerprint ${fp})` : ''}`,
-      `apt ${repo}/stable/deb/<arch>/: nvidia-container-toolkit`,
+      `apt ${repo}/stable/deb/${debArch(ctx.plan.target.arch)}/: nvidia-container-toolkit`,
     ]
   },
 })
