@@ -50,6 +50,18 @@ export interface Mirrors {
   no_proxy?: string[]
 }
 
+/** `offline:` (air-gapped sites): every first-boot download comes from one sealed payload (`bai-seed payload`). */
+export interface OfflineSettings {
+  /** A second volume with the payload's ISO image (label `label`), or HTTP from `url`. */
+  delivery: 'volume' | 'url'
+  url?: string
+  label: string
+  /** sha256 of the payload's manifest.txt, or */
+  manifest_sha256?: string
+  /** the public SSH key that signed it (manifest.txt.sig). */
+  signer?: string
+}
+
 export interface PasswordSource {
   /** A crypt hash ($6$...). */
   hash?: string
@@ -105,6 +117,7 @@ export interface Inventory {
   }
   storage: StorageConfig
   mirrors: Mirrors
+  offline?: OfflineSettings
   ssh: { authorized_keys: string[]; allow_password: boolean }
   password?: PasswordSource
   /** Folders of the inventory's own profiles, as written (relative to the inventory file). */

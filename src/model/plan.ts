@@ -61,6 +61,15 @@ export interface TargetPlan {
   arch: Architecture
 }
 
+/** Where the node's payload is and how it is trusted (`offline:`), when the site is air-gapped. */
+export interface OfflinePlan {
+  delivery: 'volume' | 'url'
+  /** Volume label (volume) or base URL (url). */
+  source: string
+  manifestSha256: string
+  signer: string
+}
+
 export interface NodePlan {
   hostname: string
   target: TargetPlan
@@ -86,5 +95,7 @@ export interface NodePlan {
   /** Root LV size after an autoinstall: 'all' or a size such as 200G. */
   rootLv: string
   powerOffWhenDone: boolean
+  /** The sealed payload every network step takes its files from, or null (the network and mirrors). */
+  offline: OfflinePlan | null
   steps: Step[]
 }

@@ -9,6 +9,7 @@ import { stepFunctionName } from '../model/shared-names.js'
 import { DEFAULT_TARGET } from '../targets/os-targets.js'
 import { nodeMirrors } from './node-mirrors.js'
 import { stepDigest } from './step-digest.js'
+import { offlinePlan } from './offline-plan.js'
 
 export interface PlanOptions {
   /** Power the machine off when a provisioning run ends (image builds, tests). */
@@ -70,6 +71,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     disk: node.disk ?? { size: 'largest' },
     rootLv: node.root_lv ?? 'all',
     powerOffWhenDone: options.powerOffWhenDone,
+    offline: offlinePlan(inventory),
   }
   const ctx: PlanContext = { inventory, resolved, settings, node, plan, cluster: options.cluster }
   const steps = STEP_ORDER.filter((def) => def.applies(ctx)).map((def) => {

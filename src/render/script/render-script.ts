@@ -20,5 +20,6 @@ export function renderScript(plan: NodePlan): string {
     target: { ...osTarget(plan.target.id), arch: plan.target.arch },
     unitText: renderUnit(),
     steps: plan.steps,
+    offline: plan.offline,
   })
 }
