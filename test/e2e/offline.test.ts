@@ -7,7 +7,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { appendFileSync, chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { spawnSync } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { consoleTail } from './boot-vm.js'
 import { e2eCacheDir, e2eSourceDir, e2eWorkDir, repoRoot } from './e2e-paths.js'
@@ -29,7 +29,13 @@ let payloadIso = ''
 let outDir = ''
 const disks = new Map<string, GuestDisk>()
 
-const cli = (args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/run.js'), ...args], { encoding: 'utf8', maxBuffer: 16 << 20 })
+// Asynchronous: the upstream's HTTP server runs in this process and must keep answering while the CLI fetches from it.
+const cli = (args: string[]): Promise<{ status: number; stdout: string; stderr: string }> =>
+  new Promise((resolve) => {
+    execFile(process.execPath, [join(repoRoot, 'bin/run.js'), ...args], { maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+      resolve({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    )
+  })
 
 test('bai-seed payload from the local upstream, for the guest release, leaving out what its base image has', async () => {
   rootfs = ensureGuestRootfs()
@@ -50,7 +56,7 @@ test('bai-seed payload from the local upstream, for the guest release, leaving o
     const out = join(work, 'payload')
     rmSync(out, { recursive: true, force: true })
     const started = Date.now()
-    const r = cli(['payload', '-c', hostView, '-o', out, '--base-root', rootfs.dir, '--archive-keyring', up.keyring])
+    const r = await cli(['payload', '-c', hostView, '-o', out, '--base-root', rootfs.dir, '--archive-keyring', up.keyring])
     recordTiming('offline: payload build', (Date.now() - started) / 1000)
     assert.is(r.status, 0, r.stdout + r.stderr)
     const digest = /manifest sha256 ([0-9a-f]{64})/.exec(r.stdout)![1]!
@@ -62,7 +68,7 @@ test('bai-seed payload from the local upstream, for the guest release, leaving o
     appendFileSync(inventory, `offline:\n  delivery: volume\n  manifest_sha256: ${digest}\n`)
     outDir = join(work, 'render')
     rmSync(outDir, { recursive: true, force: true })
-    const rendered = cli(['render', '-c', inventory, '-o', outDir, '--power-off-when-done'])
+    const rendered = await cli(['render', '-c', inventory, '-o', outDir, '--power-off-when-done'])
     assert.is(rendered.status, 0, rendered.stdout + rendered.stderr)
   } finally {
     await services.close()
