@@ -2,8 +2,9 @@
 // (test/e2e/upstream.ts, built once and cached in the e2e cache): a cold build into an empty folder (every package,
 // archive, wheel and image fetched from loopback) and a re-run (nothing changed: nothing fetched, nothing rewritten);
 // the size of the payload and of its ISO, and the images' docker-archive against the sum of their layers.
-// The example's storage is NFS; the local upstream carries no NFS packages, so the nodes' storage is local here.
-import { spawnSync } from 'node:child_process'
+// The example's storage is NFS and its release line 24.09 (Python 3.12); the local upstream carries no NFS packages and
+// Debian's Python 3.11, so the nodes' storage is local and the release line 23.03 here.
+import { execFile } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { dump, load } from 'js-yaml'
@@ -37,6 +38,8 @@ export async function benchPayload(log: (line: string) => void): Promise<Payload
     const reg = `127.0.0.1:${services.registryPort}`
     const doc = load(readFileSync(exampleInventory, 'utf8')) as Record<string, any>
     doc.storage = { type: 'local' }
+    // The upstream's Python is 3.11 (Debian's): the release line that runs on it.
+    doc.cluster.release = '23.03'
     doc.mirrors = {
       apt: `${http}/debian`, docker_apt: `${http}/docker`, docker_apt_key: `${http}/keys/archive.asc`, cuda_apt: `${http}/cuda`,
       nvidia_toolkit_apt: `${http}/libnvidia-container`, python: `${http}/pbs`, pypi: `${http}/simple`,
@@ -50,19 +53,21 @@ export async function benchPayload(log: (line: string) => void): Promise<Payload
         : pins
     }
     const inventory = join(dir, 'cluster.yaml')
-    writeFileSync(inventory, dump(doc, { lineWidth: 200 }))
+    writeFileSync(inventory, dump(doc, { lineWidth: 200, noRefs: true }))
     const out = join(dir, 'out')
     const args = [binRun, 'payload', '-c', inventory, '-o', out, '--base-root', rootfs.dir, '--archive-keyring', up.keyring]
-    const timed = (): { seconds: number; stdout: string; stderr: string } => {
-      const t0 = process.hrtime.bigint()
-      const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 << 20 })
-      if (r.status !== 0) throw new Error(`bai-seed payload failed: ${r.stderr}`)
-      return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, stdout: r.stdout, stderr: r.stderr }
-    }
+    // Asynchronous: the upstream's HTTP server answers from this process's event loop.
+    const timed = (): Promise<{ seconds: number; stdout: string; stderr: string }> =>
+      new Promise((resolve, reject) => {
+        const t0 = process.hrtime.bigint()
+        execFile(process.execPath, args, { maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+          err ? reject(new Error(`bai-seed payload failed: ${stderr}`)) : resolve({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, stdout, stderr }),
+        )
+      })
     log('payload: cold build for the example cluster')
-    const cold = timed()
+    const cold = await timed()
     log('payload: re-run')
-    const rerun = timed()
+    const rerun = await timed()
     const manifest = readFileSync(join(out, 'tree', 'manifest.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
     const listed = /images ([\d.]+) (KiB|MiB|GiB) before/.exec(cold.stderr)
     const unit = { KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[listed?.[2] as 'KiB' | 'MiB' | 'GiB'] ?? 0

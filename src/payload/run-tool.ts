@@ -27,6 +27,8 @@ export async function runTool(cmd: string, args: readonly string[], opts: { cwd?
         reject(new OutputError('TOOL', cmd, `${[cmd, ...args.slice(0, 3)].join(' ')} ... failed (exit ${code}): ${tail}`))
       }
     })
+    // A tool that exits without reading its input closes the pipe: that is no error of ours (EPIPE).
+    child.stdin.on('error', () => undefined)
     child.stdin.end(opts.input ?? '')
   })
 }
