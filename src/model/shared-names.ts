@@ -18,9 +18,9 @@ export const SHARED_PATHS = {
   logFile: '/var/log/bai-seed.log',
   /** Downloads kept between runs (Python archives, repository keyrings). */
   cacheDir: '/var/cache/bai-seed',
+  /** Backend.AI's storage root: the mount points of the shared storage (<vfroot>/<name>), or <vfroot>/local. */
+  vfroot: '/vfroot',
 } as const
-
-export type SharedPaths = typeof SHARED_PATHS
 
 /** The shell function that holds a step's body in provision.sh: step ids are kebab-case, shell names are not. */
 export function stepFunctionName(stepId: string): string {

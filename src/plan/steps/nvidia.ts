@@ -7,7 +7,7 @@ import { osTarget } from '../../targets/os-targets.js'
 import { cudaRepo, nvidiaToolkitRepo, pinnedFingerprint, UPSTREAM } from '../node-mirrors.js'
 
 /** The driver and CUDA packages of a node: `auto` takes the target's default pair. */
-export function nvidiaPackages(ctx: PlanContext): { driver: string; cuda: string } {
+function nvidiaPackages(ctx: PlanContext): { driver: string; cuda: string } {
   const pair = osTarget(ctx.plan.target.id).nvidia
   const n = ctx.settings.nvidia
   return {
@@ -39,7 +39,7 @@ export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
   fetches: (ctx) => {
     const d = ctx.settings.nvidia.driver
     const what = d.method === 'package' ? nvidiaPackages(ctx).driver : 'ubuntu-drivers-common and the driver it picks'
-    return [`apt ${ctx.plan.aptMirror ?? "the node's apt sources"}: ${what}`]
+    return [`apt ${ctx.plan.mirrors.apt ?? "the node's apt sources"}: ${what}`]
   },
 })
 
