@@ -66,10 +66,10 @@ export function payloadNeeds(plans: Iterable<NodePlan>, base: Release | null): P
     const repo = `${release.id}-${release.codename}`
     let apt = needs.apt.get(repo)
     if (!apt) {
-      apt = { repo, release, archive: plan.aptMirror ?? '', sources: new Map(), packages: new Set() }
+      apt = { repo, release, archive: plan.mirrors.apt ?? '', sources: new Map(), packages: new Set() }
       needs.apt.set(repo, apt)
     }
-    for (const pem of plan.caCertificates) if (!needs.ca.includes(pem)) needs.ca.push(pem)
+    for (const pem of plan.mirrors.ca_certificates) if (!needs.ca.includes(pem)) needs.ca.push(pem)
     const add = (...names: string[]): void => names.forEach((n) => apt!.packages.add(n))
     const packages = stepOf<PackagesVars>(plan, 'packages')
     if (packages) add(...packages.vars.install)
