@@ -29,6 +29,8 @@ export interface Step<V extends object = Record<string, unknown>> {
   settings: string[]
   /** What the step downloads, as people read it (`bai-seed plan`): URLs, apt repositories, image pulls. */
   fetches: string[]
+  /** Seconds the step is expected to take at most: past it, a silent node is `stalled` (bai-seed status). */
+  expect: number
 }
 
 export interface UserPlan {
@@ -95,5 +97,10 @@ export interface NodePlan {
   powerOffWhenDone: boolean
   /** The sealed payload every network step takes its files from, or null (the network and mirrors). */
   offline: OfflinePlan | null
+  /**
+   * Where this node reports its stages (`reporting.url` of the node, else the cluster's), or absent: no reporting.
+   * The node's token is not part of the plan; renderers get it with the render (RenderSecrets).
+   */
+  reporting?: { url: string; from: string }
   steps: Step[]
 }

@@ -5,6 +5,7 @@ import type { NodePlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
 import type { Inventory } from '../model/inventory.js'
 import { describeRootLv } from './root-lv.js'
+import { maskDeep } from './mask-credentials.js'
 
 export interface DescribedSetting {
   key: string
@@ -22,6 +23,8 @@ export interface DescribedStep {
   notes: string[]
   /** What the step downloads. */
   fetches: string[]
+  /** Seconds of silence in this step after which the node is `stalled`. */
+  expect: number
 }
 
 export interface DescribedSource {
@@ -38,6 +41,8 @@ export interface DescribedPlan {
   /** What the autoinstall does beyond the steps (the installed system's disk layout). */
   install: string[]
   sources: DescribedSource[]
+  /** Where the node reports its stages (inventory `reporting`), when it does. */
+  reporting?: { url: string; from: string }
   steps: DescribedStep[]
 }
 
@@ -87,8 +92,15 @@ function describeSources(plan: NodePlan, inventory: Inventory | undefined): Desc
   return out
 }
 
-/** `node`: the resolved node the plan was made from. */
+/**
+ * `node`: the resolved node the plan was made from. Credentials in URLs (proxy, mirrors, any setting) are masked:
+ * what `plan` prints in every form comes from here.
+ */
 export function describePlan(plan: NodePlan, node: ResolvedNode, inventory?: Inventory): DescribedPlan {
+  return maskDeep(describeUnmasked(plan, node, inventory))
+}
+
+function describeUnmasked(plan: NodePlan, node: ResolvedNode, inventory?: Inventory): DescribedPlan {
   const shown = new Set<string>()
   return {
     hostname: plan.hostname,
@@ -96,6 +108,7 @@ export function describePlan(plan: NodePlan, node: ResolvedNode, inventory?: Inv
     target: { id: plan.target.id, arch: plan.target.arch, from: plan.target.from },
     install: [describeRootLv(plan.rootLv)],
     sources: describeSources(plan, inventory),
+    ...(plan.reporting ? { reporting: { url: plan.reporting.url, from: `inventory ${plan.reporting.from}` } } : {}),
     steps: plan.steps.map((s) => ({
       id: s.id,
       title: s.title,
@@ -111,6 +124,7 @@ export function describePlan(plan: NodePlan, node: ResolvedNode, inventory?: Inv
         }),
       notes: s.notes,
       fetches: plan.offline ? s.fetches.map((f) => `${f} (from the offline payload)`) : s.fetches,
+      expect: s.expect,
     })),
   }
 }
@@ -122,6 +136,7 @@ export function formatPlan(p: DescribedPlan): string {
   for (const line of p.install) lines.push(`  install: ${line}`)
   lines.push('  sources:')
   for (const s of p.sources) lines.push(`        ${s.what}: ${s.value}  <- ${s.from}`)
+  if (p.reporting) lines.push(`  reports to: ${p.reporting.url}report/${p.hostname}/<token>  <- ${p.reporting.from}`)
   p.steps.forEach((s, i) => {
     lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
     for (const set of s.settings) {
@@ -130,6 +145,7 @@ export function formatPlan(p: DescribedPlan): string {
     }
     for (const note of s.notes) lines.push(`        note: ${note}`)
     for (const f of s.fetches) lines.push(`        fetches ${f}`)
+    if (p.reporting) lines.push(`        stalled when silent for ${Math.round(s.expect / 60)} min`)
   })
   return lines.join('\n') + '\n\n'
 }

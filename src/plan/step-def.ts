@@ -39,7 +39,15 @@ export interface StepDef<V extends object = object> {
   notes?(ctx: PlanContext): string[]
   /** What the step downloads (URLs, apt repositories, image pulls), for `bai-seed plan`. */
   fetches?(ctx: PlanContext): string[]
+  /**
+   * Seconds the step takes at most on a healthy node (default DEFAULT_STEP_EXPECT): a node that reports nothing for
+   * longer while in this step is `stalled` (bai-seed status). The deadline travels with the step's start event.
+   */
+  expect?(ctx: PlanContext): number
 }
+
+/** The expected duration of a step that declares none: most steps write files or install a few packages. */
+export const DEFAULT_STEP_EXPECT = 15 * 60
 
 export type StepDeclaration<V extends object> = Omit<StepDef<V>, 'template'> & { template?: string }
 

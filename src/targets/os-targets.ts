@@ -99,6 +99,8 @@ export interface OsTarget {
   nvidia: NvidiaDefaults
   /** Standard support ends (for the README's matrix and `plan`). */
   standardSupportEnds: string
+  /** What `plan` and `render` say on the docker step of a node of this target (Docker's support for the release). */
+  dockerNotes: readonly string[]
 }
 
 const CASPER = { kernel: 'casper/vmlinuz', initrd: 'casper/initrd' } as const
@@ -136,6 +138,10 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
     dockerCodename: 'focal',
     nvidia: { driverPackage: 'nvidia-driver-535-server', cudaPackage: 'cuda-toolkit-12-2', cudaRepoDistro: 'ubuntu2004' },
     standardSupportEnds: '2025-05',
+    dockerNotes: [
+      'Docker stopped publishing Docker Engine updates for Ubuntu 20.04 (focal) in 2025: the node gets the last focal ' +
+        'release and no security fixes from Docker; plan a move to 22.04 or 24.04',
+    ],
   },
   'ubuntu-22.04': {
     id: 'ubuntu-22.04',
@@ -170,6 +176,7 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
     dockerCodename: 'jammy',
     nvidia: { driverPackage: 'nvidia-driver-570-server', cudaPackage: 'cuda-toolkit-12-8', cudaRepoDistro: 'ubuntu2204' },
     standardSupportEnds: '2027-06',
+    dockerNotes: [],
   },
   'ubuntu-24.04': {
     id: 'ubuntu-24.04',
@@ -202,6 +209,7 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
     dockerCodename: 'noble',
     nvidia: { driverPackage: 'nvidia-driver-570-server', cudaPackage: 'cuda-toolkit-12-8', cudaRepoDistro: 'ubuntu2404' },
     standardSupportEnds: '2029-05',
+    dockerNotes: [],
   },
 }
 

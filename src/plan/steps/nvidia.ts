@@ -5,6 +5,7 @@
 import { defineStep, type PlanContext } from '../step-def.js'
 import { osTarget } from '../../targets/os-targets.js'
 import { cudaRepo, nvidiaToolkitRepo, pinnedFingerprint, UPSTREAM } from '../node-mirrors.js'
+import { cudaRepoArch, debArch } from '../arch-names.js'
 
 /** The driver and CUDA packages of a node: `auto` takes the target's default pair. */
 function nvidiaPackages(ctx: PlanContext): { driver: string; cuda: string } {
@@ -31,6 +32,8 @@ export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
   rootable: false,
   settings: ['nvidia'],
   applies: on,
+  // DKMS builds on a slow machine; the prebuilt modules take minutes.
+  expect: () => 30 * 60,
   vars: (ctx) => ({
     method: ctx.settings.nvidia.driver.method,
     package: nvidiaPackages(ctx).driver,
@@ -60,6 +63,8 @@ export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
   rootable: false,
   settings: ['nvidia'],
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.cuda.enabled,
+  // The toolkit is several GiB.
+  expect: () => 45 * 60,
   vars: (ctx) => ({
     package: nvidiaPackages(ctx).cuda,
     distro: osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro,
@@ -69,7 +74,7 @@ export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
     fingerprint: pinnedFingerprint(ctx.settings.nvidia.cuda.key_fingerprint),
   }),
   fetches: (ctx) => {
-    const repo = `${cudaRepo(ctx.plan.mirrors)}/${osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro}/<arch>/`
+    const repo = `${cudaRepo(ctx.plan.mirrors)}/${osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro}/${cudaRepoArch(ctx.plan.target.arch)}/`
     const fp = pinnedFingerprint(ctx.settings.nvidia.cuda.key_fingerprint)
     return [
       `key ${ctx.plan.mirrors.cuda_apt_key ?? repo + UPSTREAM.cudaKeyFile}${fp ? ` (fingerprint ${fp})` : ''}`,
@@ -101,7 +106,7 @@ export const nvidiaToolkitStep = defineStep<NvidiaToolkitVars>({
     const fp = pinnedFingerprint(ctx.settings.nvidia.container_toolkit.key_fingerprint)
     return [
       `key ${ctx.plan.mirrors.nvidia_toolkit_apt_key ?? `${repo}/gpgkey`}${fp ? ` (fingerprint ${fp})` : ''}`,
-      `apt ${repo}/stable/deb/<arch>/: nvidia-container-toolkit`,
+      `apt ${repo}/stable/deb/${debArch(ctx.plan.target.arch)}/: nvidia-container-toolkit`,
     ]
   },
 })
