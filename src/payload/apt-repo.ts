@@ -148,6 +148,15 @@ export async function writeAptRepo(need: AptNeed, plan: AptPlan, ctx: AptContext
   return { files: plan.debs.length, bytes }
 }
 
+/**
+ * Stops the gpg-agent that signing started for the payload's own GNUPGHOME (gpg starts one on demand for any secret
+ * key operation and leaves it running): called once the build is over, whatever its outcome.
+ */
+export async function stopGpgAgent(gnupg: string): Promise<void> {
+  if (!existsSync(gnupg)) return
+  await runTool('gpgconf', ['--kill', 'all'], { env: { ...process.env, GNUPGHOME: gnupg } }).catch(() => undefined)
+}
+
 /** The payload's archive signing key: made once per output folder (cache/gnupg), exported to keys/. */
 export async function payloadArchiveKey(gnupg: string, tree: string): Promise<void> {
   const env = { ...process.env, GNUPGHOME: gnupg }

@@ -13,7 +13,7 @@ import { planCluster } from '../pipeline/plan-cluster.js'
 import { PAYLOAD_LABEL } from '../plan/offline-plan.js'
 import { writeIso } from '../write/iso9660/index.js'
 import { payloadNeeds, type Release } from './payload-needs.js'
-import { payloadArchiveKey, planApt, writeAptRepo, type AptPlan } from './apt-repo.js'
+import { payloadArchiveKey, planApt, stopGpgAgent, writeAptRepo, type AptPlan } from './apt-repo.js'
 import { planPython, writePython } from './python-archives.js'
 import { pickWheels, writeWheels } from './wheelhouse.js'
 import { estimateImages, writeImages } from './images.js'
@@ -87,6 +87,15 @@ function prune(tree: string, parent: string, keep: ReadonlySet<string>): void {
 }
 
 export async function buildPayload(req: PayloadRequest): Promise<PayloadResult> {
+  const gnupg = join(resolve(req.outDir), '.cache', 'gnupg')
+  try {
+    return await build(req, gnupg)
+  } finally {
+    await stopGpgAgent(gnupg)
+  }
+}
+
+async function build(req: PayloadRequest, gnupg: string): Promise<PayloadResult> {
   const cluster = loadCluster({ inventoryFile: req.inventoryFile, profileDirs: req.profileDirs })
   const empty: PayloadResult = { diagnostics: cluster.diagnostics, manifestSha256: '', files: 0, bytes: 0, estimate: 0, signer: null, iso: null, split: null }
   if (hasErrors(cluster.diagnostics)) return empty
@@ -98,7 +107,6 @@ export async function buildPayload(req: PayloadRequest): Promise<PayloadResult> 
   const out = resolve(req.outDir)
   const tree = join(out, TREE_DIR)
   const cache = join(out, '.cache')
-  const gnupg = join(cache, 'gnupg')
   for (const d of [tree, cache]) mkdirSync(d, { recursive: true })
   mkdirSync(gnupg, { recursive: true, mode: 0o700 })
   const fetch = { ca: needs.ca }

@@ -55,6 +55,21 @@ function signedSuite(repo: string, suite: string, component: string): void {
   sh('gpg', ['--batch', '--yes', '--clearsign', '-o', join(dists, 'InRelease'), join(dists, 'Release')], { GNUPGHOME: gnupg })
 }
 
+/** gpg-agents running for the GNUPGHOME `home` (gpg starts one for any secret key operation and leaves it). */
+function agentsOf(home: string): string[] {
+  const found: string[] = []
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    let argv: string[]
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+    } catch {
+      continue
+    }
+    if (argv[0]?.endsWith('gpg-agent') && argv.includes(home)) found.push(`${pid} ${argv.join(' ')}`)
+  }
+  return found
+}
+
 const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex')
 
 test.before(async () => {
@@ -139,7 +154,10 @@ test.before(async () => {
   )
 })
 
-test.after(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())))
+test.after(async () => {
+  run('env', [`GNUPGHOME=${gnupg}`, 'gpgconf', '--kill', 'all'])
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+})
 
 const out = join(work, 'payload')
 const payloadArgs = (): string[] => [
@@ -176,6 +194,8 @@ test('the payload: the apt closure for the base image, Python with SHA256SUMS, w
     assert.is(sha(join(tree, p)), s, p)
     assert.is(statSync(join(tree, p)).size, Number(size), p)
   }
+  // Signing the repository started a gpg-agent for the payload's own GNUPGHOME: the build stopped it.
+  assert.equal(agentsOf(join(out, '.cache', 'gnupg')), [])
 })
 
 test('real apt reads the payload repository as it is, checking its signature with keys/payload-archive.gpg', () => {
