@@ -166,6 +166,8 @@ test('fetch_key installs a key holding the pinned fingerprint and refuses any ot
   const missing = run('env', [`GNUPGHOME=${env.GNUPGHOME}`, 'bash', join(dir, 'h.sh'), `file://${dir}/nope.asc`, `${dir}/k/none.gpg`, fpr])
   assert.is(missing.status, 1)
   assert.match(readFileSync(join(dir, 'reason'), 'utf8'), `cannot download the signing key file://${dir}/nope.asc`)
+  // Making the key started a gpg-agent for this GNUPGHOME: stop it.
+  run('gpgconf', ['--homedir', home, '--kill', 'all'])
 })
 
 test.run()
