@@ -59,6 +59,13 @@ export interface ServeLimits {
   idleTimeoutMs: number
   /** How often the header and request timeouts are checked. */
   checkIntervalMs: number
+  /**
+   * A streamed body must move at least this many bytes a second, averaged over each `minRateWindowMs` (the first
+   * window starts with the body): a client that reads just enough to never be idle (a byte now and then) is cut off
+   * after one window, instead of holding its file and its slot for days.
+   */
+  minRateBytesPerSec: number
+  minRateWindowMs: number
   /** Connections one address may hold. */
   perAddress: number
   /** File descriptors for connections and open files; default: `ulimit -n` less what is open and a reserve. */
@@ -70,6 +77,9 @@ export const DEFAULT_LIMITS: Omit<ServeLimits, 'descriptors'> = {
   requestTimeoutMs: 30_000,
   idleTimeoutMs: 15_000,
   checkIntervalMs: 1000,
+  // 512 MiB at this rate is 36 hours: no real network is that slow, and a trickling client is gone within a minute.
+  minRateBytesPerSec: 4096,
+  minRateWindowMs: 60_000,
   perAddress: 32,
 }
 
@@ -269,11 +279,21 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
         done(null, chunk)
       },
     })
+    // The minimum rate, window by window (what the socket takes is what the client reads, once its buffers are full).
+    let windowStart = 0
+    const slowTimer = setInterval(() => {
+      if (bytes - windowStart < (limits.minRateBytesPerSec * limits.minRateWindowMs) / 1000) {
+        note.refused = 'slow'
+        res.destroy()
+      }
+      windowStart = bytes
+    }, limits.minRateWindowMs)
     try {
       await pipeline(createReadStream(resolved.file, { start, end, highWaterMark: CHUNK }), counter, res)
     } catch {
-      // The client went away (or the file could not be read): pipeline has destroyed every stream.
+      // The client went away, was too slow (or the file could not be read): pipeline has destroyed every stream.
     } finally {
+      clearInterval(slowTimer)
       slot.release()
     }
   }

@@ -1,7 +1,8 @@
 // `bai-seed serve` under slow and greedy clients, with real sockets on loopback (127.0.0.0/8 gives each simulated
 // machine its own source address): a request head sent a byte at a time is cut off at the header timeout; a body sent
 // to a reader of one byte every 2 s is cut off at the idle/send timeout; one address gets at most its share of
-// connections; and under `ulimit -n 100`, 150 slow-header connections plus 90 downloads that are never read leave room
+// connections; a reader that takes just enough never to be idle is cut off at the minimum rate; and under
+// `ulimit -n 100`, 150 slow-header connections plus 90 downloads read a byte every 2 s leave room
 // for a new client. Every client here stops by itself (a deadline), and the test ends them all.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -109,6 +110,47 @@ while time.time() - t0 < 60:
   }
 })
 
+test('a reader that trickles just enough never to be idle is cut off by the minimum rate', async () => {
+  requireTool('python3')
+  const log: AccessLogEntry[] = []
+  // Idle after 3 s; at least 1 MiB/s over each 2 s window. The reader takes 8 KiB every 100 ms (about 80 KiB/s): the
+  // socket is never idle for 3 s, so only the rate rule can end it.
+  const limits = { idleTimeoutMs: 3000, minRateBytesPerSec: 1024 * 1024, minRateWindowMs: 2000 }
+  const server = await startStaticServer({ root: out, host: '127.0.0.1', port: 0, log: (e) => log.push(e), limits })
+  const reader = spawn('python3', ['-c', `
+import socket, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.bind(('127.0.0.9', 0))
+s.connect(('127.0.0.1', ${server.port}))
+s.sendall(b'GET /big.iso HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')
+t0 = time.time()
+while time.time() - t0 < 60:
+    try:
+        if not s.recv(8192): break
+    except OSError:
+        break
+    time.sleep(0.1)
+`], { stdio: 'ignore' })
+  try {
+    const started = performance.now()
+    let entry: AccessLogEntry | undefined
+    while (!entry && performance.now() - started < 30_000) {
+      await sleep(100)
+      entry = log.find((e) => e.path === '/big.iso')
+    }
+    const took = performance.now() - started
+    assert.ok(entry, 'the download was ended')
+    assert.is(entry!.refused, 'slow', 'by the rate rule, not the idle timeout')
+    assert.is(entry!.complete, false)
+    assert.ok(took < 10_000, `ended after ${took.toFixed(0)} ms (window 2 s)`)
+    process.stdout.write(`trickling reader: cut off after ${(took / 1000).toFixed(1)} s, ${entry!.bytes} bytes sent\n`)
+  } finally {
+    reader.kill('SIGKILL')
+    await server.close()
+  }
+})
+
 test('one address gets at most perAddress connections; the others are refused at once, other addresses served', async () => {
   const log: AccessLogEntry[] = []
   const server = await startStaticServer({ root: out, host: '127.0.0.1', port: 0, log: (e) => log.push(e), limits: { perAddress: 8 } })
@@ -143,7 +185,7 @@ function openFds(pid: number): number {
   }
 }
 
-test('ulimit -n 100: 150 slow-header connections and 90 unread downloads do not starve a new client', async () => {
+test('ulimit -n 100: 150 slow-header connections and 90 downloads read a byte every 2 s do not starve a new client', async () => {
   const cli = await startCli(['-o', out], 'ulimit -n 100')
   const sockets: Socket[] = []
   let peakFds = 0
@@ -156,12 +198,14 @@ test('ulimit -n 100: 150 slow-header connections and 90 unread downloads do not 
       s.write('GET /bai-a01/autoinstall/meta-data HTTP/1.1\r\nHost: x\r\n')
       sockets.push(s)
     }
-    // 90 downloads of a 512 MiB file that are never read, from 9 addresses.
+    // 90 downloads of a 512 MiB file, each read a byte every 2 s, from 9 addresses.
     for (let i = 0; i < 90; i++) {
       const s = await open(cli.port, `127.0.2.${10 + (i % 9)}`).catch(() => null)
       if (!s) continue
       s.write('GET /big.iso HTTP/1.1\r\nHost: x\r\n\r\n')
       s.pause()
+      const drip = setInterval(() => (s.destroyed ? clearInterval(drip) : s.read(1)), 2000)
+      s.once('close', () => clearInterval(drip))
       sockets.push(s)
     }
     await sleep(500)
