@@ -2,17 +2,20 @@
 // at the path, planted or not), under a name nobody can guess ahead, flushed to disk, then renamed over the target
 // (rename(2) replaces a symbolic link at the target instead of following it).
 import { randomBytes } from 'node:crypto'
-import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 
-/** Creates `path`, which must not exist, with `data`, and flushes it to disk. */
-export function createFileExclusive(path: string, data: Uint8Array | string, mode: number): void {
+/**
+ * Creates `path`, which must not exist (nor may a link stand there), with `data` and exactly `mode` (whatever the
+ * umask), and flushes it to disk unless `flush` is false (a lock file: its content matters only while it exists).
+ */
+export function createFileExclusive(path: string, data: Uint8Array | string, mode: number, flush = true): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
-  const fd = openSync(path, 'wx', mode)
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode)
   try {
     for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done)
     fchmodSync(fd, mode)
-    fsyncSync(fd)
+    if (flush) fsyncSync(fd)
   } finally {
     closeSync(fd)
   }

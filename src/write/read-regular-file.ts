@@ -1,10 +1,13 @@
 // Reading a small file bai-seed wrote, the way a folder others can write into must be read: never through a symbolic
 // link (O_NOFOLLOW), only a regular file (a FIFO or device planted at the path is not read: O_NONBLOCK keeps the
 // open from waiting on a FIFO), and only up to a size cap (a huge file or /dev/zero is not read at all).
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs'
 
-/** The bytes of `path`, or null when it is missing, a link, not a regular file, or larger than `maxBytes`. */
-export function readRegularFile(path: string, maxBytes: number): Buffer | null {
+/**
+ * `path` opened for reading when it is a regular file (not a link, FIFO or device), with its stat; null otherwise or
+ * when it is missing. The caller closes the descriptor.
+ */
+export function openRegularFile(path: string): { fd: number; st: Stats } | null {
   let fd: number
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
@@ -13,7 +16,21 @@ export function readRegularFile(path: string, maxBytes: number): Buffer | null {
   }
   try {
     const st = fstatSync(fd)
-    if (!st.isFile() || st.size > maxBytes) return null
+    if (st.isFile()) return { fd, st }
+  } catch {
+    // Not stat-able: treated as not there.
+  }
+  closeSync(fd)
+  return null
+}
+
+/** The bytes of `path`, or null when it is missing, a link, not a regular file, or larger than `maxBytes`. */
+export function readRegularFile(path: string, maxBytes: number): Buffer | null {
+  const opened = openRegularFile(path)
+  if (!opened) return null
+  const { fd, st } = opened
+  try {
+    if (st.size > maxBytes) return null
     const buf = Buffer.alloc(st.size)
     let done = 0
     while (done < buf.length) {

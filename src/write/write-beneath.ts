@@ -4,8 +4,8 @@
 // file, or its temporary file) is refused, not followed; the file is created under a fresh random name with O_EXCL
 // and renamed over the target inside that same opened folder. Used by `bai-seed serve`, the one process that writes
 // into the output folder while others (and their files) may change it.
-import { randomBytes } from 'node:crypto'
-import { closeSync, constants, fchmodSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, rmSync } from 'node:fs'
+import { createFileExclusive, replaceFile } from './exclusive-file.js'
 
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW
 
@@ -19,20 +19,23 @@ function at(dirFd: number, name: string): string {
 }
 
 /**
- * Opens `root/<folders...>` (made with `mode` when missing) one component at a time, never through a symbolic link
- * below `root`; returns its descriptor. Throws ENOTDIR (a link, or not a folder) otherwise.
+ * Opens `root/<folders...>` one component at a time, never through a symbolic link below `root`, making missing ones
+ * with mode `make` (false: nothing is made, a missing one throws ENOENT); returns its descriptor. Throws ENOTDIR (a
+ * link, or not a folder) otherwise.
  */
-export function openFolderBeneath(root: string, folders: readonly string[], mode = 0o755): number {
+export function openFolderBeneath(root: string, folders: readonly string[], make: number | false = 0o755): number {
   // The root itself is the folder the user named (it may be a link they made); only what lies below it is checked.
   let fd = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY)
   try {
     for (const name of folders) {
       checkName(name)
-      try {
-        // mkdir(2) never follows a link at its last component: a planted link makes it fail with EEXIST.
-        mkdirSync(at(fd, name), { mode })
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      if (make !== false) {
+        try {
+          // mkdir(2) never follows a link at its last component: a planted link makes it fail with EEXIST.
+          mkdirSync(at(fd, name), { mode: make })
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+        }
       }
       const next = openSync(at(fd, name), DIR_FLAGS)
       closeSync(fd)
@@ -55,22 +58,8 @@ export function replaceFileBeneath(root: string, path: readonly string[], data: 
   checkName(name)
   const dirFd = openFolderBeneath(root, path.slice(0, -1))
   try {
-    const tmp = `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
-    const fd = openSync(at(dirFd, tmp), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode)
-    try {
-      try {
-        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done)
-        fchmodSync(fd, mode)
-        fsyncSync(fd)
-      } finally {
-        closeSync(fd)
-      }
-      renameSync(at(dirFd, tmp), at(dirFd, name))
-    } catch (e) {
-      rmSync(at(dirFd, tmp), { force: true })
-      throw e
-    }
+    // The temporary file is created and renamed inside the opened folder (/proc/self/fd/N/...).
+    replaceFile(at(dirFd, name), data, mode)
     fsyncSync(dirFd)
   } finally {
     closeSync(dirFd)
@@ -84,13 +73,7 @@ export function createFileBeneath(root: string, path: readonly string[], data: s
   checkName(name)
   const dirFd = openFolderBeneath(root, path.slice(0, -1), 0o700)
   try {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
-    const fd = openSync(at(dirFd, name), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode)
-    try {
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done)
-    } finally {
-      closeSync(fd)
-    }
+    createFileExclusive(at(dirFd, name), data, mode, false)
   } finally {
     closeSync(dirFd)
   }
@@ -107,7 +90,7 @@ export function removeFileBeneath(root: string, path: readonly string[]): boolea
   const missing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT'
   let dirFd: number
   try {
-    dirFd = openFolderBeneathExisting(root, path.slice(0, -1))
+    dirFd = openFolderBeneath(root, path.slice(0, -1), false)
   } catch (e) {
     if (missing(e)) return false
     throw e
@@ -120,22 +103,5 @@ export function removeFileBeneath(root: string, path: readonly string[]): boolea
     throw e
   } finally {
     closeSync(dirFd)
-  }
-}
-
-/** Like openFolderBeneath, without making anything. */
-function openFolderBeneathExisting(root: string, folders: readonly string[]): number {
-  let fd = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY)
-  try {
-    for (const name of folders) {
-      checkName(name)
-      const next = openSync(at(fd, name), DIR_FLAGS)
-      closeSync(fd)
-      fd = next
-    }
-    return fd
-  } catch (e) {
-    closeSync(fd)
-    throw e
   }
 }
