@@ -39,7 +39,7 @@ export async function bundleCluster(request: BundleClusterRequest): Promise<Bund
           stagingDir: join(request.outDir, staging),
         })
         const entry = { path: name, size: statSync(bundle.path).size, mode: modeString(bundle.mode), sha256: await sha256File(bundle.path) }
-        const manifest = commitStaged(folder, staging, [entry])
+        const manifest = await commitStaged(folder, staging, [entry])
         staging = undefined
         return { ...rendered, bundle: { ...bundle, path: join(request.outDir, name) }, manifest }
       } finally {

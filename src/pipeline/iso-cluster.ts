@@ -63,7 +63,7 @@ export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult>
       mkdirSync(dirname(staged))
       await remaster.write(staged, { temp: `${staged}.partial`, mode })
       const entry = { path: rel, size: statSync(staged).size, mode: modeString(mode), sha256: await sha256File(staged) }
-      const manifest = commitStaged(folder, staging, [entry])
+      const manifest = await commitStaged(folder, staging, [entry])
       staging = undefined
       return { diagnostics, file, nodes: seed.nodes, remastered, mode, manifest }
     } catch (e) {

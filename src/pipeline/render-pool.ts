@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { NodePlan } from '../model/plan.js'
 import type { ManifestEntry } from '../write/manifest.js'
+import type { WrittenEntry } from '../write/output-file.js'
 import type { FileSink, SinkSettings } from '../write/file-sink.js'
 
 /** A node for the render threads: its plan, and its report URL when it reports (a secret of the render, not the plan). */
@@ -18,10 +19,12 @@ export interface PooledNode {
 export interface RenderJob {
   id: number
   node: PooledNode
+  /** The node's entries in the previous manifest: its identical files are kept (output-file.ts). */
+  previous?: readonly ManifestEntry[]
 }
 
 export type RenderReply =
-  | { id: number; entries: ManifestEntry[]; error?: undefined }
+  | { id: number; entries: WrittenEntry[]; error?: undefined }
   | { id: number; error: { message: string; code?: string; stack?: string }; entries?: undefined }
 
 /** Plans handed to one thread before write() waits: enough to keep it busy, few enough to bound memory. */
@@ -38,7 +41,7 @@ export function renderPool(settings: SinkSettings, threads: number, onNode?: () 
   // Per worker: its jobs not yet answered.
   const busy = workers.map(() => 0)
   const pending = new Map<number, { worker: number; settle: () => void }>()
-  const entries: ManifestEntry[] = []
+  const entries: WrittenEntry[] = []
   let firstError: Error | undefined
   let nextId = 0
   let stopping = false
@@ -77,7 +80,7 @@ export function renderPool(settings: SinkSettings, threads: number, onNode?: () 
   }
 
   return {
-    async write(node) {
+    async write(node, previous) {
       for (;;) {
         if (firstError) throw firstError
         // The least busy thread, when it has room.
@@ -87,7 +90,7 @@ export function renderPool(settings: SinkSettings, threads: number, onNode?: () 
           const id = nextId++
           busy[w]!++
           settled.push(new Promise<void>((settle) => pending.set(id, { worker: w, settle })))
-          workers[w]!.postMessage({ id, node } satisfies RenderJob)
+          workers[w]!.postMessage({ id, node, previous } satisfies RenderJob)
           return
         }
         await new Promise<void>((resolve) => (room = resolve))

@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { renderNode } from '../render/render-node.js'
 import { nodeFiles } from '../write/node-files.js'
-import { writeOutputFiles } from '../write/output-file.js'
+import { previousFiles, writeOutputFiles } from '../write/output-file.js'
 import type { SinkSettings } from '../write/file-sink.js'
 import type { RenderJob, RenderReply } from './render-pool.js'
 
@@ -11,7 +11,7 @@ const settings = workerData as SinkSettings
 async function handle(job: RenderJob): Promise<RenderReply> {
   try {
     const node = { hostname: job.node.hostname, artifacts: renderNode(job.node.plan, job.node.reportUrl) }
-    return { id: job.id, entries: writeOutputFiles(await nodeFiles(node, settings.stagingDir, settings)) }
+    return { id: job.id, entries: writeOutputFiles(await nodeFiles(node, settings.stagingDir, settings), previousFiles(settings.outDir, job.previous)) }
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     return { id: job.id, error: { message: err.message, code: err.code, stack: err.stack } }

@@ -10,14 +10,13 @@
 //   - commitStaged: single files staged by the writer (a bundle, the installer ISO) switched in the same way.
 // Nodes are taken one at a time from an iterable (or an async one), so a large cluster's files need not all be in
 // memory at once.
-import { lstatSync, rmSync } from 'node:fs'
+import { lstatSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { createHash } from 'node:crypto'
-import { isNodeUnit, makeManifest, manifestText, MANIFEST_NAME, type Manifest, type ManifestEntry } from './manifest.js'
+import { isNodeUnit, makeManifest, manifestText, sha256File, unitOf, MANIFEST_NAME, type Manifest, type ManifestEntry } from './manifest.js'
 import { directSink, type FileSink, type SinkSettings } from './file-sink.js'
 import type { NodeOutput } from './node-files.js'
 import { createFileExclusive } from './exclusive-file.js'
-import { writeOutputFiles, type OutputFile } from './output-file.js'
+import { previousFiles, writeOutputFiles, type OutputFile, type WrittenEntry } from './output-file.js'
 import { openOutputFolder, withOutputFolder, type OpenOptions, type OutputFolder } from './output-folder.js'
 import { switchOutput, type Journal } from './output-journal.js'
 import { asOutputError } from '../diagnostics/errors.js'
@@ -58,6 +57,33 @@ function commit(folder: OutputFolder, staging: string, manifest: Manifest, swapp
   switchOutput(folder.dir, { staging, swapped, removed })
 }
 
+/** Whether `manifest` is the folder's manifest.json as it stands (then it is not written again). */
+function sameManifest(folder: OutputFolder, manifest: Manifest): boolean {
+  return folder.previous !== null && manifestText(folder.previous) === manifestText(manifest)
+}
+
+/**
+ * Whether `unit`'s folder in the output is already what was written now: every file kept (identical to the previous
+ * render's, output-file.ts), the previous manifest listing exactly these, and nothing else in the folder.
+ */
+function unitUnchanged(outDir: string, unit: string, written: readonly WrittenEntry[], previous: readonly ManifestEntry[] | undefined): boolean {
+  if (!previous || previous.length !== written.length || written.some((e) => !e.kept)) return false
+  const wanted = new Set(written.map((e) => e.path))
+  const folders = new Set(written.flatMap((e) => e.path.split('/').slice(1, -1).map((_, i, parts) => `${unit}/${parts.slice(0, i + 1).join('/')}`)))
+  const walk = (dir: string, rel: string): boolean => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const path = `${rel}/${d.name}`
+      if (d.isDirectory() ? !folders.has(path) || !walk(join(dir, d.name), path) : !wanted.has(path)) return false
+    }
+    return true
+  }
+  try {
+    return walk(join(outDir, unit), unit)
+  } catch {
+    return false
+  }
+}
+
 /** Entries of the previous manifest outside `skip` whose unit is still there (removed by hand: dropped). */
 function carriedOver(folder: OutputFolder, skip: (unit: string, path: string) => boolean): ManifestEntry[] {
   const carried: ManifestEntry[] = []
@@ -84,15 +110,27 @@ export async function writeOutput<T extends { hostname: string }>(
   try {
     const { ownership } = folder
     staging = folder.tempDir()
-    const settings = { stagingDir: join(options.dir, staging), epoch: options.epoch, seedIsos: options.seedIsos ?? false }
+    const settings = { stagingDir: join(options.dir, staging), outDir: options.dir, epoch: options.epoch, seedIsos: options.seedIsos ?? false }
     sink = options.sink ? options.sink(settings) : (directSink(settings) as unknown as FileSink<T>)
-    const swapped: Journal['swapped'] = []
+    const claimed: Journal['swapped'] = []
     for await (const node of nodes) {
-      swapped.push({ name: node.hostname, existed: ownership.claim(node.hostname) })
-      await sink.write(node)
+      const existed = ownership.claim(node.hostname)
+      claimed.push({ name: node.hostname, existed })
+      // The node's files of the previous render: those that come out identical are kept (output-file.ts).
+      await sink.write(node, existed ? ownership.units.get(node.hostname) : undefined)
     }
-    const written = await sink.finish()
-    const writtenUnits = new Set(swapped.map((s) => s.name))
+    const writtenKept = await sink.finish()
+    const writtenUnits = new Set(claimed.map((s) => s.name))
+    // A node folder that is already exactly what this render made is not swapped: it stays as it is, untouched.
+    const byUnit = new Map<string, WrittenEntry[]>()
+    for (const e of writtenKept) {
+      const unit = unitOf(e.path)
+      let list = byUnit.get(unit)
+      if (!list) byUnit.set(unit, (list = []))
+      list.push(e)
+    }
+    const swapped = claimed.filter((c) => !(c.existed && unitUnchanged(options.dir, c.name, byUnit.get(c.name) ?? [], ownership.units.get(c.name))))
+    const written: ManifestEntry[] = writtenKept.map(({ kept: _kept, ...e }) => e)
 
     const staleRemoved: string[] = []
     const staleKept: string[] = []
@@ -105,8 +143,11 @@ export async function writeOutput<T extends { hostname: string }>(
     }
     const carried = carriedOver(folder, (unit) => writtenUnits.has(unit) || staleRemoved.includes(unit))
     const manifest = makeManifest([...carried, ...written])
-    commit(folder, staging, manifest, swapped, staleRemoved)
-    staging = undefined
+    // A render that changes nothing switches nothing: manifest.json too stays as it is (staging removed below).
+    if (swapped.length > 0 || staleRemoved.length > 0 || !sameManifest(folder, manifest)) {
+      commit(folder, staging, manifest, swapped, staleRemoved)
+      staging = undefined
+    }
     return { manifest, staleRemoved, staleKept: staleKept.sort(), cleaned: folder.cleaned, repaired: folder.repaired }
   } catch (e) {
     throw asOutputError(e, options.dir, '; the previous output is unchanged')
@@ -145,37 +186,30 @@ export async function writeFileSet(
     const { ownership } = folder
     const files = makeFiles(folder)
     const inSet = (path: string): boolean => path.startsWith(`${prefix}/`)
-    const sha = (f: Omit<OutputFile, 'path'>): string => f.sha256 ?? createHash('sha256').update(f.data).digest('hex')
-    const swapped: Journal['swapped'] = []
-    const unchanged: ManifestEntry[] = []
-    const changed: Omit<OutputFile, 'path'>[] = []
+    const existed = new Map<string, boolean>()
     for (const f of files) {
       if (!inSet(f.manifestPath)) throw new Error(`internal: ${f.manifestPath} is not under ${prefix}/`)
-      const existed = ownership.claimFile(f.manifestPath)
-      const before = ownership.paths.get(f.manifestPath)
-      const onDisk = existed ? lstatSync(join(options.dir, f.manifestPath)) : null
-      if (before && onDisk?.isFile() && before.sha256 === sha(f) && before.mode === modeString(f.mode) && onDisk.size === f.data.length &&
-        (onDisk.mode & 0o777) === f.mode) {
-        unchanged.push(before)
-        continue
-      }
-      changed.push(f)
-      swapped.push({ name: f.manifestPath, existed })
+      existed.set(f.manifestPath, ownership.claimFile(f.manifestPath))
     }
     const wanted = new Set(files.map((f) => f.manifestPath))
     const removed = [...ownership.paths.keys()].filter((p) => inSet(p) && !wanted.has(p) && ownership.claimFile(p))
     staging = folder.tempDir()
     const root = join(options.dir, staging)
-    const written = writeOutputFiles(changed.map((f) => ({ ...f, path: join(root, ...f.manifestPath.split('/')) })))
+    // Files identical to the ones in place (bytes and mode, on disk too) are kept: not swapped, not touched.
+    const previous = previousFiles(options.dir, [...ownership.paths.values()].filter((e) => inSet(e.path) && existed.get(e.path)))
+    const entries = writeOutputFiles(files.map((f) => ({ ...f, path: join(root, ...f.manifestPath.split('/')) })), previous)
+    const swapped = entries.filter((e) => !e.kept).map((e) => ({ name: e.path, existed: existed.get(e.path)! }))
     const carried = carriedOver(folder, (_, path) => inSet(path))
-    const manifest = makeManifest([...carried, ...unchanged, ...written])
-    commit(folder, staging, manifest, swapped, removed)
-    staging = undefined
+    const manifest = makeManifest([...carried, ...entries.map(({ kept: _kept, ...e }) => e)])
+    if (swapped.length > 0 || removed.length > 0 || !sameManifest(folder, manifest)) {
+      commit(folder, staging, manifest, swapped, removed)
+      staging = undefined
+    }
     return {
       manifest,
       written: swapped.map((s) => s.name),
       removed,
-      unchanged: unchanged.map((e) => e.path),
+      unchanged: entries.filter((e) => e.kept).map((e) => e.path),
       cleaned: folder.cleaned,
       repaired: folder.repaired,
     }
@@ -192,12 +226,28 @@ export async function writeFileSet(
  * it (the installer ISO, a bundle), with their manifest entries; files the manifest does not list are refused
  * (claimFile) before anything is staged, by the caller. Everything else in the manifest is carried over.
  */
-export function commitStaged(folder: OutputFolder, staging: string, entries: ManifestEntry[]): Manifest {
+export async function commitStaged(folder: OutputFolder, staging: string, entries: ManifestEntry[]): Promise<Manifest> {
   const paths = new Set(entries.map((e) => e.path))
-  const swapped = entries.map((e) => ({ name: e.path, existed: folder.ownership.claimFile(e.path) }))
+  const swapped: Journal['swapped'] = []
+  for (const e of entries) {
+    const existed = folder.ownership.claimFile(e.path)
+    // The same file as the one in place (its manifest entry, and the bytes on disk) is left there, untouched.
+    if (!existed || !(await sameAsListed(folder, e))) swapped.push({ name: e.path, existed })
+  }
   const manifest = makeManifest([...carriedOver(folder, (_, path) => paths.has(path)), ...entries])
-  commit(folder, staging, manifest, swapped, [])
+  if (swapped.length === 0 && sameManifest(folder, manifest)) rmSync(join(folder.dir, staging), { recursive: true, force: true })
+  else commit(folder, staging, manifest, swapped, [])
   return manifest
+}
+
+/** Whether the file at `entry.path` is what the previous manifest lists and `entry` describes, byte for byte. */
+async function sameAsListed(folder: OutputFolder, entry: ManifestEntry): Promise<boolean> {
+  const before = folder.ownership.paths.get(entry.path)
+  if (!before || before.sha256 !== entry.sha256 || before.size !== entry.size || before.mode !== entry.mode) return false
+  const path = join(folder.dir, ...entry.path.split('/'))
+  const st = lstatSync(path)
+  if (!st.isFile() || st.size !== entry.size || modeString(st.mode & 0o777) !== entry.mode) return false
+  return (await sha256File(path)) === entry.sha256
 }
 
 export { withOutputFolder }

@@ -141,7 +141,9 @@ test('a report during a slowed pxe swap waits for it and is kept; a short wait a
   const child = spawn(
     'strace',
     ['-f', '-qq', '-o', '/dev/null', '-e', 'trace=rename,renameat,renameat2', '-e', 'inject=rename,renameat,renameat2:delay_enter=400000',
-      process.execPath, binRun, 'pxe', '-c', fx.inventory, '-o', fx.out, '--http-base', HTTP_BASE],
+      // Another --http-base than the fixture's: the tree changes, so the run swaps it in (a run that changes nothing
+      // renames nothing and leaves the tree as it is).
+      process.execPath, binRun, 'pxe', '-c', fx.inventory, '-o', fx.out, '--http-base', `${HTTP_BASE.replace(/\/$/, '')}/moved/`],
     { env: { ...process.env, ...ENV }, stdio: ['ignore', 'ignore', 'pipe'] },
   )
   let stderr = ''

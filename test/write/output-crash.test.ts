@@ -4,7 +4,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { binRun, tempDir } from '../helpers/repo.js'
 import { renderCluster } from '../../src/pipeline/render-cluster.js'
@@ -81,16 +81,28 @@ function renderKilledAtRename(inventory: string, out: string, n: number): { stat
   return { status: r.status, renames }
 }
 
-test('every rename of a render, killed before it (strace): wholly old or new, no node ever lost, also for an identical re-render', async () => {
+/** Appends a line to every node's provision.sh, as a hand edit would: the files no longer match the manifest. */
+function editEveryNode(out: string): void {
+  for (const name of readdirSync(out)) {
+    if (existsSync(join(out, name, 'provision.sh'))) appendFileSync(join(out, name, 'provision.sh'), '# edited by hand\n')
+  }
+}
+
+test('every rename of a render, killed before it (strace): wholly old or new, no node ever lost, also for an identical manifest', async () => {
   requireTool('strace')
-  // A changing render (every node's files, one node dropped, one added) and an identical re-render, the case where
-  // comparing manifest hashes took a half-swapped node for committed and lost it.
+  // A changing render (every node's files, one node dropped, one added), and a re-render of the same input over hand
+  // edits on every node: every node is swapped back and the staged manifest.json is byte for byte the one in place,
+  // the case where comparing manifest hashes took a half-swapped node for committed and lost it.
   const v1 = inventoryOf(hostsOf(4))
-  const cases = [['changed', inventoryOf([...hostsOf(3), 'x9'], '10.9.0.2')], ['identical', v1]] as const
   const base = join(tempDir('rename-base'), 'out')
   await render(v1, base)
-  const old = snapshot(base)
-  for (const [what, v2] of cases) {
+  const edited = join(tempDir('rename-edited'), 'out')
+  spawnSync('cp', ['-a', base, edited])
+  editEveryNode(edited)
+  const cases = [['changed', base, inventoryOf([...hostsOf(3), 'x9'], '10.9.0.2')], ['same manifest', edited, v1]] as const
+  for (const [what, start, v2] of cases) {
+    const old = snapshot(start)
+    const oldProblems = manifestProblems(start)
     const refOut = join(tempDir('rename-ref'), 'out')
     await render(v2, refOut)
     const fresh = snapshot(refOut)
@@ -98,7 +110,7 @@ test('every rename of a render, killed before it (strace): wholly old or new, no
     let total = 0
     for (; n < 60; n++) {
       const out = join(tempDir('rename'), 'out')
-      spawnSync('cp', ['-a', base, out])
+      spawnSync('cp', ['-a', start, out])
       const r = renderKilledAtRename(v2, out, n)
       if (r.status === 0) {
         total = r.renames.length
@@ -108,33 +120,46 @@ test('every rename of a render, killed before it (strace): wholly old or new, no
       // The next run repairs first, then renders v2: the result is v2, with every node.
       const repaired = recoverOutput(out)
       const now = JSON.stringify(snapshot(out))
-      assert.ok(now === JSON.stringify(old) || now === JSON.stringify(fresh), `${what}, killed before rename ${n} (${r.renames.at(-1)}): repaired (${repaired}) to neither wholly old nor wholly new`)
-      assert.equal(manifestProblems(out), [], `${what}, rename ${n}`)
+      const wasOld = now === JSON.stringify(old)
+      assert.ok(wasOld || now === JSON.stringify(fresh), `${what}, killed before rename ${n} (${r.renames.at(-1)}): repaired (${repaired}) to neither wholly old nor wholly new`)
+      assert.equal(manifestProblems(out), wasOld ? oldProblems : [], `${what}, rename ${n}`)
       await render(v2, out)
       assert.equal(snapshot(out), fresh, `${what}, rename ${n}: the next render gives the new output with every node`)
     }
     // The journal, two renames per replaced node, one per added or dropped node, and the manifest.
     assert.ok(total >= 8 && n === total + 1, `${what}: walked ${n - 1} of ${total} renames`)
+    process.stdout.write(`${what}: killed before each of ${total} renames, every time wholly old or new\n`)
   }
+  // A re-render that changes nothing switches nothing: not one rename.
+  const same = join(tempDir('rename'), 'out')
+  spawnSync('cp', ['-a', base, same])
+  const r = renderKilledAtRename(v1, same, 1)
+  assert.is(r.status, 0)
+  assert.equal(r.renames, [])
 })
 
-test('an identical re-render killed at every step never loses a node (the staged manifest, not its hash, tells the commit)', async () => {
+test('a re-render of the same manifest killed at every step never loses a node (the staged manifest, not its hash, tells the commit)', async () => {
   const v1 = inventoryOf(hostsOf(4))
   const out = join(tempDir('crash-same'), 'out')
   await render(v1, out)
-  const old = snapshot(out)
+  const fresh = snapshot(out)
   let point = 1
   for (; point < 60; point++) {
+    // Hand edits on every node: the render swaps every node back, with a manifest.json identical to the one in place.
+    editEveryNode(out)
+    const old = snapshot(out)
     const r = renderCli(v1, out, { BAI_SEED_TEST_CRASH_POINT: String(point) })
     if (r.status === 0) break
     assert.is(r.signal, 'SIGKILL', `point ${point}: ${r.stderr}`)
     recoverOutput(out)
-    assert.equal(snapshot(out), old, `point ${point}: every node there, as it was`)
-    assert.equal(manifestProblems(out), [], `point ${point}`)
+    const now = JSON.stringify(snapshot(out))
+    assert.ok(now === JSON.stringify(old) || now === JSON.stringify(fresh), `point ${point}: every node there, wholly old or new`)
     await render(v1, out)
-    assert.equal(snapshot(out), old, `point ${point}: the next render keeps every node`)
+    assert.equal(snapshot(out), fresh, `point ${point}: the next render keeps every node`)
+    assert.equal(manifestProblems(out), [], `point ${point}`)
   }
   assert.ok(point > 8, `the switch has crash points (${point})`)
+  assert.equal(snapshot(out), fresh)
 })
 
 test('a large render killed at moments spread over its run', async () => {
