@@ -22,6 +22,7 @@ import { splitFile, type SplitResult } from './split.js'
 import { runTool } from './run-tool.js'
 import { formatSize } from './size.js'
 import { writeIfChanged } from './file-hash.js'
+import { checkOutputFolder } from '../write/output-guard.js'
 
 export interface PayloadRequest {
   inventoryFile: string
@@ -105,6 +106,8 @@ async function build(req: PayloadRequest, gnupg: string): Promise<PayloadResult>
   const base = baseRoot ? readOsRelease(baseRoot) : null
   const needs = payloadNeeds(planned.plans, base)
   const out = resolve(req.outDir)
+  // The guard every writer passes (src/write/output-guard.ts): never `/`, a home folder, or a folder of the inputs.
+  checkOutputFolder(out, { inventory: req.inventoryFile, profiles: cluster.profileDirs })
   const tree = join(out, TREE_DIR)
   const cache = join(out, '.cache')
   for (const d of [tree, cache]) mkdirSync(d, { recursive: true })

@@ -266,4 +266,15 @@ test('bad flags: --split too small, a base root without os-release: exit 2, one 
   }
 })
 
+test('the output guard: -o / and the folder of the inventory are refused before anything is made (exit 2, EREFUSED)', async () => {
+  const before = readdirSync(work).sort()
+  for (const dir of ['/', work]) {
+    const r = await cli(['payload', '-c', join(work, 'cluster.yaml'), '-o', dir])
+    assert.is(r.code, 2, r.stderr)
+    assert.match(r.stderr, /EREFUSED/)
+  }
+  assert.equal(readdirSync(work).sort(), before, 'nothing made in the inventory folder')
+  assert.not.ok(existsSync('/tree'))
+})
+
 test.run()
