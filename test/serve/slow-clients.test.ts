@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { exampleInventory } from '../helpers/repo.js'
 import { renderFixture } from '../helpers/render-fixture.js'
 import { requireTool } from '../helpers/tools.js'
-import { DEFAULT_LIMITS, startStaticServer } from '../../src/serve/static-server.js'
+import { DEFAULT_LIMITS, startStaticServer, type ServeLimits } from '../../src/serve/static-server.js'
 import type { AccessLogEntry } from '../../src/serve/access-log.js'
 import { send, sleep, startCli } from './serve-fixture.js'
 
@@ -71,66 +71,29 @@ test('a request head sent a byte every 300 ms is cut off at the header timeout',
   }
 })
 
-test('a body sent to a reader of one byte every 2 s is cut off at the idle/send timeout', async () => {
+/**
+ * Downloads /big.iso from a server with `limits`, from `localAddress`, with a small receive buffer, reading `chunk`
+ * bytes every `pauseS` seconds (a python3 client that gives up by itself after 60 s); the access log entry once the
+ * server ended the download, and how long that took.
+ */
+async function slowDownload(limits: Partial<ServeLimits>, localAddress: string, chunk: number, pauseS: number) {
   requireTool('python3')
   const log: AccessLogEntry[] = []
-  const server = await startStaticServer({ root: out, host: '127.0.0.1', port: 0, log: (e) => log.push(e), limits: { idleTimeoutMs: 3000 } })
-  // A small receive buffer and one byte read every 2 s; it gives up by itself after 60 s.
-  const reader = spawn('python3', ['-c', `
-import socket, time
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-s.bind(('127.0.0.6', 0))
-s.connect(('127.0.0.1', ${server.port}))
-s.sendall(b'GET /big.iso HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')
-t0 = time.time()
-while time.time() - t0 < 60:
-    try:
-        if not s.recv(1): break
-    except OSError:
-        break
-    time.sleep(2)
-`], { stdio: 'ignore' })
-  try {
-    const started = performance.now()
-    let entry: AccessLogEntry | undefined
-    while (!entry && performance.now() - started < 30_000) {
-      await sleep(100)
-      entry = log.find((e) => e.path === '/big.iso')
-    }
-    const took = performance.now() - started
-    assert.ok(entry, 'the download was ended')
-    assert.is(entry!.complete, false, 'logged as aborted')
-    assert.ok(entry!.bytes < BIG / 4, `${entry!.bytes} bytes went out`)
-    assert.ok(took < 12_000, `ended after ${took.toFixed(0)} ms (idle timeout 3 s)`)
-    process.stdout.write(`slow reader: cut off after ${(took / 1000).toFixed(1)} s, ${entry!.bytes} bytes sent\n`)
-  } finally {
-    reader.kill('SIGKILL')
-    await server.close()
-  }
-})
-
-test('a reader that trickles just enough never to be idle is cut off by the minimum rate', async () => {
-  requireTool('python3')
-  const log: AccessLogEntry[] = []
-  // Idle after 3 s; at least 1 MiB/s over each 2 s window. The reader takes 8 KiB every 100 ms (about 80 KiB/s): the
-  // socket is never idle for 3 s, so only the rate rule can end it.
-  const limits = { idleTimeoutMs: 3000, minRateBytesPerSec: 1024 * 1024, minRateWindowMs: 2000 }
   const server = await startStaticServer({ root: out, host: '127.0.0.1', port: 0, log: (e) => log.push(e), limits })
   const reader = spawn('python3', ['-c', `
 import socket, time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-s.bind(('127.0.0.9', 0))
+s.bind(('${localAddress}', 0))
 s.connect(('127.0.0.1', ${server.port}))
 s.sendall(b'GET /big.iso HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')
 t0 = time.time()
 while time.time() - t0 < 60:
     try:
-        if not s.recv(8192): break
+        if not s.recv(${chunk}): break
     except OSError:
         break
-    time.sleep(0.1)
+    time.sleep(${pauseS})
 `], { stdio: 'ignore' })
   try {
     const started = performance.now()
@@ -139,16 +102,31 @@ while time.time() - t0 < 60:
       await sleep(100)
       entry = log.find((e) => e.path === '/big.iso')
     }
-    const took = performance.now() - started
-    assert.ok(entry, 'the download was ended')
-    assert.is(entry!.refused, 'slow', 'by the rate rule, not the idle timeout')
-    assert.is(entry!.complete, false)
-    assert.ok(took < 10_000, `ended after ${took.toFixed(0)} ms (window 2 s)`)
-    process.stdout.write(`trickling reader: cut off after ${(took / 1000).toFixed(1)} s, ${entry!.bytes} bytes sent\n`)
+    return { entry, took: performance.now() - started }
   } finally {
     reader.kill('SIGKILL')
     await server.close()
   }
+}
+
+test('a body sent to a reader of one byte every 2 s is cut off at the idle/send timeout', async () => {
+  const { entry, took } = await slowDownload({ idleTimeoutMs: 3000 }, '127.0.0.6', 1, 2)
+  assert.ok(entry, 'the download was ended')
+  assert.is(entry!.complete, false, 'logged as aborted')
+  assert.ok(entry!.bytes < BIG / 4, `${entry!.bytes} bytes went out`)
+  assert.ok(took < 12_000, `ended after ${took.toFixed(0)} ms (idle timeout 3 s)`)
+  process.stdout.write(`slow reader: cut off after ${(took / 1000).toFixed(1)} s, ${entry!.bytes} bytes sent\n`)
+})
+
+test('a reader that trickles just enough never to be idle is cut off by the minimum rate', async () => {
+  // Idle after 3 s; at least 1 MiB/s over each 2 s window. The reader takes 8 KiB every 100 ms (about 80 KiB/s): the
+  // socket is never idle for 3 s, so only the rate rule can end it.
+  const { entry, took } = await slowDownload({ idleTimeoutMs: 3000, minRateBytesPerSec: 1024 * 1024, minRateWindowMs: 2000 }, '127.0.0.9', 8192, 0.1)
+  assert.ok(entry, 'the download was ended')
+  assert.is(entry!.refused, 'slow', 'by the rate rule, not the idle timeout')
+  assert.is(entry!.complete, false)
+  assert.ok(took < 10_000, `ended after ${took.toFixed(0)} ms (window 2 s)`)
+  process.stdout.write(`trickling reader: cut off after ${(took / 1000).toFixed(1)} s, ${entry!.bytes} bytes sent\n`)
 })
 
 test('one address gets at most perAddress connections; the others are refused at once, other addresses served', async () => {
