@@ -215,6 +215,9 @@ export const M = {
     `no known python-build-standalone release carries Python ${version}: set python.release explicitly`,
   nvidiaWithoutDocker: 'nvidia.enabled needs docker.enabled (the Container Toolkit registers its runtime with Docker)',
   imagesWithoutDocker: 'images.enabled with images to pull needs docker.enabled',
+  offlinePyenv: 'python.method pyenv builds Python from sources fetched at first boot: an offline payload carries python-build-standalone archives (method static)',
+  offlineUbuntuDrivers:
+    'nvidia.driver.method ubuntu-drivers picks the driver on the machine at first boot: offline, name the driver package (method package) so the payload carries it',
   venvsWithoutPython: 'services.venvs is not empty but python.enabled is false',
   venvsWithoutUser: 'services.venvs is not empty but user.enabled is false (the venvs live in its home)',
   unknownNode: (name: string, suggest: string | undefined, some: string) =>
