@@ -216,7 +216,14 @@ state_save() {
     done
     state+=$field$'\n'
   done
-  json+=$']}\n'
+  json+=']'
+  # What steps found about the machine (nvidia-check: facts/gpu.json), each under its name.
+  for f in "$STATE_DIR"/facts/*.json; do
+    [[ -s $f ]] || continue
+    field=${f##*/}
+    json+=',"'${field%.json}'":'$(<"$f")
+  done
+  json+=$'}\n'
   printf '%s' "$state" >"$STATE_DIR/.state.tmp"
   printf '%s' "$json" >"$STATE_DIR/.status.tmp"
   chmod 0644 "$STATE_DIR/.state.tmp" "$STATE_DIR/.status.tmp"
