@@ -75,7 +75,7 @@ export async function benchServe(runs: number, log: (line: string) => void): Pro
   const port = await freePort()
   // The access log goes to /dev/null, as fast as a terminal or journald would take it (a pipe read by this process
   // would stall the server while a synchronous load run blocks this one).
-  const server = spawn(process.execPath, [binRun, 'serve', '-o', root, '--port', String(port)], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const server = spawn(process.execPath, [binRun, 'serve', '-o', root, '--any-folder', '--port', String(port)], { stdio: ['ignore', 'ignore', 'inherit'] })
   const base = `http://127.0.0.1:${port}/`
   for (let i = 0; ; i++) {
     if (await answers(base)) break

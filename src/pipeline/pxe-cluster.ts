@@ -14,6 +14,7 @@ import { osTarget } from '../targets/os-targets.js'
 import { normalizeMac } from '../render/pxe/mac-address.js'
 import { markerPath, renderPxe, NODES_FILE, PXE_DIR } from '../render/pxe/render-pxe.js'
 import { writeOutput } from '../write/output-dir.js'
+import { withOutputLock } from '../write/output-lock.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 import { nodeSeedPath, nodeToken, readOrCreateNodeKey } from '../serve/node-token.js'
 import { planHoldsSecrets } from '../plan/plan-secrets.js'
@@ -134,35 +135,41 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
       warnings.push(`${host}: ${join(request.outDir, host, 'autoinstall')}/ is not rendered yet; run bai-seed render before booting`)
     }
   }
-  // Keep the operator's files and the markers of nodes that are still in the tree under the same MAC.
+  // Keep the operator's files and the markers of nodes that are still in the tree under the same MAC. The whole
+  // swap holds the output folder's lock, which `bai-seed serve` takes to record a report (pxe-state.ts markInstalled):
+  // a report arrives before the markers are set aside or after they are back, never in between (where it would land
+  // in the old tree and be lost).
   const pxeDir = join(request.outDir, PXE_DIR)
   const markers = new Map(
     plans.filter((p) => rendered.booted.includes(p.hostname)).map((p) => [markerPath(normalizeMac(p.address.mac!)!), p.hostname]),
   )
-  const kept = listFiles(pxeDir).filter((rel) => {
-    if (isGenerated(rel)) return false
-    if (!rel.startsWith('installed/')) return true
-    return markers.get(rel) !== undefined && markers.get(rel) === markerHost(join(pxeDir, rel))
-  })
-  const holding = mkdtempSync(join(request.outDir, '.pxe-keep-'))
-  let manifest: Manifest
-  try {
-    moveAll(pxeDir, holding, kept)
+  let kept: string[] = []
+  let manifest!: Manifest
+  await withOutputLock(request.outDir, undefined, async () => {
+    kept = listFiles(pxeDir).filter((rel) => {
+      if (isGenerated(rel)) return false
+      if (!rel.startsWith('installed/')) return true
+      return markers.get(rel) !== undefined && markers.get(rel) === markerHost(join(pxeDir, rel))
+    })
+    const holding = mkdtempSync(join(request.outDir, '.pxe-keep-'))
     try {
-      // The PXE tree is swapped in like a node folder named "pxe" (render-pxe refuses a node of that name).
-      ;({ manifest } = await writeOutput([{ hostname: PXE_DIR, artifacts: rendered.files }], {
-        dir: request.outDir,
-        epoch: sourceDateEpoch(request.env),
-        inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
-        // What is left in out/pxe/ now is generated or a marker dropped above: the operator's files are set aside.
-        force: true,
-      }))
+      moveAll(pxeDir, holding, kept)
+      try {
+        // The PXE tree is swapped in like a node folder named "pxe" (render-pxe refuses a node of that name).
+        ;({ manifest } = await writeOutput([{ hostname: PXE_DIR, artifacts: rendered.files }], {
+          dir: request.outDir,
+          epoch: sourceDateEpoch(request.env),
+          inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
+          // What is left in out/pxe/ now is generated or a marker dropped above: the operator's files are set aside.
+          force: true,
+        }))
+      } finally {
+        moveAll(holding, pxeDir, kept)
+      }
     } finally {
-      moveAll(holding, pxeDir, kept)
+      rmSync(holding, { recursive: true, force: true })
     }
-  } finally {
-    rmSync(holding, { recursive: true, force: true })
-  }
+  })
   for (const rel of kept) if (rel.startsWith('installed/')) warnings.push(`${markers.get(rel)}: reported a finished install; it boots from its local disk until bai-seed pxe --reinstall ${markers.get(rel)}`)
   warnings.push(...missingFetches(request.outDir, options, plans))
   return { diagnostics, errors: [], warnings, booted: rendered.booted, manifest }

@@ -9,6 +9,7 @@ import { renderNodeFiles, renderNodeScript, type NodeScript } from '../render/re
 import { gzipBase64Async } from '../render/cloud-config/gzip-base64.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
 import { sourceDateEpoch } from '../write/source-date.js'
+import { recordNetworks } from '../write/network-state.js'
 
 export interface RenderRequest extends ClusterInput {
   outDir: string
@@ -105,6 +106,8 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
     inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
   })
   const { manifest } = written
+  // The addresses `bai-seed serve` answers by default: the inventory's subnet (and loopback).
+  await recordNetworks(request.outDir, [cluster.inventory!.network.subnet])
   const notes: string[] = [...stepNotes]
   const warnings: string[] = []
   if (written.repaired) notes.push(`${request.outDir}/ held a render that was stopped half-way; ${written.repaired === 'completed' ? 'it was completed' : 'it was rolled back'} first`)

@@ -1,24 +1,55 @@
 // Which first path segments are node folders: those that manifest.json lists with a node's seed or script
-// (<hostname>/autoinstall/..., <hostname>/cloud-init/..., <hostname>/provision.sh). Re-read when the manifest
-// changes, so a render while serving is picked up (the manifest is looked at most every RECHECK_MS, not on every
-// request). pxe/ipxe/<hostname>.ipxe belongs to its node too.
-import { readFile, stat } from 'node:fs/promises'
+// (<hostname>/autoinstall/..., <hostname>/cloud-init/..., <hostname>/provision.sh). pxe/ipxe/<hostname>.ipxe belongs
+// to its node too.
+//
+// The manifest is read like every writer reads it (readManifest: no link, a regular file, a size cap), once at the
+// start and then again only when it was replaced or changed (its identity: device, inode, size, times), looked at
+// with one lstat at most every RECHECK_MS and read at most once every RELOAD_MIN_MS: a render while serving is picked
+// up, and a manifest replaced by a link to /dev/zero or by a huge file is never read at all (the last good list of
+// nodes stays in use), however many requests arrive.
+import { lstatSync } from 'node:fs'
 import { join } from 'node:path'
-import { MANIFEST_NAME } from '../write/manifest.js'
+import { MANIFEST_NAME, isNodeUnit, readManifest, unitOf, type Manifest } from '../write/manifest.js'
+import { SERVE_MANIFEST_MAX_BYTES } from './served-folder.js'
 
 /** How long a look at the manifest is trusted: a render's new nodes are served at most this much later. */
 export const RECHECK_MS = 250
+/** A manifest that keeps changing is read at most this often. */
+export const RELOAD_MIN_MS = 1000
+
+export function nodesOf(manifest: Manifest): Set<string> {
+  const units = new Map<string, string[]>()
+  for (const entry of manifest.files) {
+    const unit = unitOf(entry.path)
+    const list = units.get(unit) ?? []
+    list.push(entry.path)
+    units.set(unit, list)
+  }
+  return new Set([...units].filter(([, paths]) => isNodeUnit(paths)).map(([unit]) => unit))
+}
 
 export class NodeFolders {
-  private mtimeMs = -1
+  private identity = ''
   private nodes = new Set<string>()
   private checkedAt = -Infinity
-  private checking: Promise<void> | null = null
+  private loadedAt = -Infinity
+  /** How many times the manifest was read (tests prove it is not read per request). */
+  reads = 0
 
-  constructor(private readonly root: string) {}
+  /** `initial`: the manifest as already read at the start, if any. */
+  constructor(
+    private readonly root: string,
+    initial: Manifest | null = null,
+  ) {
+    if (initial) {
+      this.nodes = nodesOf(initial)
+      this.identity = this.look() ?? ''
+      this.loadedAt = performance.now()
+    } else this.refresh()
+  }
 
-  async nodeOf(segments: readonly string[]): Promise<string | null> {
-    await this.refresh()
+  nodeOf(segments: readonly string[]): string | null {
+    this.refresh()
     const first = segments[0]
     // The per-node iPXE script of the PXE tree: pxe/ipxe/<hostname>.ipxe.
     if (first === 'pxe' && segments[1] === 'ipxe' && segments.length === 3) {
@@ -28,41 +59,33 @@ export class NodeFolders {
     return first !== undefined && this.nodes.has(first) ? first : null
   }
 
-  private refresh(): Promise<void> {
-    const now = performance.now()
-    if (now - this.checkedAt < RECHECK_MS) return Promise.resolve()
-    // Requests arriving while the manifest is being looked at share that one look.
-    this.checking ??= this.reload().finally(() => {
-      this.checkedAt = performance.now()
-      this.checking = null
-    })
-    return this.checking
+  has(name: string): boolean {
+    this.refresh()
+    return this.nodes.has(name)
   }
 
-  private async reload(): Promise<void> {
-    const file = join(this.root, MANIFEST_NAME)
-    let mtimeMs: number
+  /** The manifest's identity, or null when it is missing, not a regular file, or over the cap (then never read). */
+  private look(): string | null {
     try {
-      mtimeMs = (await stat(file)).mtimeMs
+      const st = lstatSync(join(this.root, MANIFEST_NAME))
+      if (!st.isFile() || st.size > SERVE_MANIFEST_MAX_BYTES) return null
+      return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`
     } catch {
-      this.nodes = new Set()
-      this.mtimeMs = -1
-      return
+      return null
     }
-    if (mtimeMs === this.mtimeMs) return
-    const nodes = new Set<string>()
-    try {
-      const manifest = JSON.parse(await readFile(file, 'utf8')) as { files?: { path?: unknown }[] }
-      for (const entry of manifest.files ?? []) {
-        if (typeof entry.path !== 'string') continue
-        const [host, second] = entry.path.split('/')
-        if (host && (second === 'autoinstall' || second === 'cloud-init' || second === 'provision.sh')) nodes.add(host)
-      }
-    } catch {
-      // A manifest being rewritten is read again on the next request.
-      return
-    }
-    this.nodes = nodes
-    this.mtimeMs = mtimeMs
+  }
+
+  private refresh(): void {
+    const now = performance.now()
+    if (now - this.checkedAt < RECHECK_MS) return
+    this.checkedAt = now
+    const identity = this.look()
+    if (identity === null || identity === this.identity || now - this.loadedAt < RELOAD_MIN_MS) return
+    this.loadedAt = now
+    this.identity = identity
+    this.reads++
+    const manifest = readManifest(this.root, SERVE_MANIFEST_MAX_BYTES)
+    // One that is not ours (not JSON, not shaped like ours) is not read again until it changes; the last good list stays.
+    if (manifest) this.nodes = nodesOf(manifest)
   }
 }

@@ -9,6 +9,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { InputError } from '../diagnostics/errors.js'
 
 export const KEY_FILE = '.bai-seed-key'
 
@@ -82,4 +83,17 @@ export function looksLikeToken(segment: string): boolean {
 /** The served path of a node's folder with its seed token: `<hostname>/<token>/` (append `autoinstall/` etc.). */
 export function nodeSeedPath(key: Buffer, hostname: string): string {
   return `${hostname}/${nodeToken(key, 'seed', hostname)}/`
+}
+
+/**
+ * The URL at which `serve` hands out the owner-only file `path` (relative to the output folder): its top folder's
+ * token after the folder, `<base><folder>/<token>/<rest>`. For `serve --url-of`.
+ */
+export function tokenUrlOf(outDir: string, base: string, path: string): string {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.')
+  if (parts.length < 2 || parts.some((p) => p === '..' || p.startsWith('.'))) {
+    throw new InputError('FLAG', `--url-of ${path}: expected a file inside a folder of the output folder, such as installer/cluster-autoinstall.iso`)
+  }
+  const key = readOrCreateNodeKey(outDir)
+  return `${base}${encodeURIComponent(parts[0]!)}/${nodeToken(key, 'seed', parts[0]!)}/${parts.slice(1).map(encodeURIComponent).join('/')}`
 }

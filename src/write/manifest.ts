@@ -74,7 +74,7 @@ export function isNodeUnit(paths: Iterable<string>): boolean {
  * The manifest in `dir`, or null when there is none. A manifest that is not a regular file (a symbolic link), not
  * JSON, or not shaped like ours is ignored: it proves no ownership.
  */
-export function readManifest(dir: string): Manifest | null {
+export function readManifest(dir: string, maxBytes = MAX_MANIFEST_BYTES): Manifest | null {
   let fd: number
   try {
     fd = openSync(join(dir, MANIFEST_NAME), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
@@ -83,7 +83,7 @@ export function readManifest(dir: string): Manifest | null {
   }
   try {
     const st = fstatSync(fd)
-    if (!st.isFile() || st.size > MAX_MANIFEST_BYTES) return null
+    if (!st.isFile() || st.size > maxBytes) return null
     const buf = Buffer.alloc(st.size)
     for (let done = 0; done < buf.length; ) {
       const n = readSync(fd, buf, done, buf.length - done, null)

@@ -2,10 +2,11 @@
 // process start time. A second run waits up to `waitMs` for it, then stops with an OutputError naming the holder.
 // A lock whose holder is gone (kill -9, power loss) is taken over: its pid is not running, or runs another
 // process (a different start time). Locks are re-entrant within one process (bundle renders, then packs).
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, statSync } from 'node:fs'
 import { realpathSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { LOCK_FILE, ensureStateDir, statePath } from './output-state.js'
+import { LOCK_FILE, STATE_DIR, ensureStateDir, statePath } from './output-state.js'
+import { createFileBeneath } from './write-beneath.js'
 import { OutputError } from './output-error.js'
 
 export const DEFAULT_LOCK_WAIT_MS = 5000
@@ -81,7 +82,8 @@ export async function acquireOutputLock(outDir: string, waitMs = DEFAULT_LOCK_WA
   let holder: LockContent | null = null
   for (;;) {
     try {
-      writeFileSync(path, JSON.stringify(mine) + '\n', { flag: 'wx', mode: 0o600 })
+      // Never through a symbolic link planted at .bai-seed/ or at the lock (serve takes this lock too).
+      createFileBeneath(outDir, [STATE_DIR, LOCK_FILE], JSON.stringify(mine) + '\n', 0o600)
       held.set(key, 1)
       return { release }
     } catch (e) {

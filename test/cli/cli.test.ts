@@ -11,6 +11,8 @@ function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {}
   const walk = (d: string, rel: string): void => {
     for (const name of readdirSync(d).sort()) {
+      // bai-seed's own state (the lock, the networks serve answers by default) is not output.
+      if (d === dir && name === '.bai-seed') continue
       const p = join(d, name)
       if (statSync(p).isDirectory()) walk(p, `${rel}${name}/`)
       else out[`${rel}${name}`] = createHash('sha256').update(readFileSync(p)).digest('hex')

@@ -78,7 +78,7 @@ test('serve on a port in use: exit 3, one line naming the address', async () => 
   mkdirSync(join(out, 'x'))
   const { spawn } = await import('node:child_process')
   const { binRun } = await import('../helpers/repo.js')
-  const child = spawn(process.execPath, [binRun, 'serve', '-o', out, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [binRun, 'serve', '-o', out, '--any-folder', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr.on('data', (b) => (stderr += b))
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
