@@ -328,11 +328,12 @@ installed() {
   done
 }
 
-# driver_installed: true when an NVIDIA driver package (nvidia-driver-NNN[-server|-open]) is installed.
+# driver_installed: true when an NVIDIA driver package (nvidia-driver-NNN[-server|-open], or the headless
+# nvidia-headless[-no-dkms]-NNN[-server] that ubuntu-drivers --gpgpu installs) is installed.
 driver_installed() {
   local out
-  out=$(dpkg-query -W -f='${Package} ${Status}\n' 'nvidia-driver-*' 2>/dev/null) || true
-  grep -qE '^nvidia-driver-[0-9]+(-[a-z]+)* install ok installed$' <<<"$out"
+  out=$(dpkg-query -W -f='${Package} ${Status}\n' 'nvidia-driver-*' 'nvidia-headless-*' 2>/dev/null) || true
+  grep -qE '^nvidia-(driver|headless|headless-no-dkms)-[0-9]+(-[a-z]+)* install ok installed$' <<<"$out"
 }
 
 # write_file PATH MODE CONTENT: replaces PATH (under --root DIR) only when its content differs, atomically.
@@ -1211,8 +1212,8 @@ step_nvidia_fabricmanager() {
 
 # --- nvidia-persistence: Run nvidia-persistenced with persistence mode on
 step_nvidia_persistence() {
-  local exec_start=/usr/bin/nvidia-persistenced
-  [[ -x $exec_start ]] || fail "$exec_start is missing (it comes with the driver's nvidia-compute-utils package)"
+  local exec_start
+  exec_start=$(command -v nvidia-persistenced) || fail "nvidia-persistenced is missing (it comes with the driver's nvidia-compute-utils package)"
   # Ubuntu's unit starts it with --no-persistence-mode: without that flag it turns persistence mode on.
   if getent passwd nvidia-persistenced >/dev/null; then exec_start+=' --user nvidia-persistenced'; fi
   write_file /etc/systemd/system/nvidia-persistenced.service.d/bai-seed.conf 0644 "[Service]
@@ -1321,7 +1322,8 @@ step_nvidia_check() {
   done <<<"$list"
   count=${#index[@]}
   driver=$(first_line nvidia-smi --query-gpu=driver_version --format=csv,noheader)
-  cuda=$(nvidia-smi -q | awk -F': *' '/^CUDA Version/ { print $2; exit }')
+  # awk reads the whole output (an early exit would kill nvidia-smi with SIGPIPE under pipefail).
+  cuda=$(nvidia-smi -q | awk -F': *' '/^CUDA Version/ && !seen++ { print $2 }')
   [[ -z $cuda_package ]] || toolkit=$(dpkg-query -W -f='${Version}' "$cuda_package" 2>/dev/null || true)
   if command -v lspci >/dev/null; then nvswitches=$(lspci -n -d 10de::0680 | grep -c . || true); fi
   if [[ $fm == on ]] || { [[ $fm == auto ]] && ((nvswitches > 0)); }; then
