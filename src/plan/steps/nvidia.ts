@@ -79,11 +79,11 @@ export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
   fetches: (ctx) => {
     const c = nodeNvidia(ctx)
     const d = ctx.settings.nvidia.driver
-    const utils = `nvidia-utils-${c.branch?.name ?? '<branch>'}`
+    const utils = `nvidia-utils-${c.branch?.name ?? ''}`
     const what =
       d.method === 'ubuntu-drivers'
         ? `ubuntu-drivers-common, what ubuntu-drivers install --gpgpu ${c.install} picks, ${utils}`
-        : `${c.install}, ${utils}${d.dkms ? '' : `, linux-modules-nvidia-${c.branch?.name ?? '<branch>'}-<kernel>`}`
+        : `${c.install}, ${utils}${d.dkms ? '' : `, linux-modules-nvidia-${c.branch?.name ?? ''} of the running kernel`}`
     return [`apt ${ctx.plan.aptMirror ?? "the node's apt sources"}: ${what}`]
   },
 })
@@ -108,7 +108,7 @@ export const nvidiaFabricManagerStep = defineStep<NvidiaFabricManagerVars>({
   }),
   resolves: (_ctx, vars) => ({ 'nvidia.fabric_manager': vars.mode }),
   fetches: (ctx) => [
-    `apt ${ctx.plan.aptMirror ?? "the node's apt sources"}: nvidia-fabricmanager-${nodeNvidia(ctx).branch?.number ?? '<branch>'}` +
+    `apt ${ctx.plan.aptMirror ?? "the node's apt sources"}: nvidia-fabricmanager-${nodeNvidia(ctx).branch?.number ?? ''}` +
       `${ctx.settings.nvidia.fabric_manager === true ? '' : ' (only when NVSwitch devices are present)'}`,
   ],
 })
