@@ -4,8 +4,8 @@
 //
 // The markers are read under the output folder's lock (no writer is moving them then: `bai-seed pxe` sets them aside
 // while it swaps its tree), at most every RECHECK_MS. While another process holds the lock, the markers seen now
-// are added to the last view and none is taken away, so a swap in progress never reopens a seed. A report this
-// server recorded counts at once.
+// are added to the last view and none is taken away, so a swap in progress never reopens a seed. A marker written
+// since the last look counts at once (one lstat of it per request), whoever wrote it (markInstalled, pxe-state.ts).
 import { acquireOutputLock } from '../write/output-lock.js'
 import { isInstalled, readPxeNodes } from '../write/pxe-state.js'
 
@@ -13,6 +13,8 @@ export const RECHECK_MS = 250
 
 export class InstalledNodes {
   private installed = new Set<string>()
+  /** hostname -> MAC, from the last pxe/nodes.json read. */
+  private macs = new Map<string, string>()
   private checkedAt = -Infinity
   private checking: Promise<void> | null = null
 
@@ -26,7 +28,11 @@ export class InstalledNodes {
       })
       await this.checking
     }
-    return this.installed.has(hostname)
+    if (this.installed.has(hostname)) return true
+    const mac = this.macs.get(hostname)
+    if (mac === undefined || !isInstalled(this.root, mac)) return false
+    this.installed.add(hostname)
+    return true
   }
 
   /** A report recorded by this server. */
@@ -36,7 +42,9 @@ export class InstalledNodes {
 
   private current(): Set<string> {
     const now = new Set<string>()
-    for (const node of readPxeNodes(this.root) ?? []) if (isInstalled(this.root, node.mac)) now.add(node.hostname)
+    const nodes = readPxeNodes(this.root) ?? []
+    if (nodes.length) this.macs = new Map(nodes.map((n) => [n.hostname, n.mac]))
+    for (const node of nodes) if (isInstalled(this.root, node.mac)) now.add(node.hostname)
     return now
   }
 

@@ -46,7 +46,11 @@ export const pxeDoneRoute: Route = {
     }
     const outcome = await reportDone(ctx.root, done.hostname, done.token)
     ctx.log.node = outcome.node
-    if (outcome.tokenRefused) ctx.tokens.failed(ctx.client)
+    if (outcome.tokenRefused) {
+      ctx.tokens.failed(ctx.client)
+      ctx.log.refused = 'token'
+    }
+    if (outcome.status === 503) ctx.log.refused = 'unrecorded'
     if (outcome.installed) {
       ctx.installed.add(outcome.installed.hostname)
       ctx.tokens.release(outcome.installed.hostname)

@@ -183,6 +183,7 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
       const key = withToken.unit.startsWith('.') ? null : readNodeKey(rootReal)
       if (!key || !tokenMatches(key, 'seed', withToken.unit, withToken.token)) {
         tokens.failed(client)
+        note.refused = 'token'
         return refuse(403, isNode ? 'not the token of this node' : 'not the token of this folder')
       }
       if (isNode && (await installed.has(withToken.unit))) {

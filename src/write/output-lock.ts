@@ -2,11 +2,11 @@
 // process start time. A second run waits up to `waitMs` for it, then stops with an OutputError naming the holder.
 // A lock whose holder is gone (kill -9, power loss) is taken over: its pid is not running, or runs another
 // process (a different start time). Locks are re-entrant within one process (bundle renders, then packs).
-import { readFileSync, rmSync, statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { realpathSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { LOCK_FILE, STATE_DIR, ensureStateDir, statePath } from './output-state.js'
-import { createFileBeneath } from './write-beneath.js'
+import { createFileBeneath, removeFileBeneath } from './write-beneath.js'
 import { OutputError } from './output-error.js'
 
 export const DEFAULT_LOCK_WAIT_MS = 5000
@@ -70,7 +70,11 @@ export async function acquireOutputLock(outDir: string, waitMs = DEFAULT_LOCK_WA
     const n = (held.get(key) ?? 1) - 1
     if (n > 0) return void held.set(key, n)
     held.delete(key)
-    rmSync(path, { force: true })
+    try {
+      removeFileBeneath(outDir, [STATE_DIR, LOCK_FILE])
+    } catch {
+      // .bai-seed/ became a link since the lock was taken: nothing outside the folder is removed.
+    }
   }
   const count = held.get(key)
   if (count) {
@@ -91,13 +95,13 @@ export async function acquireOutputLock(outDir: string, waitMs = DEFAULT_LOCK_WA
     }
     holder = readLock(path)
     if (!holder && emptyAndOld(path)) {
-      rmSync(path, { force: true })
+      removeFileBeneath(outDir, [STATE_DIR, LOCK_FILE])
       continue
     }
     if (holder && !holderAlive(holder)) {
       // The holder is gone. Remove its lock only if it is still the same one (another waiter may have taken over).
       const again = readLock(path)
-      if (again && again.pid === holder.pid && again.start === holder.start) rmSync(path, { force: true })
+      if (again && again.pid === holder.pid && again.start === holder.start) removeFileBeneath(outDir, [STATE_DIR, LOCK_FILE])
       continue
     }
     if (Date.now() >= deadline) break

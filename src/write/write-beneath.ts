@@ -95,3 +95,47 @@ export function createFileBeneath(root: string, path: readonly string[], data: s
     closeSync(dirFd)
   }
 }
+
+/**
+ * Removes the file `root/<path...>` (a link there is removed, not followed); false when it or its folder is not there.
+ * A folder on the way that is a link throws (ENOTDIR), like any other failure.
+ */
+export function removeFileBeneath(root: string, path: readonly string[]): boolean {
+  const name = path[path.length - 1]
+  if (name === undefined) throw new Error('no file name')
+  checkName(name)
+  const missing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT'
+  let dirFd: number
+  try {
+    dirFd = openFolderBeneathExisting(root, path.slice(0, -1))
+  } catch (e) {
+    if (missing(e)) return false
+    throw e
+  }
+  try {
+    rmSync(at(dirFd, name))
+    return true
+  } catch (e) {
+    if (missing(e)) return false
+    throw e
+  } finally {
+    closeSync(dirFd)
+  }
+}
+
+/** Like openFolderBeneath, without making anything. */
+function openFolderBeneathExisting(root: string, folders: readonly string[]): number {
+  let fd = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY)
+  try {
+    for (const name of folders) {
+      checkName(name)
+      const next = openSync(at(fd, name), DIR_FLAGS)
+      closeSync(fd)
+      fd = next
+    }
+    return fd
+  } catch (e) {
+    closeSync(fd)
+    throw e
+  }
+}

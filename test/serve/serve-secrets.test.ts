@@ -10,9 +10,10 @@ import { startStaticServer, type RunningServer } from '../../src/serve/static-se
 import { formatAccessLog, type AccessLogEntry } from '../../src/serve/access-log.js'
 import { nodeToken, readNodeKey } from '../../src/serve/node-token.js'
 import { readNetworks } from '../../src/write/network-state.js'
+import { markInstalled } from '../../src/write/pxe-state.js'
 import { TOKEN_FAILURES } from '../../src/serve/token-guard.js'
 import { RECHECK_MS } from '../../src/serve/installed-nodes.js'
-import { MARKER, NODE, pxeFixture, send, sleep, startCli, type PxeFixture } from './serve-fixture.js'
+import { MAC, MARKER, NODE, pxeFixture, send, sleep, startCli, type PxeFixture } from './serve-fixture.js'
 import { runCli } from '../helpers/run-cli.js'
 import { existsSync } from 'node:fs'
 
@@ -100,6 +101,12 @@ test('one-shot: the seed URL answers until its node reports, then 410; --reinsta
   }
   await sleep(RECHECK_MS + 50)
   assert.is((await send(server.port, fx.seedPath)).status, 200)
+  // A marker recorded by markInstalled, whoever calls it (a fleet event, another route), closes the URL at once.
+  await markInstalled(fx.out, { hostname: NODE, mac: MAC })
+  assert.is((await send(server.port, fx.seedPath)).status, 410, 'closed at once, without waiting for the next look')
+  assert.is(runCli(['pxe', '-o', fx.out, '--reinstall', NODE]).status, 0)
+  await sleep(RECHECK_MS + 50)
+  assert.is((await send(server.port, fx.seedPath)).status, 200)
   await sleep(50)
   const lines = log.map(formatAccessLog)
   assert.ok(lines.some((l) => / GET \/bai-all\/-\/autoinstall\/user-data 410 \d+ node=bai-all refused=installed$/.test(l)), lines.join('\n'))
@@ -141,7 +148,9 @@ test('token guesses: after TOKEN_FAILURES wrong tokens an address gets 429 for e
   assert.is((await send(server.port, fx.donePath, 'POST', guesser)).status, 429, 'reports too')
   assert.is((await send(server.port, fx.seedPath, 'GET', '127.0.0.1')).status, 200, 'another address')
   await sleep(50)
-  assert.ok(log.map(formatAccessLog).some((l) => / 127\.0\.0\.66 GET \/bai-all\/-\/autoinstall\/user-data 429 \d+ node=bai-all refused=guesses$/.test(l)))
+  const lines = log.map(formatAccessLog)
+  assert.ok(lines.some((l) => / 127\.0\.0\.66 GET \/bai-all\/-\/autoinstall\/user-data 429 \d+ node=bai-all refused=guesses$/.test(l)))
+  assert.is(lines.filter((l) => / 127\.0\.0\.66 GET \/bai-all\/-\/autoinstall\/user-data 403 \d+ node=bai-all refused=token$/.test(l)).length, TOKEN_FAILURES)
 })
 
 test('a seed URL answers only the address that used it first while that one keeps using it', async () => {

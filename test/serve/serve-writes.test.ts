@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { startStaticServer, type RunningServer } from '../../src/serve/static-server.js'
 import { reportDone } from '../../src/serve/pxe-done.js'
 import { createFileBeneath, replaceFileBeneath } from '../../src/write/write-beneath.js'
+import { acquireOutputLock } from '../../src/write/output-lock.js'
 import { binRun, tempDir } from '../helpers/repo.js'
 import { requireTool } from '../helpers/tools.js'
 import { ENV, HTTP_BASE, MARKER, NODE, pxeFixture, send, sleep, type PxeFixture } from './serve-fixture.js'
@@ -108,6 +109,21 @@ test('a symlink planted at the marker is replaced by the marker; its target is u
   assert.match(readFileSync(markerFile(), 'utf8'), /bai-all reported a finished install/)
   assert.is(readFileSync(join(outside, 'victim'), 'utf8'), 'untouched\n')
   assert.equal(readdirSync(installedDir()), ['01-52-54-00-aa-bb-cc'], 'no temporary file left')
+})
+
+test('the lock serve takes is never made or removed through a link, also when .bai-seed/ is swapped while held', async () => {
+  const root = tempDir('lock')
+  const lock = await acquireOutputLock(root, 0)
+  const state = join(root, '.bai-seed')
+  const elsewhere = join(outside, 'state-elsewhere')
+  mkdirSync(elsewhere)
+  writeFileSync(join(elsewhere, 'lock'), 'not bai-seed\'s\n')
+  renameSync(state, join(root, 'state-moved'))
+  symlinkSync(elsewhere, state)
+  lock.release()
+  assert.is(readFileSync(join(elsewhere, 'lock'), 'utf8'), 'not bai-seed\'s\n', 'the file behind the link is untouched')
+  assert.not.ok(await acquireOutputLock(root, 0).then(() => true, () => false), 'refused while .bai-seed/ is a link')
+  assert.equal(readdirSync(elsewhere), ['lock'])
 })
 
 /** The pid in .bai-seed/lock, or null. */
