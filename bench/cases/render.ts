@@ -18,7 +18,14 @@ export interface RenderFigures {
   files: number
   bytes: number
   isos: number
+  /** From COMPARE_FROM nodes on: the same render with one render thread (BAI_SEED_THREADS=1), in the same rounds. */
+  oneThread?: Series
+  /** From COMPARE_FROM nodes on: `cp -r` of the folder this round's render wrote, right after it (same rounds). */
+  copy?: Series
 }
+
+/** Sizes from which the one-thread render and the `cp -r` of the output run beside the render. */
+export const COMPARE_FROM = 1000
 
 export function inventoryFile(nodes: number): string {
   const dir = join(workDir, 'inventories')
@@ -57,7 +64,7 @@ export function benchRenders(
   const lastOut = new Map<number, string>()
   let run = 0
   log(`render, ${sizes.join(', ')} nodes, interleaved (${join(workDir, 'inventories')})`)
-  const contestants: Contestant[] = sizes.map((nodes) => ({
+  const renders: Contestant[] = sizes.map((nodes) => ({
     name: `render ${nodes}`,
     runs: nodes >= largeFrom ? largeRuns : runs,
     noWarmup: nodes >= largeFrom,
@@ -74,6 +81,36 @@ export function benchRenders(
       if (isos !== 0 && isos !== 2 * nodes) throw new Error(`render of ${nodes} nodes wrote ${isos} ISOs, expected ${2 * nodes}`)
     },
   }))
+  // Side by side with the render of each large size, in the same rounds: one render thread, and `cp -r` of the folder
+  // the render just wrote (what only copying its bytes and files costs on this disk).
+  const contestants: Contestant[] = []
+  for (const [i, nodes] of sizes.entries()) {
+    contestants.push(renders[i]!)
+    if (nodes < COMPARE_FROM) continue
+    const large = nodes >= largeFrom
+    let oneOut = ''
+    contestants.push({
+      name: `render ${nodes} 1 thread`,
+      runs: large ? largeRuns : runs,
+      noWarmup: large,
+      prepare: () => {
+        oneOut = outputDir(`render1-${nodes}-${run++}`)
+        spawnSync('sync')
+      },
+      run: () => runTimed(process.execPath, [binRun, 'render', '-c', inventories.get(nodes)!, '-o', oneOut], { env: { ...process.env, BAI_SEED_THREADS: '1' } }),
+    })
+    let copyOut = ''
+    contestants.push({
+      name: `cp -r ${nodes}`,
+      runs: large ? largeRuns : runs,
+      noWarmup: large,
+      prepare: () => {
+        copyOut = outputDir(`copy-${nodes}-${run++}`)
+        spawnSync('sync')
+      },
+      run: () => runTimed('cp', ['-r', lastOut.get(nodes)!, copyOut]),
+    })
+  }
   const results = runRounds([...contestants, ...extra], Math.max(runs, largeRuns), 1, log)
   const figures = sizes.map((nodes) => {
     const series = results.get(`render ${nodes}`)!
@@ -85,6 +122,7 @@ export function benchRenders(
       files: files.length,
       bytes: files.reduce((n, f) => n + f.size, 0),
       isos: files.filter((f) => f.path.endsWith('.iso')).length,
+      ...(nodes >= COMPARE_FROM ? { oneThread: results.get(`render ${nodes} 1 thread`)!, copy: results.get(`cp -r ${nodes}`)! } : {}),
     }
   })
   return { figures, results }

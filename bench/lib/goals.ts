@@ -40,6 +40,8 @@ const GOAL_LINEAR_RATIO = 12
 const GOAL_LARGE_RSS_MIB = 1024
 const GOAL_BYTES_FLAT = 0.1
 const GOAL_PLAN_RSS_MIB = 300
+// Issue 23: rendering on every core costs at most twice copying the rendered folder (cp -r, same rounds).
+const GOAL_OF_COPY = 2
 
 const cpuS = (iso: IsoThroughputFigures, name: string): string => (iso.series[name]!.cpuMs.median / 1000).toFixed(2)
 const status = (ok: boolean): GoalStatus => (ok ? 'PASS' : 'MISS')
@@ -47,6 +49,20 @@ const na = (goal: string, why: string): Goal => ({ goal, measured: why, status: 
 
 export function checkGoals(f: Figures): Goal[] {
   const goals: Goal[] = []
+  for (const nodes of [GOAL_NODES, LARGE_NODES]) {
+    const r = f.render?.find((x) => x.nodes === nodes)
+    const goal = `${nodes}-node full render at most ${GOAL_OF_COPY}x the time cp -r takes to copy its output`
+    if (!r?.copy || !r.oneThread) goals.push(na(goal, `no ${nodes}-node render with cp -r beside it in this run`))
+    else {
+      const ratio = r.series.wallMs.median / r.copy.wallMs.median
+      const speedUp = r.oneThread.wallMs.median / r.series.wallMs.median
+      goals.push({
+        goal,
+        measured: `${ratio.toFixed(2)}x (${(r.series.wallMs.median / 1000).toFixed(2)} s vs cp -r ${(r.copy.wallMs.median / 1000).toFixed(2)} s; ${speedUp.toFixed(2)}x over 1 thread, ${f.cores} cores)`,
+        status: status(ratio <= GOAL_OF_COPY),
+      })
+    }
+  }
   const big = f.render?.find((r) => r.nodes === GOAL_NODES)
   const renderGoal = `${GOAL_NODES}-node full render, ISOs included, under ${GOAL_RENDER_MS / 1000} s on 2 cores`
   if (!big) goals.push(na(renderGoal, `no ${GOAL_NODES}-node render in this run`))

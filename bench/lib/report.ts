@@ -28,6 +28,23 @@ export function printFigures(f: Figures, goals: Goal[], print: Print): void {
       ['nodes', 'wall s median (min-max)', 'nodes/s', 'peak RSS MiB (min-max)', 'files', 'MiB out', 'KiB/node'],
       f.render.map((r) => [String(r.nodes), secs(r.series.wallMs), r.nodesPerSecond.toFixed(0), mib(r.series.maxRssKiB), String(r.files), (r.bytes / 2 ** 20).toFixed(1), (r.bytes / r.nodes / 1024).toFixed(1)]),
     )
+    const compared = f.render.filter((r) => r.oneThread && r.copy)
+    if (compared.length) {
+      print('')
+      print(`Render threads and cp -r of the rendered folder, side by side in the same rounds (${f.cores} cores)`)
+      table(
+        print,
+        ['nodes', 'render s', '1 thread s', 'speed-up', 'cp -r s', 'render / cp -r'],
+        compared.map((r) => [
+          String(r.nodes),
+          secs(r.series.wallMs),
+          secs(r.oneThread!.wallMs),
+          `${(r.oneThread!.wallMs.median / r.series.wallMs.median).toFixed(2)}x`,
+          secs(r.copy!.wallMs),
+          `${(r.series.wallMs.median / r.copy!.wallMs.median).toFixed(2)}x`,
+        ]),
+      )
+    }
     print('')
   }
   if (f.planJson) {

@@ -1,8 +1,9 @@
 // The base of every command: prints diagnostics in the one style and maps every failure to its exit code
 // (README "Exit codes"): 0 ok, 1 a bug in bai-seed, 2 input (inventory, profiles, flags, arguments), 3 output or
-// system (one line naming the path and the cause). Commands with --json print JSON on stdout even when they fail.
+// system (one line naming the path and the cause). Every failure is printed as a diagnostic (with a position when it
+// is in an input file) and, with --json, reported on stdout as the one diagnostics report (diagnosticsToJson).
 import { Command } from '#oclif'
-import { diagnosticsToJson, formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js'
+import { diagnosticsToJson, formatDiagnostic, hasErrors, sortDiagnostics, type Problem } from '../diagnostics/diagnostic.js'
 import {
   EXIT_BUG,
   EXIT_INPUT,
@@ -38,7 +39,7 @@ export abstract class BaseCommand extends Command {
    * Prints the diagnostics, sorted, one line each on stderr, and ends the run with exit code 2 when any is an error
    * (with `json`, a failing report goes to stdout as JSON instead). Warnings alone are printed and the run goes on.
    */
-  protected reportDiagnostics(diagnostics: readonly Diagnostic[], options: ReportOptions = {}): void {
+  protected reportDiagnostics(diagnostics: readonly Problem[], options: ReportOptions = {}): void {
     const failed = hasErrors(diagnostics)
     if (failed && options.json) {
       this.log(JSON.stringify(diagnosticsToJson(diagnostics), null, 2))
@@ -53,32 +54,27 @@ export abstract class BaseCommand extends Command {
     this.exit(EXIT_INPUT)
   }
 
-  /** Prints one warning line on stderr (the same style as diagnostics without a position). */
+  /** Prints one warning line on stderr: a diagnostic without a position, `warning[CODE] message`. */
   protected warning(code: string, message: string): void {
-    process.stderr.write(`warning[${code}] ${message}\n`)
+    process.stderr.write(`${formatDiagnostic({ code, message, severity: 'warning' })}\n`)
   }
 
   override async catch(err: OclifError): Promise<void> {
     // this.exit() throws this; the exit code is already decided.
     if (err.code === 'EEXIT') throw err
-    const { code, message, exit } = classify(err)
-    process.stderr.write(`error[${code}] ${message}\n`)
+    const { problem, exit } = classify(err)
+    process.stderr.write(`${formatDiagnostic(problem)}\n`)
     if (exit === EXIT_BUG && process.env.BAI_SEED_DEBUG) process.stderr.write(`${err.stack}\n`)
-    if (this.wantsJson) {
-      process.stdout.write(JSON.stringify({ ok: false, error: { code, message, exit } }, null, 2) + '\n')
-    }
+    if (this.wantsJson) process.stdout.write(JSON.stringify(diagnosticsToJson([problem]), null, 2) + '\n')
     this.exit(exit)
   }
 }
 
-function classify(err: OclifError): { code: string; message: string; exit: number } {
-  if (err instanceof InputError) return { code: err.code, message: err.message, exit: EXIT_INPUT }
-  if (err instanceof OutputError) return { code: err.code, message: err.message, exit: err.exit }
+function classify(err: OclifError): { problem: Problem; exit: number } {
+  if (err instanceof InputError) return { problem: err.problem, exit: EXIT_INPUT }
+  if (err instanceof OutputError) return { problem: err.problem, exit: err.exit }
   const system: unknown = err
-  if (isSystemError(system)) {
-    const out = outputErrorOf(system)
-    return { code: out.code, message: out.message, exit: EXIT_OUTPUT }
-  }
+  if (isSystemError(system)) return { problem: outputErrorOf(system).problem, exit: EXIT_OUTPUT }
   // oclif's flag and argument errors (unknown flag, bad option, missing value) are input errors.
   if (err.parse !== undefined || err.oclif?.exit === 2) {
     // oclif's text spans lines ("The following error occurred:", the reasons, "See more help"): keep the reasons.
@@ -87,11 +83,8 @@ function classify(err: OclifError): { code: string; message: string; exit: numbe
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !/^The following errors? occurred:$/.test(l) && !/^See more help with --help$/.test(l))
-    return { code: 'FLAG', message: `${reasons.join('; ')} (see --help)`, exit: EXIT_INPUT }
+    return { problem: { code: 'FLAG', message: `${reasons.join('; ')} (see --help)`, severity: 'error' }, exit: EXIT_INPUT }
   }
-  return {
-    code: 'INTERNAL',
-    message: `bai-seed failed unexpectedly: ${err.message || String(err)} (a bug; BAI_SEED_DEBUG=1 prints the stack)`,
-    exit: EXIT_BUG,
-  }
+  const message = `bai-seed failed unexpectedly: ${err.message || String(err)} (a bug; BAI_SEED_DEBUG=1 prints the stack)`
+  return { problem: { code: 'INTERNAL', message, severity: 'error' }, exit: EXIT_BUG }
 }

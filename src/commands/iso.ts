@@ -1,7 +1,7 @@
 import { Flags } from '#oclif'
 import { BaseCommand } from '../cli/base-command.js'
 import { inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
-import { EXIT_INPUT, InputError } from '../diagnostics/errors.js'
+import { InputError } from '../diagnostics/errors.js'
 
 export default class Iso extends BaseCommand {
   static override summary = 'Write one unattended installer ISO for the cluster: the Ubuntu live-server ISO with every node\'s autoinstall seed'
@@ -42,12 +42,7 @@ export default class Iso extends BaseCommand {
       throw e
     }
     this.reportDiagnostics(result.diagnostics, { writes: true })
-    if (!result.file || !result.remastered) {
-      for (const e of result.errors) process.stderr.write(`error[ISO] ${e}\n`)
-      process.stderr.write('nothing written\n')
-      return this.exit(EXIT_INPUT)
-    }
-    const r = result.remastered
+    const r = result.remastered!
     this.log(
       `wrote ${result.file} (${(r.size / 1048576).toFixed(1)} MiB, Ubuntu ${r.release} layout, ${r.files} files and ${r.symlinks} symbolic links of the base, ` +
         `${r.patched.map((p) => `${p.path}: ${p.entries}`).join(', ')} boot entries patched) for ${result.nodes.length} node(s): ${result.nodes.join(', ')}`,

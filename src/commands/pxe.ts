@@ -2,17 +2,18 @@ import { Flags } from '#oclif'
 import { resolve } from 'node:path'
 import { BaseCommand } from '../cli/base-command.js'
 import { inventoryFlag, outputFlag, profilesFlag, nodeFlag } from '../cli/flags.js'
-import { EXIT_INPUT, InputError } from '../diagnostics/errors.js'
+import { InputError } from '../diagnostics/errors.js'
+import { DEFAULT_INITRD, DEFAULT_ISO_NAME, DEFAULT_KERNEL } from '../render/pxe/boot-options.js'
 
 export default class Pxe extends BaseCommand {
   static override summary = 'Write PXE boot files (GRUB, PXELINUX, iPXE) and an nginx server block into <output>/pxe/'
   static override description =
-    'Each node with a MAC address boots the Ubuntu 20.04 live-server installer with `autoinstall ds=nocloud-net;s=<http-base>/<hostname>/autoinstall/`, once: ' +
+    "Each node with a MAC address boots the live-server installer of its OS target with the HTTP NoCloud seed <http-base>/<hostname>/autoinstall/, once: " +
     'the installer reports its finished install to `bai-seed serve`, and from then on every loader boots that machine from its local disk until `--reinstall NODE`. ' +
-    '<output>/pxe/ is the TFTP root: GRUB and PXELINUX load casper/vmlinuz and casper/initrd from it; iPXE loads them from --boot-base (<http-base>/pxe/).'
+    '<output>/pxe/ is the TFTP root: GRUB and PXELINUX load --kernel and --initrd from it; iPXE loads them from --boot-base (<http-base>/pxe/).'
   static override examples = [
     '<%= config.bin %> pxe --http-base http://10.20.30.5:8080/',
-    '<%= config.bin %> pxe --http-base http://boot.lab/seeds/ --iso-url http://mirror.lab/ubuntu-20.04.6-live-server-amd64.iso',
+    `<%= config.bin %> pxe --http-base http://boot.lab/seeds/ --iso-url http://mirror.lab/${DEFAULT_ISO_NAME}`,
     '<%= config.bin %> pxe --reinstall bai-a01',
   ]
   static override flags = {
@@ -25,10 +26,10 @@ export default class Pxe extends BaseCommand {
       description: 'let NODE install again at its next network boot (removes the marker its finished install left); writes nothing else',
       multiple: true,
     }),
-    'iso-url': Flags.string({ description: 'URL of the Ubuntu 20.04 live-server ISO [default: <http-base>/ubuntu-20.04.6-live-server-amd64.iso]' }),
+    'iso-url': Flags.string({ description: "URL of the live-server ISO every node boots [default: <http-base>/pxe/<the ISO of each node's OS target>]" }),
     'boot-base': Flags.string({ description: 'URL iPXE loads --kernel and --initrd from [default: <http-base>]' }),
-    kernel: Flags.string({ description: 'kernel path, relative to the TFTP root (GRUB, PXELINUX) and to --boot-base (iPXE)', default: 'casper/vmlinuz' }),
-    initrd: Flags.string({ description: 'initrd path, relative like --kernel', default: 'casper/initrd' }),
+    kernel: Flags.string({ description: 'kernel path, relative to the TFTP root (GRUB, PXELINUX) and to --boot-base (iPXE)', default: DEFAULT_KERNEL }),
+    initrd: Flags.string({ description: 'initrd path, relative like --kernel', default: DEFAULT_INITRD }),
     'serve-root': Flags.string({ description: 'folder that nginx.conf serves [default: the absolute output folder]' }),
   }
 
@@ -37,10 +38,9 @@ export default class Pxe extends BaseCommand {
     if (flags.reinstall?.length) {
       const { reinstallNodes } = await import('../pipeline/pxe-cluster.js')
       const result = reinstallNodes(flags.output, flags.reinstall)
-      for (const e of result.errors) process.stderr.write(`error[PXE] ${e}\n`)
       for (const host of result.notInstalled) this.warning('PXE', `${host} had not reported a finished install; nothing to undo`)
       if (result.cleared.length) this.log(`${result.cleared.join(', ')}: will install again at the next network boot`)
-      if (result.errors.length) this.exit(EXIT_INPUT)
+      this.reportDiagnostics(result.problems)
       return
     }
     const httpBase = flags['http-base']
@@ -68,11 +68,6 @@ export default class Pxe extends BaseCommand {
     })
     this.reportDiagnostics(result.diagnostics, { writes: true })
     for (const w of result.warnings) this.warning('PXE', w)
-    if (!result.manifest) {
-      for (const e of result.errors) process.stderr.write(`error[PXE] ${e}\n`)
-      process.stderr.write('nothing written\n')
-      this.exit(EXIT_INPUT)
-    }
     this.log(`wrote PXE boot files for ${result.booted.length} node(s) into ${flags.output}/pxe/ (${result.booted.join(', ')})`)
   }
 }

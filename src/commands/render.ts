@@ -37,7 +37,7 @@ export default class Render extends BaseCommand {
     progress.end()
     this.reportDiagnostics(result.diagnostics, { writes: true })
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`)
-    for (const warning of result.warnings ?? []) process.stderr.write(`warning: ${warning}\n`)
+    for (const warning of result.warnings ?? []) this.warning('STALE_KEPT', warning)
     if (result.secretFiles?.length) {
       const shown = result.secretFiles.slice(0, 12).join(', ') + (result.secretFiles.length > 12 ? `, ... (${result.secretFiles.length} files)` : '')
       process.stderr.write(`note: these files hold secrets (password hash or credentials) and are readable by their owner only (0600): ${shown}\n`)

@@ -1,5 +1,8 @@
-// The ways a run can fail, each with its exit code (README "Exit codes"). Stages throw these (or let Node's own
-// system errors through); the base command (src/cli/base-command.ts) turns them into one line and the exit code.
+// The ways a run can fail, each with its exit code (README "Exit codes"). Problems of the input are diagnostics
+// (diagnostic.ts), returned by the stages; a command that finds one in its flags or arguments throws it as an
+// InputError. The output side and the system fail with the one OutputError (or Node's own system errors, turned into
+// one). The base command (src/cli/base-command.ts) prints both in the diagnostics' style and picks the exit code.
+import { inputProblem, type Problem } from './diagnostic.js'
 
 /** A bug in bai-seed: nothing the user did. */
 export const EXIT_BUG = 1
@@ -8,7 +11,7 @@ export const EXIT_INPUT = 2
 /** Output or system: a file or folder that cannot be written, no space, a port in use, a lock held. */
 export const EXIT_OUTPUT = 3
 
-/** Something the user gave is wrong; reported as `error[CODE] message`, exit 2. */
+/** A flag, argument or environment variable is wrong: one diagnostic without a position, `error[CODE] message`, exit 2. */
 export class InputError extends Error {
   readonly code: string
   constructor(code: string, message: string) {
@@ -16,16 +19,23 @@ export class InputError extends Error {
     this.name = 'InputError'
     this.code = code
   }
+
+  get problem(): Problem {
+    return inputProblem(this.code, this.message)
+  }
 }
 
 /**
- * Codes of output errors that come from the folder the user chose, not from the system: a folder bai-seed does not
- * own (`-o` pointed at someone's files, `/`, the home or inventory folder). Nothing is touched; like any wrong
- * argument they exit 2.
+ * Codes of output errors that come from the folder the user chose, not from the system, and that the user fixes: a
+ * folder bai-seed does not own (`-o` pointed at someone's files, `/`, the home or inventory folder; nothing is
+ * touched), a node key file that is not one (delete it). Like any wrong argument they exit 2.
  */
-export const REFUSED_OUTPUT_CODES: ReadonlySet<string> = new Set(['EREFUSED'])
+export const REFUSED_OUTPUT_CODES: ReadonlySet<string> = new Set(['EREFUSED', 'BAD_KEY_FILE'])
 
-/** Output or system failure at `path`; reported as one line `error[CODE] path: reason`, exit 3 (2 when refused). */
+/**
+ * The one error of the output side and the system: a failure at `path` (a file, a folder, an address), printed as
+ * `error[CODE] path: reason`, exit 3 (2 for the user-fixable codes above).
+ */
 export class OutputError extends Error {
   readonly code: string
   readonly path: string
@@ -40,6 +50,10 @@ export class OutputError extends Error {
 
   get exit(): number {
     return REFUSED_OUTPUT_CODES.has(this.code) ? EXIT_INPUT : EXIT_OUTPUT
+  }
+
+  get problem(): Problem {
+    return { code: this.code, path: this.path, message: this.reason, severity: 'error' }
   }
 }
 
@@ -65,7 +79,7 @@ const CAUSES: Record<string, string> = {
 }
 
 /** The cause of a system error code in words ("permission denied"), or undefined for a code without one. */
-export function causeOf(code: string): string | undefined {
+function causeOf(code: string): string | undefined {
   return CAUSES[code]
 }
 
@@ -81,4 +95,23 @@ export function outputErrorOf(e: NodeJS.ErrnoException): OutputError {
   const code = e.code ?? 'ESYSTEM'
   const cause = CAUSES[code] ?? e.message.replace(/^[A-Z]+: /, '')
   return new OutputError(code, path, `${cause} (${e.syscall})`)
+}
+
+/** The cause of a system error in words, with its code: "permission denied (EACCES)". */
+export function describeErrno(e: NodeJS.ErrnoException): string {
+  const code = e.code
+  const cause = code && causeOf(code)
+  if (cause) return `${cause} (${code})`
+  return code ? `${code}` : e.message.split('\n', 1)[0]!.slice(0, 200)
+}
+
+/**
+ * `e` as an OutputError when it is a system error (it has an errno code), keeping OutputErrors as they are;
+ * `fallbackPath` names the path when the error does not. Anything else (a bug) is returned unchanged.
+ */
+export function asOutputError(e: unknown, fallbackPath: string, suffix = ''): unknown {
+  if (e instanceof OutputError) return e
+  const err = e as NodeJS.ErrnoException
+  if (!err || typeof err !== 'object' || typeof err.code !== 'string' || !/^E[A-Z0-9]+$/.test(err.code)) return e
+  return new OutputError(err.code, err.path ?? fallbackPath, describeErrno(err) + suffix)
 }

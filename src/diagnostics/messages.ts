@@ -52,7 +52,7 @@ export const M = {
 
   // --- formats of single values
   badClusterName: 'a cluster name uses lowercase letters, digits and "-" (at most 63, not starting or ending with "-")',
-  hostnameReserved: (v: string) => `"${v}" is reserved: bai-seed writes its PXE files to the output folder's ${v}/`,
+  hostnameReserved: (v: string) => `"${v}" is reserved: the output folder's ${v.toLowerCase()}/ is bai-seed's own (PXE tree, installer ISO), not a node folder`,
   hostnameDot: 'a host name here is one label without dots: the domain comes from cluster.domain',
   hostnameTooLong: 'a host name has at most 63 characters (RFC 1123)',
   hostnameLabel: 'a host name uses lowercase letters, digits and "-", and does not start or end with "-" (RFC 1123)',
@@ -208,4 +208,11 @@ export const M = {
   venvsWithoutPython: 'services.venvs is not empty but python.enabled is false',
   venvsWithoutUser: 'services.venvs is not empty but user.enabled is false (the venvs live in its home)',
   onNodes: (message: string, nodes: readonly string[]) => `${message} (nodes: ${nodes.join(', ')})`,
+
+  // --- boot media (bai-seed pxe, bai-seed iso)
+  pxeNoMac: (host: string) => `${host} has no MAC address; no PXE boot files for it`,
+  noPxeNode: 'no node has a MAC address: give nodes a `mac:` in the inventory to boot them over the network',
+  kernelCmdline: (host: string, problem: string) => `${host}: kernel command line: ${problem}`,
+  noMachineId: (host: string) =>
+    `${host} has no MAC address or serial number; the installer ISO picks the node by them (give it a mac: or a serial:, or leave it out with --node)`,
 } as const

@@ -2,8 +2,9 @@
 // unattended install from the seed on the same medium: `autoinstall ds=nocloud;s=/cdrom/nocloud/` before the `---`
 // that separates installer arguments from those kept for the installed system, and a short menu timeout.
 // In GRUB the ';' must be quoted; ISOLINUX takes the rest of the line as it is.
+import { INSTALLER_SEED_DIR } from '../model/output-layout.js'
 
-export const SEED_DIR = 'nocloud'
+export const SEED_DIR = INSTALLER_SEED_DIR
 /** Seconds a menu waits before booting its default entry. */
 export const MENU_TIMEOUT_SECONDS = 1
 

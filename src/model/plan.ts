@@ -4,6 +4,9 @@ import type { Architecture, TargetId } from '../targets/os-targets.js'
 
 import type { Mirrors } from './inventory.js'
 
+/** The cluster's mirrors with the node's own on top; no_proxy defaulted, each CA certificate (PEM) ending in a line feed. */
+export type PlanMirrors = Mirrors & { no_proxy: string[]; ca_certificates: string[] }
+
 export interface Step<V extends object = Record<string, unknown>> {
   /** Stable id, also the state key in status.json, e.g. 'sysctl'. */
   id: string
@@ -79,13 +82,8 @@ export interface NodePlan {
   serial?: string
   user: UserPlan
   sshAllowPassword: boolean
-  aptMirror: string | null
-  proxy: string | null
-  noProxy: string[]
-  /** The node's mirrors: the cluster's with the node's own on top. */
-  mirrors: Mirrors
-  /** PEM CA certificates the node trusts. */
-  caCertificates: string[]
+  /** Where the node downloads from (apt mirror, proxy, no-proxy, CA certificates, registries, ...), each fact once. */
+  mirrors: PlanMirrors
   disk: Record<string, string>
   /** Root LV size after an autoinstall: 'all' or a size such as 200G. */
   rootLv: string

@@ -21,9 +21,9 @@ export const SHARED_PATHS = {
   /** Applies the MIG layout (nvidia-mig), run at every boot by its unit. */
   migScript: '/usr/local/sbin/bai-seed-mig',
   migUnit: 'bai-seed-mig.service',
+  /** Backend.AI's storage root: the mount points of the shared storage (<vfroot>/<name>), or <vfroot>/local. */
+  vfroot: '/vfroot',
 } as const
-
-export type SharedPaths = typeof SHARED_PATHS
 
 /** The shell function that holds a step's body in provision.sh: step ids are kebab-case, shell names are not. */
 export function stepFunctionName(stepId: string): string {

@@ -5,8 +5,10 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
 import { installerSeed } from '../iso/installer-seed.js'
+import { checkInstallerIsoNodes } from '../validate/validate-media.js'
 import { remaster, type RemasterResult } from '../iso/remaster.js'
 import { sourceDateEpoch } from '../write/source-date.js'
+import { installerIsoPath } from '../model/output-layout.js'
 
 export interface IsoRequest extends ClusterInput {
   base: string
@@ -16,21 +18,23 @@ export interface IsoRequest extends ClusterInput {
 }
 
 export interface IsoResult {
+  /** The input's problems; with an error nothing was written. */
   diagnostics: Diagnostic[]
-  errors: string[]
   file?: string
   nodes: string[]
   remastered?: RemasterResult
 }
 
 export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult> {
-  const { plans, diagnostics } = planFromInput({ ...request, powerOffWhenDone: false })
-  if (hasErrors(diagnostics)) return { diagnostics, errors: [], nodes: [] }
+  const planned = planFromInput({ ...request, powerOffWhenDone: false })
+  const { plans } = planned
+  if (hasErrors(planned.diagnostics)) return { diagnostics: planned.diagnostics, nodes: [] }
+  const diagnostics = [...planned.diagnostics, ...checkInstallerIsoNodes(planned.doc!, plans)]
+  if (hasErrors(diagnostics)) return { diagnostics, nodes: [] }
   const cluster = plans[0]?.cluster ?? 'cluster'
   const seed = installerSeed(plans, cluster)
-  if (seed.errors.length) return { diagnostics, errors: seed.errors, nodes: [] }
-  const file = join(request.outDir, 'installer', `${cluster}-autoinstall.iso`)
+  const file = join(request.outDir, installerIsoPath(cluster))
   const nodes = plans.filter((p) => seed.nodes.includes(p.hostname)).map((p) => ({ hostname: p.hostname, target: p.target.id }))
   const remastered = await remaster({ base: request.base, outFile: file, nodes, seed: seed.files, epoch: sourceDateEpoch(request.env) })
-  return { diagnostics, errors: [], file, nodes: seed.nodes, remastered }
+  return { diagnostics, file, nodes: seed.nodes, remastered }
 }

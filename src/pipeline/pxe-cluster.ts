@@ -4,7 +4,7 @@
 // kept across the swap (moved aside and back, same filesystem). `--reinstall` removes install markers only.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
+import { hasErrors, inputProblem, type Problem } from '../diagnostics/diagnostic.js'
 import type { Manifest } from '../write/manifest.js'
 import { shippedProfilesDir, type ClusterInput } from './load-cluster.js'
 import { planFromInput } from './render-cluster.js'
@@ -12,15 +12,17 @@ import { isoUrlFor, resolvePxeOptions, type PxeFlags, type PxeOptions } from '..
 import type { NodePlan } from '../model/plan.js'
 import { osTarget } from '../targets/os-targets.js'
 import { normalizeMac } from '../render/pxe/mac-address.js'
-import { markerPath, renderPxe, NODES_FILE, PXE_DIR } from '../render/pxe/render-pxe.js'
+import { markerPath, pxeKernelArgs, renderPxe, NODES_FILE, PXE_DIR } from '../render/pxe/render-pxe.js'
+import { checkPxeNodes } from '../validate/validate-media.js'
 import { writeOutput } from '../write/output-dir.js'
 import { withOutputLock } from '../write/output-lock.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 import { nodeSeedPath, nodeToken, readOrCreateNodeKey } from '../serve/node-token.js'
 import { planHoldsSecrets } from '../plan/plan-secrets.js'
-import { asOutputError } from '../write/output-error.js'
+import { asOutputError } from '../diagnostics/errors.js'
 import { checkOutputFolder } from '../write/output-guard.js'
 import { clearInstalled, readPxeNodes } from '../write/pxe-state.js'
+import { OUTPUT_LAYOUT } from '../model/output-layout.js'
 
 export interface PxeRequest extends ClusterInput {
   outDir: string
@@ -30,9 +32,9 @@ export interface PxeRequest extends ClusterInput {
 }
 
 export interface PxeResult {
-  diagnostics: Diagnostic[]
-  /** Bad flags or values no boot loader can carry; nothing was written. */
-  errors: string[]
+  /** The input's problems (the inventory, the nodes for PXE, the flags); with an error nothing was written. */
+  diagnostics: Problem[]
+  /** About the output folder (files a machine will fetch and that are missing, nodes not rendered yet). */
   warnings: string[]
   booted: string[]
   manifest?: Manifest
@@ -112,10 +114,16 @@ function missingFetches(outDir: string, options: PxeOptions, plans: readonly Nod
 }
 
 export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
-  const { options, errors } = resolvePxeOptions(request.flags)
-  if (!options) return { diagnostics: [], errors, warnings: [], booted: [] }
-  const { plans, diagnostics } = planFromInput({ ...request, powerOffWhenDone: false })
-  if (hasErrors(diagnostics)) return { diagnostics, errors: [], warnings: [], booted: [] }
+  const { options, problems } = resolvePxeOptions(request.flags)
+  if (!options) return { diagnostics: problems, warnings: [], booted: [] }
+  const planned = planFromInput({ ...request, powerOffWhenDone: false })
+  const { plans } = planned
+  if (hasErrors(planned.diagnostics)) return { diagnostics: planned.diagnostics, warnings: [], booted: [] }
+  // Checked before the key is made: tokens of any key have the same length and characters.
+  const standIn = Buffer.alloc(32)
+  const checkOptions = { ...options, nodePaths: new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(standIn, p.hostname)])) }
+  const diagnostics = [...planned.diagnostics, ...checkPxeNodes(planned.doc!, plans, (p) => pxeKernelArgs(p, checkOptions, (h) => nodeToken(standIn, 'pxe-done', h)))]
+  if (hasErrors(diagnostics)) return { diagnostics, warnings: [], booted: [] }
   const cluster = plans[0]?.cluster ?? ''
   let key: Buffer
   try {
@@ -128,8 +136,7 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
   // Seeds holding secrets are served only with their node's seed token: their boot entries carry it.
   options.nodePaths = new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
   const rendered = renderPxe(plans, options, cluster, (host) => nodeToken(key, 'pxe-done', host))
-  if (rendered.errors.length) return { diagnostics, errors: rendered.errors, warnings: rendered.warnings, booted: [] }
-  const warnings = [...rendered.warnings]
+  const warnings: string[] = []
   for (const host of rendered.booted) {
     if (!existsSync(join(request.outDir, host, 'autoinstall', 'user-data'))) {
       warnings.push(`${host}: ${join(request.outDir, host, 'autoinstall')}/ is not rendered yet; run bai-seed render before booting`)
@@ -151,11 +158,11 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
       if (!rel.startsWith('installed/')) return true
       return markers.get(rel) !== undefined && markers.get(rel) === markerHost(join(pxeDir, rel))
     })
-    const holding = mkdtempSync(join(request.outDir, '.pxe-keep-'))
+    const holding = mkdtempSync(join(request.outDir, OUTPUT_LAYOUT.pxeKeepPrefix))
     try {
       moveAll(pxeDir, holding, kept)
       try {
-        // The PXE tree is swapped in like a node folder named "pxe" (render-pxe refuses a node of that name).
+        // The PXE tree is swapped in like a node folder named "pxe" (validation refuses a node of that name).
         ;({ manifest } = await writeOutput([{ hostname: PXE_DIR, artifacts: rendered.files }], {
           dir: request.outDir,
           epoch: sourceDateEpoch(request.env),
@@ -172,11 +179,12 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
   })
   for (const rel of kept) if (rel.startsWith('installed/')) warnings.push(`${markers.get(rel)}: reported a finished install; it boots from its local disk until bai-seed pxe --reinstall ${markers.get(rel)}`)
   warnings.push(...missingFetches(request.outDir, options, plans))
-  return { diagnostics, errors: [], warnings, booted: rendered.booted, manifest }
+  return { diagnostics, warnings, booted: rendered.booted, manifest }
 }
 
 export interface ReinstallResult {
-  errors: string[]
+  /** Flag problems (an unknown node, no PXE tree yet); nothing was changed for those nodes. */
+  problems: Problem[]
   /** Nodes whose marker was removed, and nodes that had none. */
   cleared: string[]
   notInstalled: string[]
@@ -185,18 +193,18 @@ export interface ReinstallResult {
 /** Removes the install markers of the named nodes so that their next network boot installs them again. */
 export function reinstallNodes(outDir: string, hostnames: readonly string[]): ReinstallResult {
   const nodes = readPxeNodes(outDir)
-  if (!nodes) return { errors: [`${join(outDir, PXE_DIR, NODES_FILE)} is missing: run bai-seed pxe first`], cleared: [], notInstalled: [] }
-  const errors: string[] = []
+  if (!nodes) return { problems: [inputProblem('NO_PXE_TREE', `${join(outDir, PXE_DIR, NODES_FILE)} is missing: run bai-seed pxe first`)], cleared: [], notInstalled: [] }
+  const problems: Problem[] = []
   const cleared: string[] = []
   const notInstalled: string[] = []
   for (const host of hostnames) {
     const node = nodes.find((n) => n.hostname === host)
     if (!node) {
-      errors.push(`--reinstall ${host}: no such node in ${join(outDir, PXE_DIR, NODES_FILE)} (nodes: ${nodes.map((n) => n.hostname).join(', ')})`)
+      problems.push(inputProblem('UNKNOWN_NODE', `--reinstall ${host}: no such node in ${join(outDir, PXE_DIR, NODES_FILE)} (nodes: ${nodes.map((n) => n.hostname).join(', ')})`))
       continue
     }
     if (clearInstalled(outDir, node)) cleared.push(host)
     else notInstalled.push(host)
   }
-  return { errors, cleared, notInstalled }
+  return { problems, cleared, notInstalled }
 }

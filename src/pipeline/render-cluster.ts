@@ -3,11 +3,13 @@
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js'
 import { readManifest, type Manifest } from '../write/manifest.js'
 import type { NodePlan } from '../model/plan.js'
+import type { SourceDoc } from '../load/source-doc.js'
 import { loadCluster, shippedProfilesDir, type ClusterInput } from './load-cluster.js'
 import { planCluster, streamPlans } from './plan-cluster.js'
 import { renderNodeFiles, renderNodeScript, type NodeScript } from '../render/render-node.js'
 import { gzipBase64Async } from '../render/cloud-config/gzip-base64.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
+import { renderPool, renderThreads } from './render-pool.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 import { recordNetworks } from '../write/network-state.js'
 
@@ -43,15 +45,15 @@ export interface RenderResult {
 /** The smallest user-data limit among common clouds (EC2 takes 16 KiB). NoCloud seeds and most others take more. */
 export const SMALL_USER_DATA_LIMIT = 16384
 
-/** From this many nodes on, files are written and hashed in a worker thread while the next nodes are rendered. */
+/** From this many nodes on, nodes are rendered and written by a pool of threads, one per core (render-pool.ts). */
 export const PARALLEL_WRITE_NODES = 16
 
-/** load -> plan, shared by render, plan and the media commands. */
-export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[] } {
+/** load -> plan, shared by render, plan and the media commands; `doc` (the inventory) places their own checks. */
+export function planFromInput(request: Omit<RenderRequest, 'outDir' | 'isos'>): { plans: NodePlan[]; diagnostics: Diagnostic[]; doc?: SourceDoc } {
   const cluster = loadCluster(request)
   if (hasErrors(cluster.diagnostics)) return { plans: [], diagnostics: cluster.diagnostics }
   const planned = planCluster(cluster, request)
-  return { plans: planned.plans, diagnostics: [...cluster.diagnostics, ...planned.diagnostics] }
+  return { plans: planned.plans, diagnostics: [...cluster.diagnostics, ...planned.diagnostics], doc: cluster.inventoryDoc }
 }
 
 export async function renderCluster(request: RenderRequest): Promise<RenderResult> {
@@ -94,17 +96,29 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
       request.onProgress?.(++done, hostnames.length)
     }
   }
-  const parallel = hostnames.length >= PARALLEL_WRITE_NODES
-  const written = await writeOutput(renderedNodes(), {
+  const options = {
     dir: request.outDir,
     epoch,
     seedIsos: request.isos,
-    parallel,
     force: request.force,
     keepStale: request.keepStale,
     known: new Set(cluster.inventory?.nodes.map((n) => n.hostname) ?? hostnames),
     inputs: { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] },
-  })
+  }
+  // A large cluster: the plans go to the render threads as they are built; the notes are read off the plans here.
+  function* pooledPlans(): Generator<NodePlan> {
+    for (const plan of planned.plans) {
+      for (const step of plan.steps) for (const n of step.notes) stepNotes.add(n)
+      yield plan
+    }
+  }
+  const written =
+    hostnames.length >= PARALLEL_WRITE_NODES
+      ? await writeOutput(pooledPlans(), {
+          ...options,
+          sink: (settings) => renderPool(settings, renderThreads(request.env), () => request.onProgress?.(++done, hostnames.length)),
+        })
+      : await writeOutput(renderedNodes(), options)
   const { manifest } = written
   // The addresses `bai-seed serve` answers by default: the inventory's subnet (and loopback).
   await recordNetworks(request.outDir, [cluster.inventory!.network.subnet])

@@ -1,6 +1,7 @@
 // Turns a resolved node into its plan: the node-wide facts the renderers need, and the ordered steps that apply.
 import type { Inventory } from '../model/inventory.js'
-import type { NodePlan, TargetPlan } from '../model/plan.js'
+import type { NodePlan, PlanMirrors, TargetPlan } from '../model/plan.js'
+import { fqdnOf } from '../model/fqdn.js'
 import type { ResolvedNode } from '../model/resolved.js'
 import type { ClusterFacts, PlanContext } from './step-def.js'
 import { STEP_ORDER } from './step-order.js'
@@ -29,11 +30,16 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     : inventory.cluster.os
       ? { id: inventory.cluster.os, from: 'cluster.os', arch: 'amd64' }
       : { id: DEFAULT_TARGET, from: 'default', arch: 'amd64' }
-  const mirrors = nodeMirrors(inventory, node)
+  const merged = nodeMirrors(inventory, node)
+  const mirrors: PlanMirrors = {
+    ...merged,
+    no_proxy: merged.no_proxy ?? ['localhost', '127.0.0.1'],
+    ca_certificates: (merged.ca_certificates ?? []).map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)),
+  }
   const plan: Omit<NodePlan, 'steps'> = {
     hostname: node.hostname,
     target,
-    fqdn: domain ? `${node.hostname}.${domain}` : node.hostname,
+    fqdn: fqdnOf(node.hostname, domain),
     cluster: inventory.cluster.name,
     release: inventory.cluster.release,
     locale: inventory.cluster.locale,
@@ -62,11 +68,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       sudoNopasswd: hash === null,
     },
     sshAllowPassword: inventory.ssh.allow_password,
-    aptMirror: mirrors.apt ?? null,
-    proxy: mirrors.proxy ?? null,
-    noProxy: mirrors.no_proxy ?? ['localhost', '127.0.0.1'],
     mirrors,
-    caCertificates: (mirrors.ca_certificates ?? []).map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)),
     disk: node.disk ?? { size: 'largest' },
     rootLv: node.root_lv ?? 'all',
     powerOffWhenDone: options.powerOffWhenDone,

@@ -7,7 +7,7 @@ import type { ClusterFacts } from './step-def.js'
 /** The agent's venv: a node that runs only this one is a compute node, not a service node. */
 const AGENT_SERVICE = 'agent'
 
-export function isServiceNode(resolved: ResolvedNode): boolean {
+function isServiceNode(resolved: ResolvedNode): boolean {
   return resolved.settings.services.venvs.some((v) => v !== AGENT_SERVICE)
 }
 

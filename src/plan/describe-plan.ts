@@ -116,11 +116,6 @@ export function describePlan(plan: NodePlan, node: ResolvedNode, inventory?: Inv
   }
 }
 
-export function describePlans(plans: NodePlan[], nodes: ResolvedNode[], inventory?: Inventory): DescribedPlan[] {
-  const byHost = new Map(nodes.map((n) => [n.node.hostname, n]))
-  return plans.map((plan) => describePlan(plan, byHost.get(plan.hostname)!, inventory))
-}
-
 /** One node's text, ending with an empty line. */
 export function formatPlan(p: DescribedPlan): string {
   const lines = [`${p.hostname} (roles: ${p.roles.join(', ')})`]
@@ -138,8 +133,4 @@ export function formatPlan(p: DescribedPlan): string {
     for (const f of s.fetches) lines.push(`        fetches ${f}`)
   })
   return lines.join('\n') + '\n\n'
-}
-
-export function formatPlans(plans: DescribedPlan[]): string {
-  return plans.map(formatPlan).join('').slice(0, -1)
 }

@@ -38,7 +38,7 @@ export function nvidiaToolkitRepo(m: Mirrors): string {
 }
 
 /** The registry host of an image reference and its path there (Docker Hub: docker.io, library/ for single names). */
-export function splitImageRef(ref: string): { host: string; path: string } {
+function splitImageRef(ref: string): { host: string; path: string } {
   const slash = ref.indexOf('/')
   const first = slash === -1 ? '' : ref.slice(0, slash)
   if (slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {

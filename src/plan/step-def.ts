@@ -55,9 +55,6 @@ export function defineStep<V extends object>(declaration: StepDeclaration<V>): S
   return { ...declaration, template: declaration.template ?? `steps/${declaration.id}` }
 }
 
-/** The vars of a step type, from its declaration. */
-export type StepVars<D> = D extends StepDef<infer V> ? V : never
-
 /** The planned step of this declaration in a plan, with its vars typed, or undefined when the step does not apply. */
 export function plannedStep<V extends object>(plan: Pick<NodePlan, 'steps'>, def: StepDef<V>): Step<V> | undefined {
   return plan.steps.find((s) => s.id === def.id) as Step<V> | undefined

@@ -6,7 +6,7 @@ import { buildNetplan } from './cloud-config/render-network-config.js'
 import { buildMetaData, userDataDigest } from './cloud-config/render-meta-data.js'
 import { buildAutoinstall } from './autoinstall/render-autoinstall.js'
 import { cloudConfigText, dumpYaml } from './yaml-dump.js'
-import { gzipBase64, gzipText, gzipTextAsync } from './cloud-config/gzip-base64.js'
+import { gzipBase64, gzipText } from './cloud-config/gzip-base64.js'
 import { compactScript } from './script/compact-script.js'
 import { BAI_SEED_VERSION } from '../version.js'
 import { osTarget } from '../targets/os-targets.js'
@@ -27,7 +27,7 @@ export interface Artifact {
   /**
    * Written gzip-compressed instead of as the content's UTF-8: cloud-init/user-data is one deterministic gzip member
    * of `content`, which cloud-init unpacks before reading it. Compressed where the bytes are made (artifactBytes),
-   * which for large renders is the writer thread, not the one rendering the next node.
+   * which for large renders is a render thread (src/pipeline/render-pool.ts).
    */
   gzip?: true
 }
@@ -35,11 +35,6 @@ export interface Artifact {
 /** The bytes an artifact is written as. */
 export function artifactBytes(a: Artifact): Uint8Array {
   return a.gzip ? gzipText(a.content) : Buffer.from(a.content, 'utf8')
-}
-
-/** artifactBytes, with the compression done in libuv's thread pool; the same bytes. */
-export async function artifactBytesAsync(a: Artifact): Promise<Uint8Array> {
-  return a.gzip ? gzipTextAsync(a.content) : Buffer.from(a.content, 'utf8')
 }
 
 /** A node's script and its compact copy: the first half of renderNode. */

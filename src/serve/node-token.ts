@@ -9,15 +9,16 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { InputError } from '../diagnostics/errors.js'
+import { OUTPUT_LAYOUT } from '../model/output-layout.js'
+import { InputError, OutputError } from '../diagnostics/errors.js'
 
-export const KEY_FILE = '.bai-seed-key'
+export const KEY_FILE = OUTPUT_LAYOUT.nodeKeyFile
 
 export type TokenPurpose = 'pxe-done' | 'seed'
 
 function parseKey(text: string, file: string): Buffer {
   const hex = text.trim()
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${file}: not a bai-seed key (64 hex digits); delete it to make a new one`)
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new OutputError('BAD_KEY_FILE', file, 'not a bai-seed key (64 hex digits); delete it to make a new one')
   return Buffer.from(hex, 'hex')
 }
 
@@ -29,14 +30,14 @@ export function readNodeKey(outDir: string): Buffer | null {
     // Never through a symbolic link: a planted link must not choose the key.
     const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
     try {
-      if (!fstatSync(fd).isFile()) throw new Error(`${file}: not a regular file; delete it to make a new key`)
+      if (!fstatSync(fd).isFile()) throw new OutputError('BAD_KEY_FILE', file, 'not a regular file; delete it to make a new key')
       text = readFileSync(fd, 'utf8').slice(0, 200)
     } finally {
       closeSync(fd)
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
-    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new Error(`${file}: is a symbolic link; delete it to make a new key`)
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new OutputError('BAD_KEY_FILE', file, 'is a symbolic link; delete it to make a new key')
     throw e
   }
   return parseKey(text, file)

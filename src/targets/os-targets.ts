@@ -208,16 +208,12 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
   },
 }
 
-export function isTargetId(value: unknown): value is TargetId {
-  return typeof value === 'string' && (TARGET_IDS as readonly string[]).includes(value)
-}
-
 export function osTarget(id: TargetId): OsTarget {
   return OS_TARGETS[id]
 }
 
 /** The seed argument of a netbooted installer for an HTTP seed URL (ending in '/'). */
-export function httpSeedArg(target: OsTarget, seedUrl: string): string {
+function httpSeedArg(target: OsTarget, seedUrl: string): string {
   return `ds=${target.cloudInit.httpSeedDatasource};s=${seedUrl}`
 }
 

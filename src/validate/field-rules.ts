@@ -17,6 +17,8 @@ import { M } from '../diagnostics/messages.js'
 import { sshKeyProblem } from './ssh-key.js'
 import { closest } from './did-you-mean.js'
 import { knownNames, type KnownList } from './known-names.js'
+import { RESERVED_HOSTNAMES } from '../model/output-layout.js'
+import { SHARED_PATHS } from '../model/shared-names.js'
 
 export interface Problem {
   code: string
@@ -80,12 +82,10 @@ function hostnameCheck(v: string): Problem | undefined {
   if (v.includes('.')) return { code: 'BAD_HOSTNAME', message: M.hostnameDot }
   if (v.length > 63) return { code: 'BAD_HOSTNAME', message: M.hostnameTooLong }
   if (!LABEL.test(v)) return { code: 'BAD_HOSTNAME', message: M.hostnameLabel }
-  // Node folders sit beside the output folder's own entries (out/pxe/ from `bai-seed pxe`).
+  // Node folders sit beside the output folder's own entries (out/pxe/, out/installer/).
   if (RESERVED_HOSTNAMES.has(v.toLowerCase())) return { code: 'RESERVED_HOSTNAME', message: M.hostnameReserved(v) }
   return undefined
 }
-
-const RESERVED_HOSTNAMES = new Set(['pxe'])
 
 function subnetCheck(v: string): Problem | undefined {
   const c = parseCidr(v)
@@ -104,7 +104,7 @@ function absPathOk(v: string): boolean {
 
 // Folders a service account's home must never be: its home is created and chowned to the account.
 const SYSTEM_FOLDERS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
-  '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/var', '/vfroot'])
+  '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/var', SHARED_PATHS.vfroot])
 
 function homeCheck(v: string): Problem | undefined {
   if (!absPathOk(v)) return { code: 'BAD_PATH', message: M.badAbsPath }

@@ -12,6 +12,7 @@ import { broadcastOf, contains, formatIPv4, networkOf, parseCidr, parseIPv4, typ
 import { M } from '../diagnostics/messages.js'
 import { validateInventorySchema } from './schema-validator.js'
 import { checkSettingsPatch } from './settings-checks.js'
+import { fqdnOf } from '../model/fqdn.js'
 
 export interface InventoryCheckOptions {
   /** Where to look for password.file; default: the file system. */
@@ -113,7 +114,7 @@ function checkNodes(doc: SourceDoc, inv: Rec, nodes: unknown[], knownRoles: Read
     if (!isRecord(n)) return
     const hostname = str(n.hostname)
     if (hostname !== undefined && domain !== undefined && hostname.length + 1 + domain.length > 253) {
-      out.push(diagnosticAt(doc, ['nodes', i, 'hostname'], 'BAD_HOSTNAME', M.fqdnTooLong(`${hostname}.${domain}`)))
+      out.push(diagnosticAt(doc, ['nodes', i, 'hostname'], 'BAD_HOSTNAME', M.fqdnTooLong(fqdnOf(hostname, domain))))
     }
     if (Array.isArray(n.roles)) {
       const seen = new Set<string>()

@@ -9,7 +9,7 @@ import { M } from '../diagnostics/messages.js'
 import { isStorageServerNode } from '../model/storage-server.js'
 import type { Inventory } from '../model/inventory.js'
 import { cudaPullsDriver, nvidiaChoice } from '../model/nvidia-choice.js'
-import { CUDA_MIN_DRIVER, DEFAULT_TARGET, isTargetId, type TargetId } from '../targets/os-targets.js'
+import { CUDA_MIN_DRIVER, DEFAULT_TARGET, TARGET_IDS, type TargetId } from '../targets/os-targets.js'
 
 export interface OriginPosition {
   file: string
@@ -78,7 +78,7 @@ type Report = (rn: ResolvedNode, settingsPath: string, code: string, message: st
 
 function targetOf(rn: ResolvedNode, doc: SourceDoc): TargetId {
   const os = rn.node.os ?? (doc.value as { cluster?: { os?: unknown } } | null)?.cluster?.os
-  return isTargetId(os) ? os : DEFAULT_TARGET
+  return (TARGET_IDS as readonly unknown[]).includes(os) ? (os as TargetId) : DEFAULT_TARGET
 }
 
 // The driver branch, the CUDA toolkit it must carry, and values the chosen method would not use.

@@ -19,6 +19,7 @@ import { BAI_SEED_VERSION } from '../version.js'
 import { gzipTo } from './gzip-member.js'
 import { sha256File, type Manifest } from './manifest.js'
 import { fileMode } from './file-mode.js'
+import { bundleFile, OUTPUT_LAYOUT } from '../model/output-layout.js'
 
 export type BundleFormat = 'tar.gz' | 'zip'
 
@@ -123,9 +124,9 @@ export async function writeBundle(request: BundleRequest): Promise<BundleResult>
   const entries = await collectBundleEntries(request.dir, request.root, request.hostnames)
   const manifest = await bundleManifest(request.root, entries)
   const date = new Date(request.epoch * 1000)
-  const staging = await mkdtemp(join(request.dir, `.bundle-${process.pid}-`))
+  const staging = await mkdtemp(join(request.dir, `${OUTPUT_LAYOUT.bundleStagingPrefix}${process.pid}-`))
   try {
-    const tmp = join(staging, `bundle.${request.format}`)
+    const tmp = join(staging, bundleFile(request.format))
     // Readable by its owner only when any entry is: the archive holds what they hold.
     const mode = entries.some((e) => e.type === 'file' && (e.mode & 0o077) === 0) ? 0o600 : 0o644
     const out = createWriteStream(tmp, { mode, flags: 'wx' })
@@ -136,7 +137,7 @@ export async function writeBundle(request: BundleRequest): Promise<BundleResult>
     appendEntries(archive, request.format, request.root, entries, manifest, date)
     await Promise.all([written, archive.finalize()])
     await chmod(tmp, mode)
-    const path = join(request.dir, `bundle.${request.format}`)
+    const path = join(request.dir, bundleFile(request.format))
     await rename(tmp, path)
     return { path, entries, mode }
   } finally {

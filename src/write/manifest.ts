@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto'
 import { closeSync, createReadStream, fstatSync, openSync, readdirSync, readSync, constants } from 'node:fs'
 import { join } from 'node:path'
 import { BAI_SEED_VERSION } from '../version.js'
+import { OUTPUT_LAYOUT } from '../model/output-layout.js'
 
-export const MANIFEST_NAME = 'manifest.json'
+export const MANIFEST_NAME = OUTPUT_LAYOUT.manifest
 
 /** A manifest larger than this is not one bai-seed wrote (1,000 nodes take about 1.3 MiB). */
 const MAX_MANIFEST_BYTES = 256 * 1024 * 1024

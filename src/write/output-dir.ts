@@ -12,7 +12,7 @@
 import { lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { isNodeUnit, makeManifest, manifestText, readManifest, unitOf, MANIFEST_NAME, type Manifest, type ManifestEntry } from './manifest.js'
-import { directSink, workerSink } from './file-sink.js'
+import { directSink, type FileSink, type SinkSettings } from './file-sink.js'
 import type { NodeOutput } from './node-files.js'
 import { createFileExclusive, replaceFile } from './exclusive-file.js'
 import { checkOutputFolder } from './output-guard.js'
@@ -20,8 +20,9 @@ import { acquireOutputLock, withOutputLock } from './output-lock.js'
 import { recoverOutput, switchOutput, type Journal } from './output-journal.js'
 import { removeStaleStaging } from './stale-staging.js'
 import { Ownership } from './output-ownership.js'
-import { asOutputError } from './output-error.js'
+import { asOutputError } from '../diagnostics/errors.js'
 import { createHash } from 'node:crypto'
+import { OUTPUT_LAYOUT } from '../model/output-layout.js'
 
 export type { NodeOutput } from './node-files.js'
 
@@ -30,8 +31,6 @@ export interface WriteOptions {
   epoch: number
   /** Also write autoinstall.iso and cloud-init.iso into each node folder. */
   seedIsos?: boolean
-  /** Make and write the files in a worker thread while the next nodes are rendered (large clusters). */
-  parallel?: boolean
   /** Replace folders bai-seed's manifest does not account for. */
   force?: boolean
   /**
@@ -44,6 +43,11 @@ export interface WriteOptions {
   inputs?: { inventory?: string; profiles?: string[] }
   /** How long to wait for another run's lock. */
   lockWaitMs?: number
+}
+
+/** writeOutput of other things than rendered nodes (plans: src/pipeline/render-pool.ts), by the sink that writes them. */
+export interface SinkOption<T> {
+  sink: (settings: SinkSettings) => FileSink<T>
 }
 
 export interface OutputResult {
@@ -71,7 +75,12 @@ export async function prepareOutputFolder(options: Pick<WriteOptions, 'dir' | 'i
   }
 }
 
-export async function writeOutput(nodes: Iterable<NodeOutput> | AsyncIterable<NodeOutput>, options: WriteOptions): Promise<OutputResult> {
+export async function writeOutput(nodes: Iterable<NodeOutput> | AsyncIterable<NodeOutput>, options: WriteOptions): Promise<OutputResult>
+export async function writeOutput<T extends { hostname: string }>(nodes: Iterable<T> | AsyncIterable<T>, options: WriteOptions & SinkOption<T>): Promise<OutputResult>
+export async function writeOutput<T extends { hostname: string }>(
+  nodes: Iterable<T> | AsyncIterable<T>,
+  options: WriteOptions & Partial<SinkOption<T>>,
+): Promise<OutputResult> {
   let prepared
   try {
     prepared = await prepareOutputFolder(options)
@@ -79,13 +88,13 @@ export async function writeOutput(nodes: Iterable<NodeOutput> | AsyncIterable<No
     throw asOutputError(e, options.dir)
   }
   let staging: string | undefined
-  let sink
+  let sink: FileSink<T> | undefined
   try {
     const ownership = new Ownership(options.dir, readManifest(options.dir), options.force ?? false)
     ownership.checkFolder()
-    staging = mkdtempSync(join(options.dir, `.staging-${process.pid}-`))
+    staging = mkdtempSync(join(options.dir, `${OUTPUT_LAYOUT.renderStagingPrefix}${process.pid}-`))
     const settings = { stagingDir: staging, epoch: options.epoch, seedIsos: options.seedIsos ?? false }
-    sink = options.parallel ? workerSink(settings) : directSink(settings)
+    sink = options.sink ? options.sink(settings) : (directSink(settings) as unknown as FileSink<T>)
     const swapped: Journal['swapped'] = []
     for await (const node of nodes) {
       swapped.push({ name: node.hostname, existed: ownership.claim(node.hostname) })

@@ -3,7 +3,7 @@
 import { existsSync, realpathSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { basename, dirname, resolve, sep } from 'node:path'
-import { OutputError } from './output-error.js'
+import { OutputError } from '../diagnostics/errors.js'
 
 /** The real path of `path`, also when it (or its tail) does not exist yet. */
 export function realPathOf(path: string): string {
@@ -24,7 +24,7 @@ function inside(folder: string, path: string): boolean {
 export function checkOutputFolder(outDir: string, inputs: { inventory?: string; profiles?: string[] } = {}): void {
   const out = realPathOf(outDir)
   const refuse = (why: string): never => {
-    throw new OutputError(outDir, `refusing to write into ${why}; choose an output folder of its own (-o DIR)`, 'EREFUSED')
+    throw new OutputError('EREFUSED', outDir, `refusing to write into ${why}; choose an output folder of its own (-o DIR)`)
   }
   if (out === sep) refuse('the root folder /')
   for (const home of new Set([homedir(), process.env.HOME].filter((h): h is string => !!h))) {

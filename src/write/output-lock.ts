@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { LOCK_FILE, STATE_DIR, ensureStateDir, statePath } from './output-state.js'
 import { createFileBeneath, removeFileBeneath } from './write-beneath.js'
-import { OutputError } from './output-error.js'
+import { OutputError } from '../diagnostics/errors.js'
 
 export const DEFAULT_LOCK_WAIT_MS = 5000
 
@@ -109,7 +109,7 @@ export async function acquireOutputLock(outDir: string, waitMs = DEFAULT_LOCK_WA
     await sleep(100)
   }
   const who = holder ? `another bai-seed run (pid ${holder.pid})` : 'another bai-seed run'
-  throw new OutputError(outDir, `${who} is writing this output folder (lock ${path}); wait for it to end and run again`, 'ELOCKED')
+  throw new OutputError('ELOCKED', outDir, `${who} is writing this output folder (lock ${path}); wait for it to end and run again`)
 }
 
 export async function withOutputLock<T>(outDir: string, waitMs: number | undefined, fn: () => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@
 import { lstatSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { MANIFEST_NAME, unitOf, type Manifest, type ManifestEntry } from './manifest.js'
-import { OutputError } from './output-error.js'
+import { OutputError } from '../diagnostics/errors.js'
 
 export class Ownership {
   /** unit (first path segment) -> its entries in the previous manifest. */
@@ -32,10 +32,10 @@ export class Ownership {
     if (foreign.length === 0) return
     const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, ... (${foreign.length} entries)` : '')
     throw new OutputError(
+      'EREFUSED',
       this.outDir,
       `is not empty (${shown}) and has no ${MANIFEST_NAME} of an earlier render: refusing to write into a folder bai-seed did not make; ` +
         'choose an empty or new folder, or pass --force',
-      'EREFUSED',
     )
   }
 
@@ -54,7 +54,7 @@ export class Ownership {
     }
     if (this.force) return true
     const refuse = (what: string): never => {
-      throw new OutputError(top, `${what}, which bai-seed did not write (${MANIFEST_NAME} does not list it): move it away, or ${hint}`, 'EREFUSED')
+      throw new OutputError('EREFUSED', top, `${what}, which bai-seed did not write (${MANIFEST_NAME} does not list it): move it away, or ${hint}`)
     }
     if (!this.units.has(unit)) refuse(st.isDirectory() ? 'exists' : 'exists and is not a folder')
     if (!st.isDirectory()) {

@@ -2,9 +2,10 @@
 // bundled) with the lock of a run in progress and the journal of a switch in progress.
 import { lstatSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { OutputError } from './output-error.js'
+import { OutputError } from '../diagnostics/errors.js'
+import { OUTPUT_LAYOUT } from '../model/output-layout.js'
 
-export const STATE_DIR = '.bai-seed'
+export const STATE_DIR = OUTPUT_LAYOUT.stateDir
 export const LOCK_FILE = 'lock'
 export const JOURNAL_FILE = 'journal.json'
 
@@ -21,6 +22,6 @@ export function ensureStateDir(outDir: string): string {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
   }
   const st = lstatSync(dir)
-  if (!st.isDirectory()) throw new OutputError(dir, 'is not a folder (a symbolic link?); bai-seed keeps its state there: remove it')
+  if (!st.isDirectory()) throw new OutputError('OUTPUT', dir, 'is not a folder (a symbolic link?); bai-seed keeps its state there: remove it')
   return dir
 }

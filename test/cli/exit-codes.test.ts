@@ -2,7 +2,7 @@
 // profiles, flags, arguments), 3 output or system (one line naming the path and the cause), 1 only for a bug.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { exampleInventory, tempDir } from '../helpers/repo.js'
@@ -45,7 +45,8 @@ test('--json commands print JSON on stdout even when they fail', () => {
   }
   const profiles = runCli(['profiles', 'show', 'no-such', '--json'])
   assert.is(profiles.status, 2)
-  assert.equal(JSON.parse(profiles.stdout).error.code, 'UNKNOWN_PROFILE')
+  const report = JSON.parse(profiles.stdout)
+  assert.equal([report.ok, report.errors, report.diagnostics[0].code], [false, 1, 'UNKNOWN_PROFILE'], 'the same report shape as the diagnostics')
   const env = runCli(['plan', '-c', exampleInventory, '--json'], { SOURCE_DATE_EPOCH: 'soon' })
   assert.ok(env.status === 0 || JSON.parse(env.stdout), 'stdout is JSON either way')
 })
@@ -86,6 +87,46 @@ test('serve on a port in use: exit 3, one line naming the address', async () => 
   assert.is(code, 3, stderr)
   assert.match(stderr, new RegExp(`^error\\[EADDRINUSE\\] 127\\.0\\.0\\.1:${port}: address already in use`))
   oneLine(stderr)
+})
+
+test('a node key file that is not a key: exit 2 (the user deletes it), one line naming it', () => {
+  const out = tempDir('exit')
+  writeFileSync(join(out, '.bai-seed-key'), 'not a key\n')
+  const r = runCli(['pxe', '-c', exampleInventory, '-o', out, '--http-base', 'http://10.20.30.5:8080/'])
+  assert.is(r.status, 2, r.stderr)
+  assert.match(r.stderr, /^error\[BAD_KEY_FILE\] .*\/\.bai-seed-key: not a bai-seed key \(64 hex digits\); delete it to make a new one\n$/)
+  assert.not.match(r.stderr, NO_STACK)
+})
+
+test('an output folder bai-seed does not own: exit 2 (EREFUSED), nothing touched', () => {
+  const out = tempDir('exit')
+  writeFileSync(join(out, 'notes.txt'), 'mine')
+  const r = runCli(['render', '-c', exampleInventory, '-o', out, '--no-iso'])
+  assert.is(r.status, 2, r.stderr)
+  assert.match(r.stderr, /^error\[EREFUSED\] .*: is not empty \(notes\.txt\)/)
+  oneLine(r.stderr)
+})
+
+test('--json: one report shape for diagnostics, flag errors and problems without a position', () => {
+  const r = runCli(['profiles', 'show', 'manager', '--json', '--profiles', join(tempDir('exit'), 'none')])
+  assert.is(r.status, 2, r.stderr)
+  const report = JSON.parse(r.stdout)
+  assert.equal(Object.keys(report), ['ok', 'errors', 'warnings', 'diagnostics'])
+  assert.equal([report.ok, report.errors, report.warnings], [false, 1, 0])
+  assert.is(report.diagnostics[0].code, 'PROFILES_DIR')
+  assert.is(report.diagnostics[0].severity, 'error')
+  assert.is(r.stderr, `error[PROFILES_DIR] ${report.diagnostics[0].message}\n`, 'stderr prints the same problem')
+})
+
+test('warnings: one format, warning[CODE], positioned when the input file has the place', () => {
+  const dir = tempDir('exit')
+  const inv = join(dir, 'cluster.yaml')
+  writeFileSync(inv, readFileSync(exampleInventory, 'utf8').replace('    mac: "52:54:00:20:30:10"\n', ''))
+  const r = runCli(['pxe', '-c', inv, '-o', join(dir, 'out'), '--http-base', 'http://10.20.30.5:8080/'])
+  assert.is(r.status, 0, r.stderr)
+  const lines = r.stderr.trimEnd().split('\n')
+  assert.ok(lines.length > 1)
+  for (const line of lines) assert.match(line, /^(\S+:\d+:\d+: )?warning\[[A-Z_]+\] /, line)
 })
 
 test.run()

@@ -236,7 +236,7 @@ test('iso: a base with neither layout is refused with what was found; a node wit
   writeFileSync(inv, readFileSync(exampleInventory, 'utf8').replace('    mac: "52:54:00:20:30:10"\n', ''))
   const r4 = runCli(['iso', '--base', base, '-c', inv, '-o', join(dir, 'o4')])
   assert.is(r4.status, 2)
-  assert.match(r4.stderr, /error\[ISO\] bai-m1: no MAC address or serial number in the inventory/)
+  assert.match(r4.stderr, /nomac\.yaml:\d+:5: error\[NO_MACHINE_ID\] nodes\[0\]: bai-m1 has no MAC address or serial number/)
 })
 
 test.run()

@@ -96,7 +96,7 @@ test('report, marker, pxe again keeps it and the operator files, --reinstall rem
   assert.match(twice.stderr, /warning\[PXE\] bai-a01 had not reported a finished install; nothing to undo/)
   const bad = runCli(['pxe', '-o', out, '--reinstall', 'nosuch'])
   assert.is(bad.status, 2)
-  assert.match(bad.stderr, /error\[PXE\] --reinstall nosuch: no such node in .*nodes\.json \(nodes: bai-m1, bai-a01, bai-a02\)/)
+  assert.match(bad.stderr, /error\[UNKNOWN_NODE\] --reinstall nosuch: no such node in .*nodes\.json \(nodes: bai-m1, bai-a01, bai-a02\)/)
 })
 
 test('a marker of a MAC that now belongs to another node is dropped', () => {

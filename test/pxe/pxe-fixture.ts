@@ -19,13 +19,12 @@ export function planInventory(inventoryFile = exampleInventory, env: NodeJS.Proc
 }
 
 export function pxeOptions(flags: Partial<PxeFlags> & { httpBase: string }): PxeOptions {
-  const { options, errors } = resolvePxeOptions({ serveRoot: SERVE_ROOT, ...flags })
-  if (!options) throw new Error(errors.join('\n'))
+  const { options, problems } = resolvePxeOptions({ serveRoot: SERVE_ROOT, ...flags })
+  if (!options) throw new Error(problems.map(formatDiagnostic).join('\n'))
   return options
 }
 
 export function renderPxeFiles(plans: NodePlan[], options: PxeOptions): { files: Map<string, string>; result: PxeRender } {
   const result = renderPxe(plans, options, plans[0]?.cluster ?? '', (host) => nodeToken(TEST_KEY, 'pxe-done', host))
-  if (result.errors.length) throw new Error(result.errors.join('\n'))
   return { files: new Map(result.files.map((f) => [f.path, f.content])), result }
 }

@@ -1,6 +1,6 @@
-// Large renders make and write their files in a worker thread; the result must be the very same as writing them
-// on the main thread: same files, bytes, modes, times and manifest. Failures in the worker leave the output folder
-// as it was, like failures on the main thread.
+// Large renders render and write their nodes on a pool of threads (src/pipeline/render-pool.ts); the result must
+// be the very same as rendering and writing them on the main thread: same files, bytes, modes and manifest, whatever
+// the number of threads. Failures in a thread leave the output folder as it was, like failures on the main thread.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createHash } from 'node:crypto'
@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { planFromInput, PARALLEL_WRITE_NODES } from '../../src/pipeline/render-cluster.js'
 import { renderNode } from '../../src/render/render-node.js'
 import { writeOutput, type NodeOutput } from '../../src/write/output-dir.js'
+import { renderPool } from '../../src/pipeline/render-pool.js'
+import type { NodePlan } from '../../src/model/plan.js'
 import { tempDir } from '../helpers/repo.js'
 
 const EPOCH = 1_700_000_000
@@ -24,9 +26,13 @@ function inventory(nodes: number): string {
   return file
 }
 
-function renderedNodes(nodes: number): NodeOutput[] {
+function plansOf(nodes: number): NodePlan[] {
   const { plans, diagnostics } = planFromInput({ inventoryFile: inventory(nodes), profileDirs: [], only: [], powerOffWhenDone: false, env: {} })
   assert.equal(diagnostics.filter((d) => d.severity === 'error'), [])
+  return plans
+}
+
+function renderedNodes(plans: NodePlan[]): NodeOutput[] {
   return plans.map((p) => ({ hostname: p.hostname, artifacts: renderNode(p) }))
 }
 
@@ -47,39 +53,45 @@ function snapshot(dir: string): Record<string, string> {
   return out
 }
 
-test('the worker thread writes exactly what the main thread writes', async () => {
-  const nodes = renderedNodes(PARALLEL_WRITE_NODES + 4)
+test('the render threads write exactly what the main thread writes, with 1 and 3 threads', async () => {
+  const plans = plansOf(PARALLEL_WRITE_NODES + 4)
   const direct = join(tempDir('par-direct'), 'out')
-  const parallel = join(tempDir('par-worker'), 'out')
-  const a = (await writeOutput(nodes, { dir: direct, epoch: EPOCH, seedIsos: true, parallel: false })).manifest
-  const b = (await writeOutput(nodes, { dir: parallel, epoch: EPOCH, seedIsos: true, parallel: true })).manifest
-  assert.equal(b, a)
-  assert.is(a.files.length, nodes.length * 8)
-  const [got, want] = [snapshot(parallel), snapshot(direct)]
-  assert.equal(Object.keys(got), Object.keys(want))
-  for (const path of Object.keys(want)) assert.is(got[path], want[path], path)
-  assert.equal(readdirSync(parallel).filter((n) => n.startsWith('.')), ['.bai-seed'], 'no staging folder left')
-  // Hashes the writer took from the renderer (user-data) or computed match the bytes on disk.
-  for (const f of b.files) assert.is(createHash('sha256').update(readFileSync(join(parallel, f.path))).digest('hex'), f.sha256, f.path)
+  const a = (await writeOutput(renderedNodes(plans), { dir: direct, epoch: EPOCH, seedIsos: true })).manifest
+  assert.is(a.files.length, plans.length * 8)
+  const want = snapshot(direct)
+  for (const threads of [1, 3]) {
+    const pooled = join(tempDir('par-pool'), 'out')
+    let done = 0
+    const b = (await writeOutput(plans, { dir: pooled, epoch: EPOCH, seedIsos: true, sink: (s) => renderPool(s, threads, () => done++) })).manifest
+    assert.equal(b, a, `${threads} thread(s): the same manifest`)
+    assert.is(done, plans.length, 'every node reported')
+    const got = snapshot(pooled)
+    assert.equal(Object.keys(got), Object.keys(want))
+    for (const path of Object.keys(want)) assert.is(got[path], want[path], path)
+    assert.equal(readdirSync(pooled).filter((n) => n.startsWith('.')), ['.bai-seed'], 'no staging folder left')
+    // Hashes taken from the renderer (user-data) or computed match the bytes on disk.
+    for (const f of b.files) assert.is(createHash('sha256').update(readFileSync(join(pooled, f.path))).digest('hex'), f.sha256, f.path)
+  }
 })
 
-test('a failure in either writer leaves the output folder as it was', async () => {
-  const nodes = renderedNodes(3)
+test('a failure in a render thread or on the main thread leaves the output folder as it was', async () => {
+  const plans = plansOf(3)
+  const nodes = renderedNodes(plans)
   // The same node twice: its second folder cannot be created over the first.
-  const twice = [...nodes, nodes[1]!]
-  for (const parallel of [false, true]) {
+  for (const pooled of [false, true]) {
     const dir = join(tempDir('par-fail'), 'out')
-    await writeOutput(nodes.slice(0, 1), { dir, epoch: EPOCH, parallel })
+    await writeOutput(nodes.slice(0, 1), { dir, epoch: EPOCH })
     const before = snapshot(dir)
     let error: unknown
     try {
-      await writeOutput(twice, { dir, epoch: EPOCH, seedIsos: true, parallel })
+      if (pooled) await writeOutput([...plans, plans[1]!], { dir, epoch: EPOCH, seedIsos: true, sink: (s) => renderPool(s, 1) })
+      else await writeOutput([...nodes, nodes[1]!], { dir, epoch: EPOCH, seedIsos: true })
     } catch (e) {
       error = e
     }
-    assert.ok(error instanceof Error, `parallel=${parallel}: the write fails`)
-    assert.is((error as NodeJS.ErrnoException).code, 'EEXIST', `parallel=${parallel}: ${(error as Error).message}`)
-    assert.equal(snapshot(dir), before, `parallel=${parallel}: output untouched`)
+    assert.ok(error instanceof Error, `pooled=${pooled}: the write fails`)
+    assert.is((error as NodeJS.ErrnoException).code, 'EEXIST', `pooled=${pooled}: ${(error as Error).message}`)
+    assert.equal(snapshot(dir), before, `pooled=${pooled}: output untouched`)
     assert.ok(!existsSync(join(dir, nodes[1]!.hostname)))
   }
 })

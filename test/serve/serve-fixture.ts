@@ -1,6 +1,7 @@
 // A rendered output folder with a PXE tree whose one node (bai-all, MAC 52:54:00:aa:bb:cc) holds secrets (a password):
 // its seeds are 0600 and served only with its seed token; its report URL carries its pxe-done token. Made through the
 // library (render, then pxe), as `bai-seed render` and `bai-seed pxe` would.
+import { formatDiagnostic } from '../../src/diagnostics/diagnostic.js'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
@@ -38,7 +39,7 @@ export async function pxeFixture(): Promise<PxeFixture> {
     env: ENV,
     flags: { httpBase: HTTP_BASE, kernel: 'casper/vmlinuz', initrd: 'casper/initrd', serveRoot: out },
   })
-  if (!pxe.manifest) throw new Error(`pxe failed: ${pxe.errors.join('; ')}`)
+  if (!pxe.manifest) throw new Error(`pxe failed: ${pxe.diagnostics.map(formatDiagnostic).join('; ')}`)
   const key = readNodeKey(out)!
   return {
     dir,

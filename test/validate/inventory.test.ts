@@ -67,6 +67,7 @@ const cases: Case[] = [
   { name: 'upper-case host name', text: inv({ 14: '  - hostname: N1' }), expect: [['BAD_HOSTNAME', 'nodes[0].hostname', 14, 15, M.hostnameLabel]] },
   { name: 'underscore in a host name', text: inv({ 14: '  - hostname: n_1' }), expect: [['BAD_HOSTNAME', 'nodes[0].hostname', 14, 15, M.hostnameLabel]] },
   { name: 'host name reserved for the PXE folder', text: inv({ 14: '  - hostname: pxe' }), expect: [['RESERVED_HOSTNAME', 'nodes[0].hostname', 14, 15, M.hostnameReserved('pxe')]] },
+  { name: 'host name reserved for the installer ISO folder', text: inv({ 14: '  - hostname: installer' }), expect: [['RESERVED_HOSTNAME', 'nodes[0].hostname', 14, 15, M.hostnameReserved('installer')]] },
   {
     name: 'full name longer than 253',
     text: inv({ 3: `  domain: ${long63}.${long63}.${long63}.${'d'.repeat(58)}`, 14: '  - hostname: n12' }),

@@ -79,7 +79,7 @@ test('the manifest lists only what bai-seed wrote; a removed node folder goes (o
   // Kept while b is gone: warned about, and still owned.
   const kept = runCli(['render', '-c', inventoryOf(['a', 'c']), '-o', out, '--no-iso', '--keep-stale'])
   assert.is(kept.status, 0, kept.stderr)
-  assert.match(kept.stderr, /warning: kept the folders of nodes no longer in the inventory \(--keep-stale\): b/)
+  assert.match(kept.stderr, /warning\[STALE_KEPT\] kept the folders of nodes no longer in the inventory \(--keep-stale\): b/)
   assert.ok(existsSync(join(out, 'b', 'provision.sh')))
   const r = runCli(['render', '-c', inventoryOf(['a', 'c']), '-o', out, '--no-iso'])
   assert.is(r.status, 0, r.stderr)

@@ -1,6 +1,7 @@
 // Page section "네트워크 별칭 구성하기": a managed block in /etc/hosts naming the cluster's nodes. Scope `services`
 // (the default) names the service nodes and the node itself, so a node's output does not grow with the number of
 // compute nodes; `all` names every node.
+import { fqdnOf } from '../../model/fqdn.js'
 import type { Inventory } from '../../model/inventory.js'
 import { defineStep, type PlanContext } from '../step-def.js'
 
@@ -32,7 +33,7 @@ function hostsTable(inventory: Inventory): HostsTable {
     const domain = inventory.cluster.domain
     const rows = inventory.nodes.map((n) => {
       const ip = n.ip.split('/')[0]!
-      const names = domain ? `${n.hostname}.${domain} ${n.hostname}` : n.hostname
+      const names = domain ? `${fqdnOf(n.hostname, domain)} ${n.hostname}` : n.hostname
       return { hostname: n.hostname, left: `${ip} ${names}`, comment: n.comment ?? '' }
     })
     table = { rows, at: new Map(rows.map((r, i) => [r.hostname, i])) }
@@ -47,7 +48,7 @@ function formatRows(rows: readonly HostsRow[]): string[] {
   return rows.map((r) => (r.comment ? `${r.left.padEnd(width)}  # ${r.comment}` : r.left))
 }
 
-export function hostsLines(ctx: Pick<PlanContext, 'inventory' | 'settings' | 'node' | 'cluster'>): readonly string[] {
+function hostsLines(ctx: Pick<PlanContext, 'inventory' | 'settings' | 'node' | 'cluster'>): readonly string[] {
   const table = hostsTable(ctx.inventory)
   if (ctx.settings.hosts.scope === 'all') {
     table.all ??= Object.freeze(formatRows(table.rows))

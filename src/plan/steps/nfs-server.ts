@@ -1,6 +1,6 @@
 // The storage node as the cluster's NFS server: when storage.server is this node's address (or name) and the node
 // has the `storage` role or `storage.nfs_server: true`, it exports the shares to the cluster subnet instead of
-// mounting them from itself. Its own /vfroot/<name> are bind mounts of the export folders (storage step).
+// mounting them from itself. Its own <vfroot>/<name> are bind mounts of the export folders (storage step).
 import { defineStep, type PlanContext } from '../step-def.js'
 import { servesNfs as nodeServesNfs } from '../../model/storage-server.js'
 

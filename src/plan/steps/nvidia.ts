@@ -84,7 +84,7 @@ export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
       d.method === 'ubuntu-drivers'
         ? `ubuntu-drivers-common, what ubuntu-drivers install --gpgpu ${c.install} picks, ${utils}`
         : `${c.install}, ${utils}${d.dkms ? '' : `, linux-modules-nvidia-${c.branch?.name ?? ''} of the running kernel`}`
-    return [`apt ${ctx.plan.aptMirror ?? "the node's apt sources"}: ${what}`]
+    return [`apt ${ctx.plan.mirrors.apt ?? "the node's apt sources"}: ${what}`]
   },
 })
 
@@ -108,7 +108,7 @@ export const nvidiaFabricManagerStep = defineStep<NvidiaFabricManagerVars>({
   }),
   resolves: (_ctx, vars) => ({ 'nvidia.fabric_manager': vars.mode }),
   fetches: (ctx) => [
-    `apt ${ctx.plan.aptMirror ?? "the node's apt sources"}: nvidia-fabricmanager-${nodeNvidia(ctx).branch?.number ?? ''}` +
+    `apt ${ctx.plan.mirrors.apt ?? "the node's apt sources"}: nvidia-fabricmanager-${nodeNvidia(ctx).branch?.number ?? ''}` +
       `${ctx.settings.nvidia.fabric_manager === true ? '' : ' (only when NVSwitch devices are present)'}`,
   ],
 })
@@ -223,7 +223,7 @@ export const nvidiaRdmaStep = defineStep<Record<string, never>>({
   settings: ['nvidia'],
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.rdma,
   vars: () => ({}),
-  fetches: (ctx) => [`apt ${ctx.plan.aptMirror ?? "the node's apt sources"}: rdma-core, ibverbs-utils, infiniband-diags`],
+  fetches: (ctx) => [`apt ${ctx.plan.mirrors.apt ?? "the node's apt sources"}: rdma-core, ibverbs-utils, infiniband-diags`],
 })
 
 export interface NvidiaCheckVars {

@@ -78,6 +78,6 @@ export const pythonStep = defineStep<PythonVars>({
 })
 
 /** python-build-standalone's download base: the node's `mirrors.python`, else the profile's python.base_url. */
-export function pythonBaseUrl(ctx: PlanContext): string {
+function pythonBaseUrl(ctx: PlanContext): string {
   return (ctx.plan.mirrors.python ?? ctx.settings.python.base_url).replace(/\/+$/, '')
 }

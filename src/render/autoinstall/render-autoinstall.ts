@@ -13,10 +13,18 @@ import { posix } from 'node:path'
 import { osTarget } from '../../targets/os-targets.js'
 import { growRootLvCommand } from './root-lv.js'
 import { reportInstalledCommand } from './report-installed.js'
+import { compactScript } from '../script/compact-script.js'
+import { aptMirrorSources } from '../apt-sources.js'
+import { renderScript } from '../script/render-script.js'
+import { gzipBase64 } from '../cloud-config/gzip-base64.js'
 
 const { dirname } = posix
 
-/** `script`: provision.sh as already rendered for this plan, and `compressedScript` its gz+b64 form, if the caller has them. */
+/**
+ * The one autoinstall document of a node: `render` writes it as autoinstall/user-data, the installer ISO carries it
+ * as nocloud/nodes/<host>.yaml. `script`: provision.sh as already rendered for this plan, and `compressedScript` the
+ * gz+b64 form of its compact copy, if the caller has them.
+ */
 export function buildAutoinstall(plan: NodePlan, script?: string, compressedScript?: string): Record<string, unknown> {
   const dialect = osTarget(plan.target.id).autoinstall
   const netplan = buildNetplan(plan)
@@ -40,13 +48,8 @@ export function buildAutoinstall(plan: NodePlan, script?: string, compressedScri
       'allow-pw': plan.sshAllowPassword,
     },
   })
-  if (plan.proxy) ai.proxy = plan.proxy
-  const apt: Record<string, unknown> = { geoip: !plan.aptMirror }
-  if (plan.aptMirror) {
-    apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
-    apt.security = [{ arches: ['default'], uri: plan.aptMirror }]
-  }
-  ai.apt = apt
+  if (plan.mirrors.proxy) ai.proxy = plan.mirrors.proxy
+  ai.apt = { geoip: !plan.mirrors.apt, ...aptMirrorSources(plan) }
   // The plan's base packages, installed from the installer's own apt access, so the first boot finds them even
   // before the network is up.
   const packages = plannedStep(plan, packagesStep)?.vars.install ?? []
@@ -60,7 +63,8 @@ export function buildAutoinstall(plan: NodePlan, script?: string, compressedScri
     reportInstalledCommand(),
   ]
   // The installed system's cloud-init (20.1 and later on 20.04) unpacks the gz+b64 script; subiquity passes
-  // user-data through as it is.
-  ai['user-data'] = buildCloudConfig(plan, { apt: false, script, compressedScript })
+  // user-data through as it is. The embedded copy is the compact one (no comments or indentation).
+  const compressed = compressedScript ?? gzipBase64(compactScript(script ?? renderScript(plan)))
+  ai['user-data'] = buildCloudConfig(plan, { apt: false, compressedScript: compressed })
   return { autoinstall: ai }
 }

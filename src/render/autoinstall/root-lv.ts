@@ -7,7 +7,7 @@ import { ROOT_LV, ROOT_VG } from '../../plan/root-lv.js'
 const UNIT_BYTES: Record<string, bigint> = { G: 1024n ** 3n, T: 1024n ** 4n }
 
 /** Bytes of a size such as 200G or 2T (the inventory schema's pattern). */
-export function sizeBytes(size: string): bigint {
+function sizeBytes(size: string): bigint {
   const m = /^([1-9][0-9]*)([GT])$/.exec(size)
   if (!m) throw new RangeError(`not a size: ${size}`)
   return BigInt(m[1]!) * UNIT_BYTES[m[2]!]!

@@ -8,6 +8,7 @@ import { userStep, type UserVars } from '../../plan/steps/user.js'
 import { renderScript } from '../script/render-script.js'
 import { shellQuote } from '../script/shell-quote.js'
 import { GZIP_BASE64, gzipBase64 } from './gzip-base64.js'
+import { aptMirrorSources } from '../apt-sources.js'
 
 export interface CloudConfigOptions {
   /** Include the apt mirror/proxy settings (cloud images; the installer configures apt itself for autoinstall). */
@@ -61,18 +62,10 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
     doc.ssh_authorized_keys = plan.user.authorizedKeys
   }
   doc.ssh_pwauth = plan.sshAllowPassword
-  if (options.apt && (plan.aptMirror || plan.proxy)) {
-    const apt: Record<string, unknown> = {}
-    if (plan.aptMirror) {
-      // The security pocket comes from the same mirror: a site without internet access reaches no other archive.
-      apt.primary = [{ arches: ['default'], uri: plan.aptMirror }]
-      apt.security = [{ arches: ['default'], uri: plan.aptMirror }]
-    }
-    if (plan.proxy) apt.proxy = plan.proxy
-    doc.apt = apt
-  }
+  const { apt: mirror, proxy, ca_certificates: trusted } = plan.mirrors
+  if (options.apt && (mirror || proxy)) doc.apt = { ...aptMirrorSources(plan), ...(proxy ? { proxy } : {}) }
   // Trusted before apt and the first-boot script run (the script installs them again for golden images).
-  if (plan.caCertificates.length) doc.ca_certs = { trusted: plan.caCertificates }
+  if (trusted.length) doc.ca_certs = { trusted }
   // Compressed: the script is most of the document (provision.sh beside it is the readable copy); inside, or the
   // whole document when the caller compresses that.
   const script: Record<string, unknown> = { path: SHARED_PATHS.installedScript, owner: 'root:root', permissions: '0700' }

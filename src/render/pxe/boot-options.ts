@@ -2,8 +2,11 @@
 // (--iso-url), where iPXE fetches the kernel and initrd (--boot-base), their paths, and the folder nginx serves.
 // By default everything a machine fetches lives in <output>/pxe/, which is also the TFTP root: casper/vmlinuz and
 // casper/initrd (TFTP for GRUB and PXELINUX, HTTP for iPXE) and the ISO (HTTP, casper's url=).
-// Every URL and path is checked here, before anything is rendered, so that a bad value is one clear error.
+// Every URL and path is checked here, before anything is rendered, so that a bad value is one clear input error (a
+// diagnostic of the flag, code PXE_FLAG) and no renderer meets it.
 import { isAbsolute } from 'node:path'
+import { OUTPUT_LAYOUT } from '../../model/output-layout.js'
+import { inputProblem, type Problem } from '../../diagnostics/diagnostic.js'
 import { DEFAULT_TARGET, netbootKernelArgs, osTarget, type OsTarget } from '../../targets/os-targets.js'
 
 /** The live-server ISO of the default target, which casper downloads (url=) when netbooted; per target: the registry. */
@@ -11,7 +14,7 @@ export const DEFAULT_ISO_NAME = osTarget(DEFAULT_TARGET).media.isoName
 export const DEFAULT_KERNEL = osTarget(DEFAULT_TARGET).media.kernel
 export const DEFAULT_INITRD = osTarget(DEFAULT_TARGET).media.initrd
 /** The PXE tree's folder under the output folder (and under --http-base). */
-export const PXE_FOLDER = 'pxe'
+export const PXE_FOLDER = OUTPUT_LAYOUT.pxeDir
 
 export interface PxeFlags {
   httpBase: string
@@ -76,12 +79,22 @@ function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`
 }
 
+/** TFTP clients and PXELINUX's lines (4,095 bytes) take paths far shorter than this. */
+const MAX_BOOT_PATH = 255
+
 function checkBootPath(flag: string, value: string): string[] {
+  if (value.length > MAX_BOOT_PATH) return [`${flag}: a path of ${value.length} characters; at most ${MAX_BOOT_PATH}`]
   if (PATH.test(value) && !value.split('/').some((s) => s === '.' || s === '..')) return []
   return [`${flag} ${JSON.stringify(value)}: must be a relative path of letters, digits and . _ + - (like ${DEFAULT_KERNEL})`]
 }
 
-export function resolvePxeOptions(flags: PxeFlags): { options?: PxeOptions; errors: string[] } {
+/** The options, or the problems of the flags (nothing is rendered then). */
+export function resolvePxeOptions(flags: PxeFlags): { options?: PxeOptions; problems: Problem[] } {
+  const { options, errors } = checkPxeFlags(flags)
+  return { options, problems: errors.map((e) => inputProblem('PXE_FLAG', e)) }
+}
+
+function checkPxeFlags(flags: PxeFlags): { options?: PxeOptions; errors: string[] } {
   const errors = checkUrl('--http-base', flags.httpBase, 'base')
   if (errors.length) return { errors }
   const httpBase = withSlash(flags.httpBase)
@@ -93,6 +106,8 @@ export function resolvePxeOptions(flags: PxeFlags): { options?: PxeOptions; erro
   if (flags.bootBase !== undefined) errors.push(...checkUrl('--boot-base', flags.bootBase, 'base'))
   errors.push(...checkBootPath('--kernel', kernel), ...checkBootPath('--initrd', initrd))
   if (!isAbsolute(flags.serveRoot)) errors.push(`--serve-root ${JSON.stringify(flags.serveRoot)}: must be an absolute folder`)
+  // nginx.conf names it: nginx has no escape for "$" (a variable) and none for control characters.
+  else if (/[\u0000-\u001f\u007f$]/.test(flags.serveRoot)) errors.push(`--serve-root ${JSON.stringify(flags.serveRoot)}: nginx cannot name a folder with "$" or a control character`)
   if (errors.length) return { errors }
   return { options: { httpBase, isoUrl, isoFromFlag: flags.isoUrl !== undefined, bootBase, kernel, initrd, serveRoot: flags.serveRoot }, errors }
 }
@@ -108,7 +123,7 @@ export function isoUrlFor(options: PxeOptions, target: OsTarget): string {
 }
 
 /** Where a node reports its finished install (bai-seed serve: POST, see src/serve/pxe-done.ts). */
-export function doneUrl(options: PxeOptions, hostname: string, token: string): string {
+function doneUrl(options: PxeOptions, hostname: string, token: string): string {
   return `${options.httpBase}${PXE_FOLDER}/done/${hostname}/${token}`
 }
 

@@ -13,13 +13,12 @@
 // One-shot installs: the installer reports its finished install (late-command, bai_seed.done= on the kernel command
 // line) and bai-seed serve writes installed/01-<mac> (installedMarker below); while it exists, GRUB ([ -s ]), PXELINUX
 // (INCLUDE) and iPXE (imgfetch) boot that machine from its local disk, until `bai-seed pxe --reinstall NODE`.
-// Every value is checked before rendering; a value no loader can carry is an error, never a broken file.
+// Every value is checked before rendering (the flags in boot-options.ts, the nodes in src/validate/validate-media.ts):
+// a value no loader can carry is an input error there, never a broken file here; the quoting helpers still refuse one.
 import type { NodePlan } from '../../model/plan.js'
 import type { Artifact } from '../render-node.js'
 import { BAI_SEED_VERSION } from '../../version.js'
-import { UnquotableValueError } from '../script/shell-quote.js'
 import { installerArgs, PXE_FOLDER, type PxeOptions } from './boot-options.js'
-import { kernelCmdlineProblem } from './kernel-cmdline.js'
 import { osTarget } from '../../targets/os-targets.js'
 import { dashedMac, normalizeMac } from './mac-address.js'
 import { PXELINUX_MAX_LINE } from './pxelinux-quote.js'
@@ -34,7 +33,7 @@ export const LOCAL_EFI_LOADERS = ['/EFI/ubuntu/shimx64.efi', '/EFI/ubuntu/grubx6
 
 const NO_LOCAL_LOADER = 'bai-seed: no EFI loader of an installed system on the local disks; leaving to the firmware'
 
-/** The folder under the output folder that holds the PXE tree; no node may have this name. */
+/** The folder under the output folder that holds the PXE tree; no node may have this name (output-layout.ts). */
 export const PXE_DIR = PXE_FOLDER
 
 /** The file, relative to the TFTP root (out/pxe/), whose presence makes a MAC boot from its local disk. */
@@ -52,16 +51,10 @@ export interface PxeNodeEntry {
 /** Seconds GRUB shows the entry before booting it, so that an operator at the console can stop an install. */
 export const GRUB_TIMEOUT = 5
 
-const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
-
 export interface PxeRender {
   files: Artifact[]
-  /** Hostnames of the nodes with PXE files. */
+  /** Hostnames of the nodes with PXE files: those with a MAC address. */
   booted: string[]
-  /** One line per node without a MAC address. */
-  warnings: string[]
-  /** Problems that stop the render; nothing is written. */
-  errors: string[]
 }
 
 interface BootNode {
@@ -75,44 +68,24 @@ interface BootNode {
   args: string[]
 }
 
-/** `tokenOf` gives the node's token for reporting a finished install (src/serve/node-token.ts). */
+/** The words of a node's kernel command line, as every loader passes them (iPXE names the initrd for the EFI stub). */
+export function pxeKernelArgs(plan: NodePlan, options: PxeOptions, tokenOf: (hostname: string) => string): string[] {
+  return ['initrd=initrd', ...installerArgs(options, plan.hostname, tokenOf(plan.hostname), osTarget(plan.target.id))]
+}
+
+/**
+ * `tokenOf` gives the node's token for reporting a finished install (src/serve/node-token.ts). The plans passed
+ * checkPxeNodes (src/validate/validate-media.ts); nodes without a MAC address get no files.
+ */
 export function renderPxe(plans: NodePlan[], options: PxeOptions, cluster: string, tokenOf: (hostname: string) => string): PxeRender {
-  const warnings: string[] = []
-  const errors: string[] = []
   const nodes: BootNode[] = []
-  const byMac = new Map<string, string>()
   for (const plan of plans) {
     const host = plan.hostname
-    if (!HOSTNAME.test(host)) {
-      errors.push(`${host}: a hostname used in boot file names and URLs must be a lowercase RFC 1123 label`)
-      continue
-    }
-    if (host === PXE_DIR) {
-      errors.push(`${host}: the node folder would be the PXE folder out/${PXE_DIR}/; rename the node`)
-      continue
-    }
-    if (!plan.address.mac) {
-      warnings.push(`${host}: no MAC address in the inventory; no PXE boot files for it`)
-      continue
-    }
+    if (!plan.address.mac) continue
     const mac = normalizeMac(plan.address.mac)
-    if (!mac) {
-      errors.push(`${host}: MAC address ${JSON.stringify(plan.address.mac)} is not six hex pairs like 52:54:00:12:34:56`)
-      continue
-    }
-    const other = byMac.get(mac)
-    if (other) {
-      errors.push(`${host}: MAC address ${mac} is also the MAC of ${other}; a machine can boot only one of them`)
-      continue
-    }
-    byMac.set(mac, host)
+    if (!mac) throw new Error(`${host}: MAC address ${JSON.stringify(plan.address.mac)} passed validation unnormalized`)
     const target = osTarget(plan.target.id)
-    const args = installerArgs(options, host, tokenOf(host), target)
-    const problem = kernelCmdlineProblem([`initrd=initrd`, ...args])
-    if (problem) {
-      errors.push(`${host}: kernel command line: ${problem}`)
-      continue
-    }
+    const args = pxeKernelArgs(plan, options, tokenOf).slice(1)
     nodes.push({
       hostname: host,
       fqdn: plan.fqdn,
@@ -124,17 +97,7 @@ export function renderPxe(plans: NodePlan[], options: PxeOptions, cluster: strin
       args,
     })
   }
-  if (errors.length) return { files: [], booted: [], warnings, errors }
-  if (nodes.length === 0) {
-    errors.push('no node has a MAC address: give nodes a `mac:` in the inventory to boot them over the network')
-    return { files: [], booted: [], warnings, errors }
-  }
-  try {
-    return { files: renderFiles(nodes, options, cluster), booted: nodes.map((n) => n.hostname), warnings, errors }
-  } catch (e) {
-    if (!(e instanceof UnquotableValueError)) throw e
-    return { files: [], booted: [], warnings, errors: [e.message] }
-  }
+  return { files: renderFiles(nodes, options, cluster), booted: nodes.map((n) => n.hostname) }
 }
 
 function renderFiles(nodes: BootNode[], options: PxeOptions, cluster: string): Artifact[] {
@@ -151,7 +114,8 @@ function renderFiles(nodes: BootNode[], options: PxeOptions, cluster: string): A
   for (const n of nodes) {
     const text = renderPxeTemplate('pxelinux', 'node', { ...n, note, kernel: options.kernel, initrd: options.initrd })
     const long = text.split('\n').find((line) => Buffer.byteLength(line) > PXELINUX_MAX_LINE)
-    if (long) throw new UnquotableValueError(`${n.hostname}: a PXELINUX line is longer than ${PXELINUX_MAX_LINE} bytes`)
+    // The APPEND line is the kernel command line (at most 2,047 bytes, validated), the others are short.
+    if (long) throw new Error(`${n.hostname}: a PXELINUX line is longer than ${PXELINUX_MAX_LINE} bytes`)
     files.push(file(`pxelinux.cfg/01-${n.dashed}`, text))
   }
   files.push(file('pxelinux.cfg/default', renderPxeTemplate('pxelinux', 'default', { note })))
