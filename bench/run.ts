@@ -1,11 +1,12 @@
 // `npm run bench`: render speed, seed ISOs against cloud-localds, ISO writer throughput against xorriso, genisoimage
 // and cp, and start-up against `node -e 0`. Prints every figure (median and min-max), the goals with PASS/MISS, and
 // writes bench/results.json. See bench/README.md.
-//   --only render,seed,iso,startup,serve   run some sections (results go to bench/work/results.partial.json)
+//   --only render,seed,iso,startup,serve,fleet   run some sections (results go to bench/work/results.partial.json)
 //   --runs N (5)  --big-runs N (5, the 1 GiB runs)  --startup-runs N (20)  --sizes 10,100,1000
-//   --scratch DIR  where the runs write (default bench/work/out), e.g. /dev/shm to leave the disk out
+//   --scratch DIR  the runs write into a new folder of their own inside DIR (default bench/work), e.g. /dev/shm to leave
+//                  the disk out; only that folder is removed at the end
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { benchRenders } from './cases/render.js'
 import { benchSeedIsos, seedIsoCase } from './cases/seed-isos.js'
@@ -13,17 +14,18 @@ import { benchIsoThroughput } from './cases/iso-throughput.js'
 import { benchStartup } from './cases/startup.js'
 import { benchServe } from './cases/serve.js'
 import { benchPlanJson } from './cases/plan-json.js'
+import { benchFleet } from './cases/fleet.js'
 import { checkGoals, type Figures } from './lib/goals.js'
 import { describeMachine, loadAverage } from './lib/machine.js'
 import { repoRoot, resultsFile, workDir } from './lib/paths.js'
 import { missingTools, toolVersion } from './lib/tools.js'
 import { printFigures, toJson } from './lib/report.js'
-import { removeScratch, scratchRoot, setScratchRoot } from './lib/scratch.js'
+import { removeScratch, scratchRoot, setScratchParent } from './lib/scratch.js'
 import { goalsTable, updateReadme } from './lib/readme-table.js'
 
 // Renders first: they create the most files, and on ext4 without a journal files created soon after others were
 // deleted (the 1 GiB section removes its output between runs) cost far more (see cases/render.ts).
-const SECTIONS = ['render', 'plan', 'seed', 'iso', 'startup', 'serve'] as const
+const SECTIONS = ['render', 'plan', 'seed', 'iso', 'startup', 'serve', 'fleet'] as const
 
 /** Sizes from this one on run `--large-runs` times without a warm-up: a 10,000-node render takes about a minute. */
 const LARGE_SIZE = 5000
@@ -63,11 +65,10 @@ if (missing.length > 0) {
 }
 
 mkdirSync(workDir, { recursive: true })
-if (values.scratch) setScratchRoot(resolve(values.scratch))
-removeScratch()
-mkdirSync(scratchRoot(), { recursive: true })
+if (values.scratch) setScratchParent(resolve(values.scratch))
 const log = (line: string): void => void process.stderr.write(`${line}\n`)
-const machine = describeMachine(scratchRoot())
+const scratchDir = scratchRoot()
+const machine = describeMachine(scratchDir)
 const loadAtStart = loadAverage()
 const started = new Date()
 log(`bench on ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; load ${loadAtStart.join(' ')}`)
@@ -85,6 +86,7 @@ try {
   if (only.includes('iso')) figures.isoThroughput = benchIsoThroughput(bigRuns, log)
   if (only.includes('startup')) figures.startup = benchStartup(startupRuns, log)
   if (only.includes('serve')) figures.serve = await benchServe(Math.min(runs, 3), log)
+  if (only.includes('fleet')) figures.fleet = await benchFleet(log)
 } finally {
   removeScratch()
 }
@@ -94,7 +96,7 @@ const loadAtEnd = loadAverage()
 const out = (line: string): void => void process.stdout.write(`${line}\n`)
 const d = machine.disk
 out(`Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.kernel}`)
-out(`Disk: ${d.device} ${d.fsType}${d.ext4Journal === false ? ' without journal' : ''}${d.rotational === false ? ', not rotational' : ''} (${scratchRoot()})`)
+out(`Disk: ${d.device} ${d.fsType}${d.ext4Journal === false ? ' without journal' : ''}${d.rotational === false ? ', not rotational' : ''} (${scratchDir})`)
 printFigures(figures, goals, out)
 process.stdout.write(`\nload average at start ${loadAtStart.join(' ')}, at end ${loadAtEnd.join(' ')}\n`)
 
@@ -110,7 +112,7 @@ const record = toJson({
     genisoimage: toolVersion('genisoimage'),
     cp: toolVersion('cp'),
   },
-  settings: { runs, bigRuns, largeRuns, planNodes, startupRuns, sizes, scratch: scratchRoot().startsWith(repoRoot) ? relative(repoRoot, scratchRoot()) : scratchRoot() },
+  settings: { runs, bigRuns, largeRuns, planNodes, startupRuns, sizes, scratch: scratchDir.startsWith(repoRoot) ? relative(repoRoot, dirname(scratchDir)) : dirname(scratchDir) },
   figures,
   goals,
 })

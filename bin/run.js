@@ -8,4 +8,12 @@ try {
   process.stderr.write('bai-seed: dist/vendor/oclif-core.js is missing; run `npm run build` in the package folder\n')
   process.exit(1)
 }
+// Ctrl-C: exit 130 with a word. Writes are atomic (a staging folder, the manifest renamed last), so an interrupted
+// run leaves the previous output as it was; the next run removes what the interrupted one staged. A command that
+// handles SIGINT itself (serve stops its server) gets it alone.
+process.on('SIGINT', () => {
+  if (process.listenerCount('SIGINT') > 1) return
+  process.stderr.write('\ninterrupted; the previous output is unchanged\n')
+  process.exit(130)
+})
 await oclif.execute({ dir: import.meta.url })

@@ -5,6 +5,7 @@ import { GENISOIMAGE, OURS, type IsoThroughputFigures } from '../cases/iso-throu
 import type { StartupFigures } from '../cases/startup.js'
 import type { ServeFigures } from '../cases/serve.js'
 import type { PlanJsonFigures } from '../cases/plan-json.js'
+import type { FleetFigures } from '../cases/fleet.js'
 
 export type GoalStatus = 'PASS' | 'MISS' | 'N/A'
 
@@ -22,6 +23,7 @@ export interface Figures {
   startup?: StartupFigures
   serve?: ServeFigures
   planJson?: PlanJsonFigures
+  fleet?: FleetFigures
 }
 
 const GOAL_NODES = 1000
@@ -40,6 +42,9 @@ const GOAL_LINEAR_RATIO = 12
 const GOAL_LARGE_RSS_MIB = 1024
 const GOAL_BYTES_FLAT = 0.1
 const GOAL_PLAN_RSS_MIB = 300
+// Issue 21: 1,000 nodes reporting at once, a kill -9 in the middle.
+const GOAL_FLEET_EVENTS_PER_S = 2000
+const GOAL_FLEET_RSS_MIB = 200
 // Issue 23: rendering on every core costs at most twice copying the rendered folder (cp -r, same rounds).
 const GOAL_OF_COPY = 2
 
@@ -159,6 +164,20 @@ export function checkGoals(f: Figures): Goal[] {
       { goal: serveGoals[0]!, measured: `${sv.smallFile.keepAlive.median.toFixed(0)} req/s`, status: status(sv.smallFile.keepAlive.median >= GOAL_SERVE_KEEPALIVE_RPS) },
       { goal: serveGoals[1]!, measured: `${sv.smallFile.newConnection.median.toFixed(0)} req/s`, status: status(sv.smallFile.newConnection.median >= GOAL_SERVE_NEWCONN_RPS) },
       { goal: serveGoals[2]!, measured: `${sv.serverPeakRssMiB.toFixed(0)} MiB (${sv.bigFile.clients} clients)`, status: status(sv.serverPeakRssMiB < GOAL_SERVE_RSS_MIB) },
+    )
+  }
+  const fl = f.fleet
+  const fleetGoals = [
+    `fleet: every acknowledged event present after a kill -9 and restart of serve (1,000 nodes x 30 events, 10 status readers)`,
+    `fleet: >= ${GOAL_FLEET_EVENTS_PER_S} acknowledged events/s`,
+    `fleet: serve peak RSS < ${GOAL_FLEET_RSS_MIB} MiB`,
+  ]
+  if (!fl) goals.push(...fleetGoals.map((g) => na(g, 'fleet not measured in this run')))
+  else {
+    goals.push(
+      { goal: fleetGoals[0]!, measured: `${fl.acked} acknowledged, ${fl.missingAfterRestart} missing`, status: status(fl.missingAfterRestart === 0 && fl.acked === fl.nodes * fl.eventsPerNode) },
+      { goal: fleetGoals[1]!, measured: `${fl.eventsPerSecond.toFixed(0)} events/s (ack p50 ${fl.ackLatencyMs.p50.toFixed(1)} ms, p99 ${fl.ackLatencyMs.p99.toFixed(1)} ms)`, status: status(fl.eventsPerSecond >= GOAL_FLEET_EVENTS_PER_S) },
+      { goal: fleetGoals[2]!, measured: `${fl.serverPeakRssMiB.toFixed(0)} MiB`, status: status(fl.serverPeakRssMiB < GOAL_FLEET_RSS_MIB) },
     )
   }
   return goals

@@ -74,6 +74,19 @@ export function printFigures(f: Figures, goals: Goal[], print: Print): void {
     print(`  server peak RSS ${v.serverPeakRssMiB.toFixed(0)} MiB`)
     print('')
   }
+  if (f.fleet) {
+    const v = f.fleet
+    print(`Fleet reporting: ${v.nodes} nodes x ${v.eventsPerNode} events at once, ${v.readers} status readers, kill -9 and restart of serve half-way`)
+    table(print, ['what', 'value'], [
+      ['events acknowledged (missing after the restart)', `${v.acked} (${v.missingAfterRestart})`],
+      ['acknowledged events/s (restart included)', v.eventsPerSecond.toFixed(0)],
+      ['ack latency p50 / p99 / max, ms', `${v.ackLatencyMs.p50.toFixed(1)} / ${v.ackLatencyMs.p99.toFixed(1)} / ${v.ackLatencyMs.max.toFixed(0)}`],
+      ['status.json reads answered', String(v.statusReads)],
+      ['restart (kill -9 to serving again), ms', v.restartMs.toFixed(0)],
+    ])
+    print(`  server peak RSS ${v.serverPeakRssMiB.toFixed(0)} MiB`)
+    print('')
+  }
   if (f.isoThroughput) {
     const t = f.isoThroughput
     const ours = t.series[OURS]!.wallMs.median

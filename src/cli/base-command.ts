@@ -3,6 +3,7 @@
 // system (one line naming the path and the cause). Every failure is printed as a diagnostic (with a position when it
 // is in an input file) and, with --json, reported on stdout as the one diagnostics report (diagnosticsToJson).
 import { Command } from '#oclif'
+import { closest } from '../validate/did-you-mean.js'
 import { diagnosticsToJson, formatDiagnostic, hasErrors, sortDiagnostics, type Problem } from '../diagnostics/diagnostic.js'
 import {
   EXIT_BUG,
@@ -18,6 +19,10 @@ interface OclifError extends Error {
   code?: string
   oclif?: { exit?: number }
   parse?: unknown
+  /** NonExistentFlagsError: the flags as typed. */
+  flags?: unknown
+  /** RequiredArgsError: the missing arguments. */
+  args?: unknown
 }
 
 export interface ReportOptions {
@@ -62,7 +67,7 @@ export abstract class BaseCommand extends Command {
   override async catch(err: OclifError): Promise<void> {
     // this.exit() throws this; the exit code is already decided.
     if (err.code === 'EEXIT') throw err
-    const { problem, exit } = classify(err)
+    const { problem, exit } = classify(err, flagNames(this.ctor.flags))
     process.stderr.write(`${formatDiagnostic(problem)}\n`)
     if (exit === EXIT_BUG && process.env.BAI_SEED_DEBUG) process.stderr.write(`${err.stack}\n`)
     if (this.wantsJson) process.stdout.write(JSON.stringify(diagnosticsToJson([problem]), null, 2) + '\n')
@@ -70,12 +75,34 @@ export abstract class BaseCommand extends Command {
   }
 }
 
-function classify(err: OclifError): { problem: Problem; exit: number } {
+/** The command's flags as typed on a command line: --name and -c. */
+function flagNames(flags: Record<string, { char?: string; hidden?: boolean }> | undefined): string[] {
+  return Object.entries(flags ?? {}).flatMap(([name, f]) => (f.hidden ? [] : [`--${name}`, ...(f.char ? [`-${f.char}`] : [])]))
+}
+
+function classify(err: OclifError, known: readonly string[] = []): { problem: Problem; exit: number } {
   if (err instanceof InputError) return { problem: err.problem, exit: EXIT_INPUT }
   if (err instanceof OutputError) return { problem: err.problem, exit: err.exit }
   const system: unknown = err
   if (isSystemError(system)) return { problem: outputErrorOf(system).problem, exit: EXIT_OUTPUT }
   // oclif's flag and argument errors (unknown flag, bad option, missing value) are input errors.
+  // A mistyped flag: the closest of the command's flags (--nod -> --node), like a mistyped command.
+  if (Array.isArray(err.flags) && /^Nonexistent flags?:/.test(err.message)) {
+    const typed = err.flags.map(String)
+    const hints = typed.map((f) => {
+      const bare = f.replace(/=.*$/, '')
+      const suggest = closest(bare, known.filter((k) => k.startsWith('--')))
+      return `${bare}${suggest ? ` (did you mean ${suggest}?)` : ''}`
+    })
+    const message = `unknown flag${typed.length === 1 ? '' : 's'} ${hints.join(', ')} (see --help)`
+    return { problem: { code: 'FLAG', message, severity: 'error' }, exit: EXIT_INPUT }
+  }
+  // A missing argument: its name and the values it takes, in one line (oclif's text is a table over lines).
+  if (Array.isArray(err.args) && /^Missing [0-9]+ required args?:/.test(err.message)) {
+    const names = (err.args as { name?: string; options?: string[] }[]).map((a) => `${a.name ?? 'argument'}${a.options?.length ? ` (${a.options.join(' or ')})` : ''}`)
+    const message = `missing argument${names.length === 1 ? '' : 's'}: ${names.join(', ')} (see --help)`
+    return { problem: { code: 'FLAG', message, severity: 'error' }, exit: EXIT_INPUT }
+  }
   if (err.parse !== undefined || err.oclif?.exit === 2) {
     // oclif's text spans lines ("The following error occurred:", the reasons, "See more help"): keep the reasons.
     const reasons = err.message

@@ -11,6 +11,7 @@ import ProfilesShow from '../commands/profiles/show.js'
 import Pxe from '../commands/pxe.js'
 import Render from '../commands/render.js'
 import Serve from '../commands/serve.js'
+import Status from '../commands/status.js'
 import Validate from '../commands/validate.js'
 
 export const COMMANDS = {
@@ -25,5 +26,6 @@ export const COMMANDS = {
   pxe: Pxe,
   render: Render,
   serve: Serve,
+  status: Status,
   validate: Validate,
 }

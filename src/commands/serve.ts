@@ -6,8 +6,9 @@ import { InputError } from '../diagnostics/errors.js'
 export default class Serve extends BaseCommand {
   static override summary = 'Serve the output folder over HTTP for lab network installs, logging which node fetched what'
   static override description =
-    'GET and HEAD of files under the output folder, no directory listing, nothing outside it; the one write is a node reporting its finished install ' +
-    '(POST /pxe/done/<node>/<token>, see `bai-seed pxe`), which makes that machine boot from its local disk. ' +
+    'GET and HEAD of files under the output folder, no directory listing, nothing outside it; the one write is a node reporting a stage of its ' +
+    'install and first boot (POST /report/<node>/<token>, with the inventory\'s `reporting:`) into the status store .bai-seed-status/; ' +
+    'a finished install also makes a netbooted machine boot from its local disk (see `bai-seed pxe`). /status shows the fleet (see `bai-seed status`). ' +
     'Binds 127.0.0.1 unless --host says otherwise; use the nginx.conf of `bai-seed pxe` in production. ' +
     'Serves only an output folder bai-seed wrote (its manifest.json), unless --any-folder; answers only the addresses of --allow ' +
     '(default: the inventory subnet the last render recorded, and loopback); a node\'s seed URL closes once the node reported its finished install.'

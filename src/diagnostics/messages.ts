@@ -13,6 +13,8 @@ function suggestion(s: string | undefined): string {
 export const M = {
   // --- files and YAML
   fileNotFound: 'file not found',
+  inventoryNotFound:
+    'file not found: no inventory here; write a commented starter with `bai-seed init`, or name yours with -c FILE (or as the first argument)',
   fileUnreadable: (reason: string) => `cannot read the file: ${reason}`,
   yamlSyntax: (reason: string) => `YAML syntax error: ${reason}`,
   yamlTab: 'a tab character: YAML allows only spaces for indentation and after "key:"; replace the tab with spaces',
@@ -66,6 +68,9 @@ export const M = {
   badTimezone: 'expected a time zone such as UTC or Asia/Seoul',
   unknownTimezone: (v: string, suggest: string | undefined) =>
     `unknown time zone ${q(v)}${suggestion(suggest)}: expected an IANA name such as UTC, Europe/Berlin or Asia/Seoul`,
+  timezoneAlias: (v: string, zones: readonly string[]) =>
+    `${q(v)} is not a time zone name (an abbreviation or alias): did you mean ${zones.map((z) => q(z)).join(' or ')}? ` +
+    'Time zones are IANA names such as Asia/Seoul',
   unknownLocale: (v: string, suggest: string | undefined) =>
     `unknown locale ${q(v)}${suggestion(suggest)}: expected a name from glibc's list such as en_US.UTF-8, ko_KR.UTF-8 or C.UTF-8`,
   unknownKeyboard: (v: string, suggest: string | undefined) =>
@@ -76,6 +81,8 @@ export const M = {
   badIpPrefix: 'expected an IPv4 address with the prefix length, such as 10.20.30.10/24',
   badMac: 'expected a MAC address such as 52:54:00:12:34:56',
   macMulticast: 'a multicast MAC address (odd first octet) cannot belong to a network card',
+  macBroadcast: 'ff:ff:ff:ff:ff:ff is the broadcast address, not a network card\'s',
+  macZero: '00:00:00:00:00:00 is not a network card\'s address (a placeholder, or a card that reports none): give the real MAC',
   badSerial: 'a DMI serial number has 1 to 64 characters and does not start or end with a space',
   placeholderSerial: (v: string) =>
     `${q(v)} is a placeholder firmware vendors leave instead of a serial number, shared by many machines; use the MAC address instead`,
@@ -88,6 +95,8 @@ export const M = {
   badMountOption: 'expected one mount option such as rw or nfsvers=4.1',
   badUrl: 'expected a URL such as http://mirror.example/ubuntu',
   badUrlScheme: 'only http:// and https:// URLs are supported',
+  badReportUrl: 'expected the base URL of bai-seed serve, such as http://10.20.30.5:8080/, without user, password, query or fragment',
+  reportUrlSlash: 'the reporting URL must end in / (nodes post to <url>report/<hostname>/<token>)',
   badRegistry: 'expected a registry host[:port] such as registry.example:5000',
   badNoProxy: 'expected a host name, .domain, IPv4 address or CIDR',
   badHostPort: 'expected a host[:port] such as pypi.example:8080',
@@ -110,6 +119,12 @@ export const M = {
   badSysctlKey:
     'expected a sysctl key such as net.core.somaxconn: segments of lowercase letters, digits, "_" and "-" separated by single "." (no "/" form)',
   systemHome: (dir: string) => `${q(dir)} is a system folder: the service account's home is created and owned by it (use e.g. /home/bai)`,
+  systemHomeUnder: (dir: string, system: string) =>
+    `${q(dir)} is inside the system folder ${system}: the service account's home is created and owned by it (use e.g. /home/bai)`,
+  systemExport: (dir: string) =>
+    `${q(dir)} is a system folder: the NFS server exports it read-write to the subnet and gives it to the service account (use e.g. /export/backendai/data)`,
+  systemExportUnder: (dir: string, system: string) =>
+    `${q(dir)} is inside the system folder ${system}: the NFS server exports it read-write to the subnet and gives it to the service account (use e.g. /export/backendai/data)`,
   systemAccount: (name: string) =>
     `${q(name)} is a system account (or one Ubuntu or its packages create): the service account must be its own, such as bai`,
   badSysctlValue: 'expected numbers separated by spaces (such as 10000 65000) or one simple word',
@@ -162,11 +177,22 @@ export const M = {
   profilesDirNotFolder: (dir: string) => `${dir} is not a folder (give the folder that holds the profile files)`,
   duplicateRole: (role: string) => `role ${q(role)} is listed twice`,
   nfsNoServer: 'storage type nfs needs "server"',
+  storageServerUnknown: (server: string, suggest: string | undefined) =>
+    `${q(server)} is neither an IPv4 address nor a node of the inventory${suggestion(suggest)}: ` +
+    "name the NFS server by its address, a node's host name, or a full DNS name outside the cluster's domain",
   storageServerNotServing: (host: string) =>
     `${host} is the NFS server here, but it would only mount from itself: give it the storage role, or set storage.nfs_server: true in its overrides`,
   nfsNoExports: 'storage type nfs needs at least one item in "exports"',
   storageIgnored: (key: string) => `${q(key)} is ignored for storage type local`,
-  passwordFileMissing: (resolved: string) => `password file ${q(resolved)} does not exist (the path is relative to the inventory)`,
+  // The whole path: it is the operator's own, and a cut one does not say where the file was looked for.
+  passwordFileMissing: (resolved: string) =>
+    `password file ${JSON.stringify(resolved)} does not exist (the path is relative to the inventory): rendering will fail until it does`,
+  passwordFileMode: (resolved: string, mode: string) =>
+    `password file ${JSON.stringify(resolved)} is readable by others (mode ${mode}): chmod 600 it`,
+  passwordNul: (where: string) => `${where} holds a NUL byte: nobody could type that password`,
+  passwordLines: (where: string) =>
+    `${where} holds several lines: a password is one line (one line end at the end of a file is fine); nobody could type this one`,
+  passwordControl: (where: string) => `${where} holds a control character: nobody could type that password`,
   passwordEnvUnset: (name: string) => `environment variable ${name} is not set: rendering will fail until it is`,
   noLogin: 'no SSH key and no password: nobody will be able to log in as the service account',
   passwordLoginWithoutPassword: 'allow_password is true but no password is set: password login cannot work',
@@ -207,6 +233,10 @@ export const M = {
   imagesWithoutDocker: 'images.enabled with images to pull needs docker.enabled',
   venvsWithoutPython: 'services.venvs is not empty but python.enabled is false',
   venvsWithoutUser: 'services.venvs is not empty but user.enabled is false (the venvs live in its home)',
+  unknownNode: (name: string, suggest: string | undefined, some: string) =>
+    `--node ${name}: no such node in the inventory${suggestion(suggest)}; nodes: ${some}`,
+  unknownProfile: (name: string, suggest: string | undefined, some: string) =>
+    `no profile named ${q(name)}${suggestion(suggest)}; profiles: ${some}`,
   onNodes: (message: string, nodes: readonly string[]) => `${message} (nodes: ${nodes.join(', ')})`,
 
   // --- boot media (bai-seed pxe, bai-seed iso)

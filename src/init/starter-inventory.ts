@@ -25,6 +25,7 @@ cluster:
   name: my-cluster          # lowercase letters, digits and "-"
   domain: cluster.internal  # each node is <hostname>.<domain>
   release: "24.09"          # Backend.AI release line, quoted; picks the Python version
+  os: ubuntu-22.04          # Ubuntu release of every node: ubuntu-20.04 | ubuntu-22.04 | ubuntu-24.04 (a node's own os: overrides it)
   locale: en_US.UTF-8
   keyboard: us
   timezone: UTC
@@ -73,6 +74,7 @@ nodes:
     # Optional per node:
     # disk: {serial: "CT1000*"}   # install disk (default: the largest)
     # interface: eno1
+    # os: ubuntu-24.04            # this node's Ubuntu release, instead of cluster.os
     # overrides:                  # settings on top of the roles, same shape as a profile's settings
     #   images:
     #     pull+: [cr.backend.ai/stable/python:3.9-ubuntu20.04]

@@ -50,6 +50,12 @@ export interface Mirrors {
   no_proxy?: string[]
 }
 
+/** Where nodes report each stage of their install and first boot (a `bai-seed serve`; src/fleet/). */
+export interface ReportingConfig {
+  /** Base URL ending in /; nodes post to <url>report/<hostname>/<token>. */
+  url: string
+}
+
 export interface PasswordSource {
   /** A crypt hash ($6$...). */
   hash?: string
@@ -83,6 +89,8 @@ export interface NodeEntry {
   overrides?: SettingsPatch
   /** Per-node mirrors, proxy and CA certificates: each key replaces the cluster's (registries merge per host). */
   mirrors?: Mirrors
+  /** This node's reporting endpoint instead of the cluster's. */
+  reporting?: ReportingConfig
 }
 
 export interface Inventory {
@@ -105,6 +113,8 @@ export interface Inventory {
   }
   storage: StorageConfig
   mirrors: Mirrors
+  /** Absent: nothing reports. */
+  reporting?: ReportingConfig
   ssh: { authorized_keys: string[]; allow_password: boolean }
   password?: PasswordSource
   /** Folders of the inventory's own profiles, as written (relative to the inventory file). */

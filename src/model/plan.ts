@@ -33,6 +33,8 @@ export interface Step<V extends object = Record<string, unknown>> {
   resolved: Record<string, string | number | boolean>
   /** Settings the step reads but does not use here -> why. */
   ignored: Record<string, string>
+  /** Seconds the step is expected to take at most: past it, a silent node is `stalled` (bai-seed status). */
+  expect: number
 }
 
 export interface UserPlan {
@@ -88,5 +90,10 @@ export interface NodePlan {
   /** Root LV size after an autoinstall: 'all' or a size such as 200G. */
   rootLv: string
   powerOffWhenDone: boolean
+  /**
+   * Where this node reports its stages (`reporting.url` of the node, else the cluster's), or absent: no reporting.
+   * The node's token is not part of the plan; renderers get it with the render (RenderSecrets).
+   */
+  reporting?: { url: string; from: string }
   steps: Step[]
 }

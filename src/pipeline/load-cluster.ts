@@ -69,6 +69,8 @@ function inventoryProfileDirs(doc: SourceDoc, diagnostics: Diagnostic[]): string
 export function loadCluster(input: ClusterInput): LoadedCluster {
   const diagnostics: Diagnostic[] = []
   const loaded = loadYamlFile(input.inventoryFile)
+  // A newcomer's first run, in a folder without an inventory: say how to get one.
+  for (const d of loaded.diagnostics) if (d.code === 'FILE_READ' && d.message === M.fileNotFound) d.message = M.inventoryNotFound
   const doc = loaded.doc
   const profiles = loadProfiles(input.profileDirs, diagnostics, doc ? inventoryProfileDirs(doc, diagnostics) : [])
   diagnostics.push(...loaded.diagnostics)

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { NodePlan } from '../model/plan.js'
 import { artifactBytes, renderNode } from '../render/render-node.js'
+import { readNodeKey } from '../serve/node-token.js'
+import { reportUrlOf } from '../fleet/report-url.js'
 
 export interface NodeDiff {
   hostname: string
@@ -14,6 +16,9 @@ export interface NodeDiff {
   changedSteps: string[]
   addedSteps: string[]
   removedSteps: string[]
+  /** Files and steps that depend on the password, not compared because it was not read. */
+  unknownFiles: string[]
+  unknownSteps: string[]
 }
 
 function readBytes(path: string): Buffer | undefined {
@@ -32,14 +37,29 @@ function stepDigests(script: string): Map<string, string> {
   return new Map([...line.matchAll(/\[([^\]]+)\]=(\S+)/g)].map((m) => [m[1]!.replace(/'/g, ''), m[2]!.replace(/'/g, '')]))
 }
 
-export function diffPlans(plans: readonly NodePlan[], outDir: string): NodeDiff[] {
-  return plans.map((plan) => {
+/**
+ * `other`: when the password was not read, the same plans made with another stand-in for it; a file or step that
+ * differs between the two depends on the password and is reported as not compared.
+ */
+export function diffPlans(plans: readonly NodePlan[], outDir: string, other?: readonly NodePlan[]): NodeDiff[] {
+  // Reporting nodes' files carry their report URL, made with the folder's key (none yet: they would all change).
+  const key = plans.some((p) => p.reporting) ? readNodeKey(outDir) : null
+  return plans.map((plan, i) => {
     const dir = join(outDir, plan.hostname)
-    const diff: NodeDiff = { hostname: plan.hostname, fresh: false, changedFiles: [], newFiles: [], changedSteps: [], addedSteps: [], removedSteps: [] }
-    for (const a of renderNode(plan)) {
+    const diff: NodeDiff = {
+      hostname: plan.hostname, fresh: false, changedFiles: [], newFiles: [], changedSteps: [], addedSteps: [], removedSteps: [],
+      unknownFiles: [], unknownSteps: [],
+    }
+    const alt = other?.[i]
+    const altBytes = new Map(alt ? renderNode(alt, reportUrlOf(alt, key)).map((a) => [a.path, artifactBytes(a)]) : [])
+    for (const a of renderNode(plan, reportUrlOf(plan, key))) {
       const old = readBytes(join(dir, a.path))
+      const bytes = artifactBytes(a)
+      const altOf = altBytes.get(a.path)
+      const dependsOnPassword = alt !== undefined && (altOf === undefined || Buffer.compare(altOf, bytes) !== 0)
       if (old === undefined) diff.newFiles.push(a.path)
-      else if (!old.equals(artifactBytes(a))) diff.changedFiles.push(a.path)
+      else if (dependsOnPassword) diff.unknownFiles.push(a.path)
+      else if (!old.equals(bytes)) diff.changedFiles.push(a.path)
     }
     const script = readText(join(dir, 'provision.sh'))
     if (script === undefined) {
@@ -50,6 +70,7 @@ export function diffPlans(plans: readonly NodePlan[], outDir: string): NodeDiff[
     for (const s of plan.steps) {
       const was = before.get(s.id)
       if (was === undefined) diff.addedSteps.push(s.id)
+      else if (alt && alt.steps.find((t) => t.id === s.id)?.digest !== s.digest) diff.unknownSteps.push(s.id)
       else if (was !== s.digest) diff.changedSteps.push(s.id)
     }
     diff.removedSteps = [...before.keys()].filter((id) => !plan.steps.some((s) => s.id === id))
@@ -64,11 +85,14 @@ export function formatDiffs(diffs: readonly NodeDiff[], outDir: string): string 
       lines.push(`${d.hostname}: not rendered in ${outDir}/ yet; a render writes ${d.newFiles.length} files`)
       continue
     }
+    const unknown = d.unknownFiles.length
+      ? `; not compared without the password: ${d.unknownFiles.join(', ')}${d.unknownSteps.length ? ` (step ${d.unknownSteps.join(', ')})` : ''}`
+      : ''
     if (!d.changedFiles.length && !d.newFiles.length) {
-      lines.push(`${d.hostname}: unchanged`)
+      lines.push(`${d.hostname}: unchanged${unknown}`)
       continue
     }
-    lines.push(`${d.hostname}: would change ${[...d.changedFiles, ...d.newFiles.map((f) => `${f} (new)`)].join(', ')}`)
+    lines.push(`${d.hostname}: would change ${[...d.changedFiles, ...d.newFiles.map((f) => `${f} (new)`)].join(', ')}${unknown}`)
     if (d.changedSteps.length) lines.push(`  steps that run again on a provisioned node: ${d.changedSteps.join(', ')}`)
     if (d.addedSteps.length) lines.push(`  new steps: ${d.addedSteps.join(', ')}`)
     if (d.removedSteps.length) lines.push(`  steps no longer planned: ${d.removedSteps.join(', ')}`)

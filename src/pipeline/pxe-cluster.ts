@@ -86,6 +86,13 @@ function moveAll(from: string, to: string, rels: readonly string[]): void {
   }
 }
 
+/** Boot loaders in out/pxe/: file, who loads it, where to get it (Debian and Ubuntu package names). */
+const PXE_LOADERS: readonly (readonly [string, string, string])[] = [
+  ['grubnetx64.efi', 'UEFI machines boot it by TFTP', 'copy /usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed from the grub-efi-amd64-signed package'],
+  ['pxelinux.0', 'BIOS machines boot it by TFTP', 'copy /usr/lib/PXELINUX/pxelinux.0 from the pxelinux package'],
+  ['ldlinux.c32', 'pxelinux.0 loads it', 'copy /usr/lib/syslinux/modules/bios/ldlinux.c32 from the syslinux-common package'],
+]
+
 /** What a machine will fetch from the output folder and is not there (TFTP from out/pxe/, HTTP under --http-base). */
 function missingFetches(outDir: string, options: PxeOptions, plans: readonly NodePlan[]): string[] {
   const pxeDir = join(outDir, PXE_DIR)
@@ -109,6 +116,10 @@ function missingFetches(outDir: string, options: PxeOptions, plans: readonly Nod
   const warnings: string[] = []
   for (const [file, whys] of wanted) {
     if (!existsSync(file)) warnings.push(`${file} is missing (${whys.join('; ')}): copy it from the Ubuntu live-server ISO (casper/ holds vmlinuz and initrd)`)
+  }
+  // The boot loaders the README says to put there: DHCP names them, the firmware loads them by TFTP.
+  for (const [file, why, from] of PXE_LOADERS) {
+    if (!existsSync(join(pxeDir, file))) warnings.push(`${join(pxeDir, file)} is missing (${why}): ${from}`)
   }
   return warnings
 }

@@ -11,6 +11,11 @@ import { gzipBase64Async } from '../render/cloud-config/gzip-base64.js'
 import { writeOutput, type NodeOutput } from '../write/output-dir.js'
 import { renderPool, renderThreads } from './render-pool.js'
 import { sourceDateEpoch } from '../write/source-date.js'
+import { mkdirSync } from 'node:fs'
+import { readOrCreateNodeKey } from '../serve/node-token.js'
+import { reportUrlOf } from '../fleet/report-url.js'
+import { asOutputError } from '../diagnostics/errors.js'
+import { checkOutputFolder } from '../write/output-guard.js'
 import { recordNetworks } from '../write/network-state.js'
 
 export interface RenderRequest extends ClusterInput {
@@ -64,6 +69,9 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
   const diagnostics = [...cluster.diagnostics, ...planned.diagnostics]
   if (hasErrors(diagnostics)) return { diagnostics, hostnames: [], notes: [] }
   const hostnames = planned.nodes.map((n) => n.node.hostname)
+  // Reporting nodes carry their report URL, with a token made from the output folder's key (made now if missing).
+  const inventory = cluster.inventory!
+  const key = inventory.reporting || inventory.nodes.some((n) => n.reporting) ? outputKey(request) : null
   // The 16 KiB note is said once per output folder: not again when its last render was already over the limit.
   const toldBefore = largestCloudUserData(request.outDir) > SMALL_USER_DATA_LIMIT
   let done = 0
@@ -81,7 +89,7 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
       return { hostname: plan.hostname, artifacts }
     }
     for (const plan of planned.plans) {
-      const node = renderNodeScript(plan)
+      const node = renderNodeScript(plan, reportUrlOf(plan, key))
       const started = { node, gzB64: gzipBase64Async(node.compact) }
       // Awaited below; this only keeps a failure from counting as unhandled meanwhile.
       started.gzB64.catch(() => {})
@@ -143,6 +151,17 @@ export async function renderCluster(request: RenderRequest): Promise<RenderResul
       'but EC2 accepts at most 16 KiB')
   }
   return { diagnostics, hostnames, cluster: cluster.inventory!.cluster.name, manifest, notes, warnings, secretFiles }
+}
+
+/** The output folder's key (node-token.ts), made when missing, in a folder that bai-seed may write. */
+function outputKey(request: RenderRequest): Buffer {
+  try {
+    checkOutputFolder(request.outDir, { inventory: request.inventoryFile, profiles: [shippedProfilesDir(), ...request.profileDirs] })
+    mkdirSync(request.outDir, { recursive: true })
+    return readOrCreateNodeKey(request.outDir)
+  } catch (e) {
+    throw asOutputError(e, request.outDir)
+  }
 }
 
 /** The largest cloud-init/user-data the output folder's manifest.json lists (0 without one). */

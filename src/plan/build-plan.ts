@@ -3,7 +3,7 @@ import type { Inventory } from '../model/inventory.js'
 import type { NodePlan, PlanMirrors, TargetPlan } from '../model/plan.js'
 import { fqdnOf } from '../model/fqdn.js'
 import type { ResolvedNode } from '../model/resolved.js'
-import type { ClusterFacts, PlanContext } from './step-def.js'
+import { DEFAULT_STEP_EXPECT, type ClusterFacts, type PlanContext } from './step-def.js'
 import { STEP_ORDER } from './step-order.js'
 import { passwordHash } from './password.js'
 import { stepFunctionName } from '../model/shared-names.js'
@@ -73,6 +73,9 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     rootLv: node.root_lv ?? 'all',
     powerOffWhenDone: options.powerOffWhenDone,
   }
+  // Only when configured: without `reporting` the plan (and every file rendered from it) is as it was.
+  if (node.reporting) plan.reporting = { url: node.reporting.url, from: `nodes[${resolved.index}].reporting` }
+  else if (inventory.reporting) plan.reporting = { url: inventory.reporting.url, from: 'reporting' }
   const ctx: PlanContext = { inventory, resolved, settings, node, plan, cluster: options.cluster }
   const steps = STEP_ORDER.filter((def) => def.applies(ctx)).map((def) => {
     const vars = def.vars(ctx) as Record<string, unknown>
@@ -90,6 +93,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       fetches: def.fetches?.(ctx) ?? [],
       resolved: def.resolves?.(ctx, vars as never) ?? {},
       ignored: def.ignores?.(ctx) ?? {},
+      expect: def.expect?.(ctx) ?? DEFAULT_STEP_EXPECT,
     }
   })
   return { ...plan, steps }

@@ -5,6 +5,7 @@ import type { NodePlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
 import type { Inventory } from '../model/inventory.js'
 import { describeRootLv } from './root-lv.js'
+import { maskDeep } from './mask-credentials.js'
 
 export interface DescribedSetting {
   key: string
@@ -24,6 +25,8 @@ export interface DescribedStep {
   notes: string[]
   /** What the step downloads. */
   fetches: string[]
+  /** Seconds of silence in this step after which the node is `stalled`. */
+  expect: number
 }
 
 export interface DescribedSource {
@@ -40,6 +43,8 @@ export interface DescribedPlan {
   /** What the autoinstall does beyond the steps (the installed system's disk layout). */
   install: string[]
   sources: DescribedSource[]
+  /** Where the node reports its stages (inventory `reporting`), when it does. */
+  reporting?: { url: string; from: string }
   steps: DescribedStep[]
 }
 
@@ -82,8 +87,15 @@ function describeSources(plan: NodePlan, inventory: Inventory | undefined): Desc
   return out
 }
 
-/** `node`: the resolved node the plan was made from. */
+/**
+ * `node`: the resolved node the plan was made from. Credentials in URLs (proxy, mirrors, any setting) are masked:
+ * what `plan` prints in every form comes from here.
+ */
 export function describePlan(plan: NodePlan, node: ResolvedNode, inventory?: Inventory): DescribedPlan {
+  return maskDeep(describeUnmasked(plan, node, inventory))
+}
+
+function describeUnmasked(plan: NodePlan, node: ResolvedNode, inventory?: Inventory): DescribedPlan {
   const shown = new Set<string>()
   // A section's settings are shown under the first step that reads it, with what any step resolved them to.
   const resolvedAll = new Map(plan.steps.flatMap((s) => Object.entries(s.resolved ?? {})))
@@ -94,6 +106,7 @@ export function describePlan(plan: NodePlan, node: ResolvedNode, inventory?: Inv
     target: { id: plan.target.id, arch: plan.target.arch, from: plan.target.from },
     install: [describeRootLv(plan.rootLv)],
     sources: describeSources(plan, inventory),
+    ...(plan.reporting ? { reporting: { url: plan.reporting.url, from: `inventory ${plan.reporting.from}` } } : {}),
     steps: plan.steps.map((s) => ({
       id: s.id,
       title: s.title,
@@ -112,6 +125,7 @@ export function describePlan(plan: NodePlan, node: ResolvedNode, inventory?: Inv
         }),
       notes: s.notes,
       fetches: s.fetches,
+      expect: s.expect,
     })),
   }
 }
@@ -123,6 +137,7 @@ export function formatPlan(p: DescribedPlan): string {
   for (const line of p.install) lines.push(`  install: ${line}`)
   lines.push('  sources:')
   for (const s of p.sources) lines.push(`        ${s.what}: ${s.value}  <- ${s.from}`)
+  if (p.reporting) lines.push(`  reports to: ${p.reporting.url}report/${p.hostname}/<token>  <- ${p.reporting.from}`)
   p.steps.forEach((s, i) => {
     lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
     for (const set of s.settings) {
@@ -131,6 +146,7 @@ export function formatPlan(p: DescribedPlan): string {
     }
     for (const note of s.notes) lines.push(`        note: ${note}`)
     for (const f of s.fetches) lines.push(`        fetches ${f}`)
+    if (p.reporting) lines.push(`        stalled when silent for ${Math.round(s.expect / 60)} min`)
   })
   return lines.join('\n') + '\n\n'
 }

@@ -6,6 +6,7 @@ import { MAX_PASSWORD_FILE_BYTES, readInputFile } from '../load/read-input.js'
 import { dirname, resolve } from 'node:path'
 import { encrypt } from 'unixcrypt'
 import type { PasswordSource } from '../model/inventory.js'
+import { M } from '../diagnostics/messages.js'
 
 const CRYPT_ALPHABET = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
@@ -23,6 +24,17 @@ function sha512Crypt(plaintext: string, salt: string): string {
   return encrypt(plaintext, `$6$${salt}`)
 }
 
+/**
+ * Why `value` cannot be a password anybody types (a NUL, several lines, other control characters), or undefined.
+ * Invalid UTF-8 in a file is refused when it is read.
+ */
+export function plaintextProblem(value: string, where: string): string | undefined {
+  if (value.includes('\0')) return M.passwordNul(where)
+  if (/[\r\n]/.test(value)) return M.passwordLines(where)
+  if (/[\p{Cc}\u2028\u2029]/u.test(value)) return M.passwordControl(where)
+  return undefined
+}
+
 /** Reads the plaintext from its source (env or file); returns null when the source is a hash or absent. */
 export function readPlaintext(source: PasswordSource | undefined, inventoryFile: string, env: NodeJS.ProcessEnv): string | null {
   if (!source || source.hash) return null
@@ -31,6 +43,8 @@ export function readPlaintext(source: PasswordSource | undefined, inventoryFile:
     if (value === undefined || value === '') {
       throw new PasswordSourceError(`password.env: environment variable ${source.env} is not set or empty`)
     }
+    const problem = plaintextProblem(value, `password.env: environment variable ${source.env}`)
+    if (problem) throw new PasswordSourceError(problem)
     return value
   }
   if (source.file) {
@@ -41,6 +55,8 @@ export function readPlaintext(source: PasswordSource | undefined, inventoryFile:
     // One trailing newline is the file's line end, not part of the password.
     const value = text.replace(/\r?\n$/, '')
     if (value === '') throw new PasswordSourceError(`password.file: ${path} is empty`)
+    const problem = plaintextProblem(value, `password.file: ${path}`)
+    if (problem) throw new PasswordSourceError(problem)
     return value
   }
   return null

@@ -46,7 +46,15 @@ export interface StepDef<V extends object = object> {
   resolves?(ctx: PlanContext, vars: V): Record<string, string | number | boolean>
   /** Settings the step reads but does not use on this node (dotted key -> why): `plan` marks them, validation warns. */
   ignores?(ctx: PlanContext): Record<string, string>
+  /**
+   * Seconds the step takes at most on a healthy node (default DEFAULT_STEP_EXPECT): a node that reports nothing for
+   * longer while in this step is `stalled` (bai-seed status). The deadline travels with the step's start event.
+   */
+  expect?(ctx: PlanContext): number
 }
+
+/** The expected duration of a step that declares none: most steps write files or install a few packages. */
+export const DEFAULT_STEP_EXPECT = 15 * 60
 
 export type StepDeclaration<V extends object> = Omit<StepDef<V>, 'template'> & { template?: string }
 

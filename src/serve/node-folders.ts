@@ -64,6 +64,12 @@ export class NodeFolders {
     return this.nodes.has(name)
   }
 
+  /** Every node of the manifest (the fleet view lists them). */
+  hostnames(): string[] {
+    this.refresh()
+    return [...this.nodes]
+  }
+
   /** The manifest's identity, or null when it is missing, not a regular file, or over the cap (then never read). */
   private look(): string | null {
     try {

@@ -5,8 +5,9 @@
 // Who gets what: a file readable by others (mode 0644/0755: the installer ISO, PXE files, seeds without secrets)
 // goes to anyone (allow=public). A file only its owner may read (0600: a seed or script holding a password hash or
 // credentials) goes only to a request that names its node's seed token, /<node>/<token>/<path> (allow=token; see
-// node-token.ts), and never outside a node folder. The one write is a node reporting its finished install
-// (POST /pxe/done/<node>/<token>, pxe-done.ts).
+// node-token.ts), and never outside a node folder. The writes are a node's reports: its finished install
+// (POST /pxe/done/<node>/<token>, pxe-done.ts) and each stage of its install and first boot (POST
+// /report/<node>/<token>, src/fleet/), kept in the status store; /status shows the fleet.
 //
 // HTTP: Range (one range: 206, else 416), ETag and Last-Modified with If-None-Match, If-Modified-Since and If-Range,
 // keep-alive with a bounded idle time and requests per connection. Bodies are streamed with stream.pipeline, so a
@@ -23,6 +24,7 @@ import { contentTypeOf } from './content-type.js'
 import { NodeFolders } from './node-folders.js'
 import { looksLikeToken, readNodeKey, tokenMatches } from './node-token.js'
 import { pxeDoneRoute } from './pxe-done.js'
+import { FleetRoutes } from '../fleet/fleet-routes.js'
 import type { Route, RouteContext } from './routes.js'
 import { allowListFor, makeAllowList, plainAddress } from './allow-list.js'
 import { ConnectionGuard, descriptorBudget } from './connection-guard.js'
@@ -87,8 +89,10 @@ export const MAX_REQUESTS_PER_SOCKET = 1000
 /** Read size of file streams: bounds the memory of each download (with the socket's own buffer). */
 const CHUNK = 64 * 1024
 
-/** The endpoints answered with code, tried in order before files (routes.ts). */
-const ROUTES: readonly Route[] = [pxeDoneRoute]
+/** The endpoints answered with code, tried in order before files (routes.ts); the fleet's are per server (its store). */
+function serverRoutes(fleet: FleetRoutes): readonly Route[] {
+  return [fleet.recording(pxeDoneRoute), ...fleet.routes]
+}
 
 /** `/<unit>/<token>/<rest>` -> the unit (a node folder, or another top folder), the token and `/<unit>/<rest>`. */
 function splitToken(target: string): { unit: string; token: string; target: string } | null {
@@ -121,6 +125,8 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
   const nodes = new NodeFolders(rootReal, manifest)
   const small = new SmallFileCache()
   const installed = new InstalledNodes(rootReal)
+  // Node reports and the /status pages (src/fleet/).
+  const ROUTES = serverRoutes(new FleetRoutes(rootReal, nodes))
   const tokens = new TokenGuard()
   const allow = options.allow?.length ? { ...makeAllowList(options.allow), recorded: true } : allowListFor(rootReal, undefined)
   const limits: ServeLimits = { ...DEFAULT_LIMITS, descriptors: descriptorBudget(), ...options.limits }

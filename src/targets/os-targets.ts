@@ -102,6 +102,8 @@ export interface OsTarget {
   nvidia: NvidiaDefaults
   /** Standard support ends (for the README's matrix and `plan`). */
   standardSupportEnds: string
+  /** What `plan` and `render` say on the docker step of a node of this target (Docker's support for the release). */
+  dockerNotes: readonly string[]
 }
 
 const CASPER = { kernel: 'casper/vmlinuz', initrd: 'casper/initrd' } as const
@@ -139,6 +141,10 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
     dockerCodename: 'focal',
     nvidia: { driverBranch: 535, cudaPackage: 'cuda-toolkit-12-2', cudaRepoDistro: 'ubuntu2004' },
     standardSupportEnds: '2025-05',
+    dockerNotes: [
+      'Docker stopped publishing Docker Engine updates for Ubuntu 20.04 (focal) in 2025: the node gets the last focal ' +
+        'release and no security fixes from Docker; plan a move to 22.04 or 24.04',
+    ],
   },
   'ubuntu-22.04': {
     id: 'ubuntu-22.04',
@@ -173,6 +179,7 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
     dockerCodename: 'jammy',
     nvidia: { driverBranch: 570, cudaPackage: 'cuda-toolkit-12-8', cudaRepoDistro: 'ubuntu2204' },
     standardSupportEnds: '2027-06',
+    dockerNotes: [],
   },
   'ubuntu-24.04': {
     id: 'ubuntu-24.04',
@@ -205,6 +212,7 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
     dockerCodename: 'noble',
     nvidia: { driverBranch: 570, cudaPackage: 'cuda-toolkit-12-8', cudaRepoDistro: 'ubuntu2404' },
     standardSupportEnds: '2029-05',
+    dockerNotes: [],
   },
 }
 

@@ -31,3 +31,26 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   }
   return best
 }
+
+/** At most `n` candidates nearest to `word` by edit distance (ties in the candidates' order), for "known: ..." lists. */
+export function nearest(word: string, candidates: readonly string[], n: number): string[] {
+  if (candidates.length <= n) return [...candidates]
+  const w = word.toLowerCase()
+  return candidates
+    .map((c, i) => ({ c, i, d: editDistance(w, c.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .slice(0, n)
+    .map((x) => x.c)
+}
+
+/** " (did you mean "x"?)", or "" when nothing is close. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const c = closest(word, candidates)
+  return c === undefined ? '' : ` (did you mean ${JSON.stringify(c)}?)`
+}
+
+/** "a, b, c" for a short list; the `n` nearest to `word` and how many more for a long one. */
+export function someOf(word: string, candidates: readonly string[], n = 5): string {
+  const shown = nearest(word, candidates, n)
+  return candidates.length > shown.length ? `${shown.join(', ')}, ... (${candidates.length} in all)` : shown.join(', ')
+}

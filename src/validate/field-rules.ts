@@ -17,6 +17,8 @@ import { M } from '../diagnostics/messages.js'
 import { sshKeyProblem } from './ssh-key.js'
 import { closest } from './did-you-mean.js'
 import { knownNames, type KnownList } from './known-names.js'
+import { timezoneAliases } from './timezone-aliases.js'
+import { isPrivateKey } from './ssh-key.js'
 import { RESERVED_HOSTNAMES } from '../model/output-layout.js'
 import { SHARED_PATHS } from '../model/shared-names.js'
 
@@ -39,6 +41,8 @@ export interface FieldRule {
   multiline?: boolean
   /** The format check, run when every character is allowed. */
   check?: (v: string) => Problem | undefined
+  /** Runs before the character checks: a problem that explains the characters better (a pasted private key). */
+  precheck?: (v: string) => Problem | undefined
 }
 
 const WORD = 'letters, digits, ".", "_", "-"'
@@ -55,6 +59,15 @@ function when(ok: (v: string) => boolean, code: string, message: string): (v: st
 function onList(v: string, list: KnownList, code: string, message: (v: string, suggest: string | undefined) => string): Problem | undefined {
   const known = knownNames(list)
   return known.has(v) ? undefined : { code, message: message(v, closest(v, known)) }
+}
+
+/** A zone on tzdata's list; an abbreviation or alias (KST) names the zones it means before any spelling guess. */
+function timezoneCheck(v: string): Problem | undefined {
+  const known = knownNames('timezones')
+  if (known.has(v)) return undefined
+  const zones = timezoneAliases(v, known)
+  if (zones.length) return { code: 'UNKNOWN_TIMEZONE', message: M.timezoneAlias(v, zones) }
+  return { code: 'UNKNOWN_TIMEZONE', message: M.unknownTimezone(v, closest(v, known)) }
 }
 
 /**
@@ -102,14 +115,37 @@ function absPathOk(v: string): boolean {
   return parts.every((p) => p !== '' && p !== '.' && p !== '..' && /^[A-Za-z0-9._+-]+$/.test(p))
 }
 
-// Folders a service account's home must never be: its home is created and chowned to the account.
+// Folders that belong to the system. A service account's home is created and chowned to the account, and an NFS
+// export is chowned to it and shared read-write with the subnet: neither may be one of these, nor inside the trees
+// that are the system's as a whole (/etc/ssh, /usr/local, /boot/efi, /var/lib, /var/log ...).
 const SYSTEM_FOLDERS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
-  '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/var', SHARED_PATHS.vfroot])
+  '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/var', SHARED_PATHS.vfroot,
+  '/var/backups', '/var/cache', '/var/crash', '/var/lib', '/var/local', '/var/lock', '/var/log', '/var/mail', '/var/opt',
+  '/var/run', '/var/snap', '/var/spool', '/var/tmp', '/var/www'])
+/** Trees that are the system's (or the kernel's, or bai-seed's mounts) all the way down. */
+const SYSTEM_TREES = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/root', '/run', '/sbin',
+  '/snap', '/sys', '/tmp', '/usr', SHARED_PATHS.vfroot, '/var/cache', '/var/lib/apt', '/var/lib/dpkg', '/var/lib/docker',
+  '/var/lib/containerd', '/var/lib/bai-seed', '/var/log', '/var/run', '/var/lock', '/var/spool', '/var/tmp', '/var/crash']
+
+/** The system folder `path` is, or the system tree it is inside; undefined when it is neither. */
+export function systemFolderOf(path: string): { folder: string; inside: boolean } | undefined {
+  const dir = path.length > 1 ? path.replace(/\/+$/, '') : path
+  if (SYSTEM_FOLDERS.has(dir)) return { folder: dir, inside: false }
+  const tree = SYSTEM_TREES.find((t) => dir.startsWith(`${t}/`))
+  return tree === undefined ? undefined : { folder: tree, inside: true }
+}
 
 function homeCheck(v: string): Problem | undefined {
   if (!absPathOk(v)) return { code: 'BAD_PATH', message: M.badAbsPath }
-  const dir = v.length > 1 ? v.replace(/\/+$/, '') : v
-  if (SYSTEM_FOLDERS.has(dir)) return { code: 'BAD_HOME', message: M.systemHome(dir) }
+  const sys = systemFolderOf(v)
+  if (sys) return { code: 'BAD_HOME', message: sys.inside ? M.systemHomeUnder(v, sys.folder) : M.systemHome(sys.folder) }
+  return undefined
+}
+
+function exportPathCheck(v: string): Problem | undefined {
+  if (!absPathOk(v)) return { code: 'BAD_PATH', message: M.badAbsPath }
+  const sys = systemFolderOf(v)
+  if (sys) return { code: 'SYSTEM_EXPORT', message: sys.inside ? M.systemExportUnder(v, sys.folder) : M.systemExport(sys.folder) }
   return undefined
 }
 
@@ -140,6 +176,17 @@ function urlCheck(v: string): Problem | undefined {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return { code: 'BAD_URL', message: M.badUrlScheme }
   if (!/^https?:\/\/[^/]/.test(v) || u.hostname === '') return { code: 'BAD_URL', message: M.badUrl }
+  return undefined
+}
+
+// The base URL nodes report to: `report/<host>/<token>` is appended, and it ends up in user-data and on the kernel
+// command line, so no credentials, query or fragment, and a trailing slash.
+function reportUrlCheck(v: string): Problem | undefined {
+  const plain = urlCheck(v)
+  if (plain) return plain
+  const u = new URL(v)
+  if (u.username || u.password || u.search || u.hash || v.includes('@') || v.includes('?') || v.includes('#')) return { code: 'BAD_REPORT_URL', message: M.badReportUrl }
+  if (!v.endsWith('/')) return { code: 'BAD_REPORT_URL', message: M.reportUrlSlash }
   return undefined
 }
 
@@ -214,7 +261,7 @@ export const FIELD_RULES = {
     charsText: `${WORD}, "/", "+"`,
     check: (v) =>
       /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(v)
-        ? onList(v, 'timezones', 'UNKNOWN_TIMEZONE', M.unknownTimezone)
+        ? timezoneCheck(v)
         : { code: 'BAD_TIMEZONE', message: M.badTimezone },
   },
   subnet: { what: 'subnet', chars: safe('/'), charsText: 'digits, ".", "/"', check: subnetCheck },
@@ -236,6 +283,8 @@ export const FIELD_RULES = {
     charsText: 'hex digits, ":"',
     check: (v) => {
       if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(v)) return { code: 'BAD_MAC', message: M.badMac }
+      if (/^(00:){5}00$/.test(v)) return { code: 'BAD_MAC', message: M.macZero }
+      if (/^(ff:){5}ff$/i.test(v)) return { code: 'BAD_MAC', message: M.macBroadcast }
       if (parseInt(v.slice(0, 2), 16) & 1) return { code: 'BAD_MAC', message: M.macMulticast }
       return undefined
     },
@@ -280,6 +329,12 @@ export const FIELD_RULES = {
     charsText: `${WORD}, "/", "+"`,
     check: when(absPathOk, 'BAD_PATH', M.badAbsPath),
   },
+  exportPath: {
+    what: 'path',
+    chars: safe('/+'),
+    charsText: `${WORD}, "/", "+"`,
+    check: exportPathCheck,
+  },
   filePath: {
     what: 'file path',
     chars: safe('/+'),
@@ -297,6 +352,12 @@ export const FIELD_RULES = {
     chars: safe(':/%@+=~'),
     charsText: `${WORD}, ":", "/", "%", "@", "+", "=", "~"`,
     check: urlCheck,
+  },
+  reportUrl: {
+    what: 'reporting URL',
+    chars: safe(':/'),
+    charsText: `${WORD}, ":", "/"`,
+    check: reportUrlCheck,
   },
   registry: {
     what: 'registry',
@@ -339,6 +400,8 @@ export const FIELD_RULES = {
   // the whole line), like any OpenSSH key comment.
   sshKey: {
     what: 'SSH key',
+    // A private key is several lines: say what it is rather than that a line feed is not allowed.
+    precheck: (v) => (isPrivateKey(v) ? { code: 'BAD_SSH_KEY', message: M.sshKeyPrivate } : undefined),
     check: (v) => {
       const p = sshKeyProblem(v)
       return p === undefined ? undefined : { code: 'BAD_SSH_KEY', message: p }
@@ -506,6 +569,8 @@ export function describeChar(c: string): string {
 /** Every problem of one string value under the rule of `kind` (at most one: the first unsafe character, else the format). */
 export function checkField(kind: FieldKind, value: string): Problem | undefined {
   const rule: FieldRule = FIELD_RULES[kind]
+  const early = rule.precheck?.(value)
+  if (early) return early
   for (const c of value) {
     if (c === '\n' && rule.multiline) continue
     if (CONTROL.test(c)) return { code: 'UNSAFE_CHARS', message: M.controlChars(describeChar(c), rule.what) }

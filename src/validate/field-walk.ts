@@ -69,9 +69,10 @@ export const INVENTORY_RULES: RuleTree = {
   network: { subnet: 'subnet', gateway: 'ipv4', dns: { '[]': 'ipv4' }, search: { '[]': 'domain' } },
   storage: {
     server: 'host',
-    exports: { '[]': { name: 'exportName', path: 'absPath', options: { '[]': 'mountOption' } } },
+    exports: { '[]': { name: 'exportName', path: 'exportPath', options: { '[]': 'mountOption' } } },
   },
   mirrors: MIRRORS_RULES,
+  reporting: { url: 'reportUrl' },
   ssh: { authorized_keys: { '[]': 'sshKey' } },
   password: { hash: 'cryptHash', env: 'envName', file: 'filePath' },
   nodes: {
@@ -86,6 +87,7 @@ export const INVENTORY_RULES: RuleTree = {
       interface: 'interface',
       overrides: SETTINGS_RULES,
       mirrors: MIRRORS_RULES,
+      reporting: { url: 'reportUrl' },
     },
   },
 }

@@ -1,7 +1,7 @@
 // The cluster inventory: schema, field rules, and the checks that look at several values at once (duplicates, the
 // subnet, roles, storage, login). Every check reports every problem; values of the wrong type are skipped here
 // because the schema already reports them.
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { SourceDoc } from '../load/source-doc.js'
 import { closest } from './did-you-mean.js'
@@ -12,6 +12,7 @@ import { broadcastOf, contains, formatIPv4, networkOf, parseCidr, parseIPv4, typ
 import { M } from '../diagnostics/messages.js'
 import { validateInventorySchema } from './schema-validator.js'
 import { checkSettingsPatch } from './settings-checks.js'
+import { checkField } from './field-rules.js'
 import { fqdnOf } from '../model/fqdn.js'
 
 export interface InventoryCheckOptions {
@@ -19,6 +20,8 @@ export interface InventoryCheckOptions {
   fileExists?: (path: string) => boolean
   /** Environment for password.env; default: process.env. */
   env?: Record<string, string | undefined>
+  /** The permission bits of password.file, undefined when it cannot be read; default: the file system. */
+  fileMode?: (path: string) => number | undefined
 }
 
 type Rec = Record<string, unknown>
@@ -35,7 +38,7 @@ export function validateInventory(doc: SourceDoc, knownRoles: ReadonlySet<string
   checkDuplicates(doc, nodes, out)
   checkAddresses(doc, inv, nodes, out)
   checkNodes(doc, inv, nodes, knownRoles, out)
-  checkStorage(doc, inv, out)
+  checkStorage(doc, inv, nodes, out)
   checkLogin(doc, inv, opts, out)
   return sortDiagnostics(out)
 }
@@ -130,11 +133,12 @@ function checkNodes(doc: SourceDoc, inv: Rec, nodes: unknown[], knownRoles: Read
   })
 }
 
-function checkStorage(doc: SourceDoc, inv: Rec, out: Diagnostic[]): void {
+function checkStorage(doc: SourceDoc, inv: Rec, nodes: unknown[], out: Diagnostic[]): void {
   const storage = inv.storage
   if (!isRecord(storage)) return
   if (storage.type === 'nfs') {
     if (storage.server === undefined) out.push(diagnosticAt(doc, ['storage'], 'NFS_INCOMPLETE', M.nfsNoServer, 'error', 'key'))
+    else checkStorageServer(doc, inv, nodes, out)
     if (storage.exports === undefined || (Array.isArray(storage.exports) && storage.exports.length === 0)) {
       const path = storage.exports === undefined ? ['storage'] : ['storage', 'exports']
       out.push(diagnosticAt(doc, path, 'NFS_INCOMPLETE', M.nfsNoExports, 'error', storage.exports === undefined ? 'key' : 'value'))
@@ -162,13 +166,49 @@ function checkStorage(doc: SourceDoc, inv: Rec, out: Diagnostic[]): void {
   }
 }
 
+/**
+ * storage.server is an IPv4 address, a node (host name or full name), or the DNS name of a server outside the
+ * cluster's domain. A single-label name or a name in the cluster's domain that is no node is a slip (lab1-st2 for
+ * lab1-st1): fstab would point at a host that does not exist, and the real server node would lose its nfs-server step.
+ */
+function checkStorageServer(doc: SourceDoc, inv: Rec, nodes: unknown[], out: Diagnostic[]): void {
+  const server = str((inv.storage as Rec).server)
+  // A malformed value is its field rule's error.
+  if (server === undefined || checkField('host', server) !== undefined || parseIPv4(server) !== undefined) return
+  const domain = isRecord(inv.cluster) ? str(inv.cluster.domain) : undefined
+  const inDomain = domain !== undefined && server.toLowerCase().endsWith(`.${domain.toLowerCase()}`)
+  if (server.includes('.') && !inDomain) return
+  const name = inDomain ? server.slice(0, -domain!.length - 1) : server
+  const hostnames = nodes.map((n) => (isRecord(n) ? str(n.hostname) : undefined)).filter((h): h is string => h !== undefined)
+  if (hostnames.includes(name)) return
+  const suggest = closest(name, hostnames)
+  const shown = suggest === undefined ? undefined : inDomain ? `${suggest}.${domain}` : suggest
+  out.push(diagnosticAt(doc, ['storage', 'server'], 'STORAGE_SERVER_UNKNOWN', M.storageServerUnknown(server, shown)))
+}
+
+function fileModeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mode & 0o777
+  } catch {
+    return undefined
+  }
+}
+
 function checkLogin(doc: SourceDoc, inv: Rec, opts: InventoryCheckOptions, out: Diagnostic[]): void {
   const password = isRecord(inv.password) ? inv.password : undefined
   const file = password ? str(password.file) : undefined
   if (file !== undefined && file !== '') {
     const resolved = resolve(dirname(doc.file), file)
     const exists = opts.fileExists ?? existsSync
-    if (!exists(resolved)) out.push(diagnosticAt(doc, ['password', 'file'], 'PASSWORD_FILE_MISSING', M.passwordFileMissing(resolved)))
+    // A warning, like an unset variable: `plan` and `validate` need no secret; `render` fails when it reads it.
+    if (!exists(resolved)) out.push(diagnosticAt(doc, ['password', 'file'], 'PASSWORD_FILE_MISSING', M.passwordFileMissing(resolved), 'warning'))
+    else {
+      const mode = (opts.fileMode ?? fileModeOf)(resolved)
+      if (mode !== undefined && (mode & 0o077) !== 0) {
+        const shown = `0${mode.toString(8).padStart(3, '0')}`
+        out.push(diagnosticAt(doc, ['password', 'file'], 'PASSWORD_FILE_MODE', M.passwordFileMode(resolved, shown), 'warning'))
+      }
+    }
   }
   const env = password ? str(password.env) : undefined
   if (env !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(env) && (opts.env ?? process.env)[env] === undefined) {

@@ -3,10 +3,11 @@
 // of ownership: a render replaces or removes only folders whose files the previous manifest lists (output-dir.ts),
 // and it is the last thing a render puts in place, so it always describes a whole render (output-journal.ts).
 import { createHash } from 'node:crypto'
-import { closeSync, createReadStream, fstatSync, openSync, readdirSync, readSync, constants } from 'node:fs'
+import { createReadStream, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { BAI_SEED_VERSION } from '../version.js'
 import { OUTPUT_LAYOUT } from '../model/output-layout.js'
+import { readRegularFile } from './read-regular-file.js'
 
 export const MANIFEST_NAME = OUTPUT_LAYOUT.manifest
 
@@ -76,21 +77,9 @@ export function isNodeUnit(paths: Iterable<string>): boolean {
  * JSON, or not shaped like ours is ignored: it proves no ownership.
  */
 export function readManifest(dir: string, maxBytes = MAX_MANIFEST_BYTES): Manifest | null {
-  let fd: number
+  const buf = readRegularFile(join(dir, MANIFEST_NAME), maxBytes)
+  if (!buf) return null
   try {
-    fd = openSync(join(dir, MANIFEST_NAME), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
-  } catch {
-    return null
-  }
-  try {
-    const st = fstatSync(fd)
-    if (!st.isFile() || st.size > maxBytes) return null
-    const buf = Buffer.alloc(st.size)
-    for (let done = 0; done < buf.length; ) {
-      const n = readSync(fd, buf, done, buf.length - done, null)
-      if (n === 0) break
-      done += n
-    }
     const value = JSON.parse(buf.toString('utf8')) as Partial<Manifest>
     if (!Array.isArray(value.files)) return null
     const files = value.files.filter(
@@ -101,7 +90,5 @@ export function readManifest(dir: string, maxBytes = MAX_MANIFEST_BYTES): Manife
     return { format: 1, generator: typeof value.generator === 'string' ? value.generator : '', files }
   } catch {
     return null
-  } finally {
-    closeSync(fd)
   }
 }

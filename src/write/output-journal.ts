@@ -7,10 +7,9 @@
 // journal says how to put the old folders back; after it, the new manifest stands and only clean-up is left.
 //
 // `recoverOutput` (run by every writer under the output lock before anything else) finishes what a killed run
-// left: it compares manifest.json with the journal's hash, then either rolls the swaps back (old output, wholly) or
+// left: it reads whether the commit happened from the staging folder (its manifest.json is gone once committed), then either rolls the swaps back (old output, wholly) or
 // removes the leftovers (new output, wholly). Every step is a rename or a removal that can be repeated, so a crash
 // during the repair is repaired by the next run too.
-import { createHash } from 'node:crypto'
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { crashPoint } from './crash-point.js'
@@ -37,14 +36,6 @@ function exists(path: string): boolean {
     return true
   } catch {
     return false
-  }
-}
-
-function sha256OfFile(path: string): string | null {
-  try {
-    return createHash('sha256').update(readFileSync(path)).digest('hex')
-  } catch {
-    return null
   }
 }
 
@@ -111,15 +102,18 @@ export function recoverOutput(outDir: string): 'rolled back' | 'completed' | nul
     rmSync(statePath(outDir, JOURNAL_FILE), { force: true })
     return null
   }
-  if (sha256OfFile(join(outDir, MANIFEST_NAME)) === journal.manifestSha256) {
-    finish(outDir, journal)
-    return 'completed'
-  }
   const staging = join(outDir, journal.staging)
   // Without its staging folder (removed by hand) there is nothing to put back.
   if (!exists(staging)) {
     rmSync(statePath(outDir, JOURNAL_FILE), { force: true })
     return null
+  }
+  // The commit is the rename of the staged manifest.json: it happened exactly when the staging folder no longer holds
+  // it. (Comparing manifest hashes cannot tell: an identical re-render stages the same manifest, and a switch killed
+  // between the two renames of one node was taken for committed, losing that node.)
+  if (!exists(join(staging, MANIFEST_NAME))) {
+    finish(outDir, journal)
+    return 'completed'
   }
   const old = join(staging, OLD)
   for (const name of [...journal.removed].reverse()) {

@@ -28,7 +28,7 @@ test('input errors: exit 2 with file:line:col; "nothing written" only from comma
   const missing = join(tempDir('exit'), 'missing.yaml')
   const render = runCli(['render', '-c', missing, '-o', join(tempDir('exit'), 'out')])
   assert.is(render.status, 2)
-  assert.match(render.stderr, /missing\.yaml:1:1: error\[FILE_READ\] \(root\): file not found\n1 error; nothing written\n$/)
+  assert.match(render.stderr, /missing\.yaml:1:1: error\[FILE_READ\] \(root\): file not found: no inventory here; write a commented starter with `bai-seed init`, or name yours with -c FILE \(or as the first argument\)\n1 error; nothing written\n$/)
   const validate = runCli(['validate', '-c', missing])
   assert.is(validate.status, 2)
   assert.match(validate.stderr, /^.*missing\.yaml:1:1: error\[FILE_READ\].*\n1 error\n$/)

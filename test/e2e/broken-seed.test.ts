@@ -13,6 +13,10 @@ import { runGuest } from './guest-run.js'
 import { provisionStatusPath } from './provision-record.js'
 import { renderE2eSeed } from './render-seed.js'
 import { makeSeedIso } from './seed-iso.js'
+import { requireTools } from './required-tools.js'
+
+// The tools this suite runs, checked first: a missing one fails here, named with its package.
+requireTools('broken-seed')
 
 /** user-data whose `hostname:` value opens a flow sequence that never closes. */
 export function breakUserData(userData: string): string {

@@ -16,6 +16,10 @@ import { ensureGuestRootfs } from './guest-rootfs.js'
 import { runGuest, type GuestRun } from './guest-run.js'
 import { isoUtc, provisionRuns, readProvisionRecord, type ProvisionStatus } from './provision-record.js'
 import { renderE2eSeed, type RenderedSeed } from './render-seed.js'
+import { requireTools } from './required-tools.js'
+
+// The tools this suite runs, checked first: a missing one fails here, named with its package.
+requireTools('first-boot')
 
 const hostsBegin = '##### BEGIN for Backend.AI services #####'
 const hostsEnd = '##### END for Backend.AI services #####'

@@ -16,6 +16,10 @@ import { hgxLayout, HERMETIC_NODES, writeHermeticInventory } from './hermetic-in
 import { cudaVersionOf, DEFAULT_TARGET, OS_TARGETS } from '../../src/targets/os-targets.js'
 import { provisionRuns, readProvisionRecord, type ProvisionStatus } from './provision-record.js'
 import { ensureUpstream, GUEST_HTTP, GUEST_REGISTRY, UpstreamServices, type Upstream } from './upstream.js'
+import { requireTools } from './required-tools.js'
+
+// The tools this suite runs, checked first: a missing one fails here, named with its package.
+requireTools('hermetic')
 
 const work = e2eWorkDir('hermetic')
 const stateFile = join(e2eCacheDir(), 'work', 'e2e-state.txt')

@@ -15,6 +15,10 @@ import { e2eWorkDir } from './e2e-paths.js'
 import { buildFixtureInitramfs, fixtureKernel } from './netboot-fixture.js'
 import { runVm } from './netboot-vm.js'
 import { assertInstalledFromMedium, FIXTURE_END as END } from './installer-boot-check.js'
+import { requireTools } from './required-tools.js'
+
+// The tools this suite runs, checked first: a missing one fails here, named with its package.
+requireTools('installer-iso-grub')
 
 const work = e2eWorkDir('installer-iso-grub')
 const isos = new Map<GrubLayoutRelease, string>()

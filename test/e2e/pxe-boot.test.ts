@@ -16,6 +16,10 @@ import { buildFixtureInitramfs, buildLocalDisk, fixtureKernel } from './netboot-
 import { GUEST_SERVER, runVm, tail, type VmOptions } from './netboot-vm.js'
 import { startStaticServer, type RunningServer } from '../../src/serve/static-server.js'
 import { formatAccessLog, type AccessLogEntry } from '../../src/serve/access-log.js'
+import { requireTools } from './required-tools.js'
+
+// The tools this suite runs, checked first: a missing one fails here, named with its package.
+requireTools('pxe-boot')
 
 const SIGNED_GRUB = '/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed'
 const PXELINUX = '/usr/lib/PXELINUX/pxelinux.0'

@@ -47,16 +47,16 @@ test('plan lists what every network step fetches, from the mirrors', () => {
   assert.equal(f['packages'], ['apt http://apt.lab.internal/ubuntu: curl ca-certificates gnupg tar gzip'])
   assert.equal(f['docker'], [
     'key http://apt.lab.internal/keys/docker.asc (fingerprint 9DC858229FC7DD38854AE2D88D81803C0EBFCD88)',
-    'apt http://apt.lab.internal/docker-ce/linux/ubuntu focal stable: docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin',
+    'apt http://apt.lab.internal/docker-ce/linux/ubuntu focal stable (amd64): docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin',
   ])
   assert.equal(f['venvs'], ['pip http://pypi.lab.internal/simple: pip setuptools wheel'])
   assert.equal(f['nvidia-cuda'], [
     'key http://apt.lab.internal/keys/cuda.pub (fingerprint EB693B3035CD5710E231E123A4B469963BF863CC)',
-    'apt http://apt.lab.internal/cuda/repos/ubuntu2004/<arch>/: cuda-toolkit-12-2',
+    'apt http://apt.lab.internal/cuda/repos/ubuntu2004/x86_64/: cuda-toolkit-12-2',
   ])
   assert.equal(f['nvidia-toolkit'], [
     'key http://apt.lab.internal/libnvidia-container/gpgkey (fingerprint C95B321B61E88C1809C4F759DDCAE044F796ECB0)',
-    'apt http://apt.lab.internal/libnvidia-container/stable/deb/<arch>/: nvidia-container-toolkit',
+    'apt http://apt.lab.internal/libnvidia-container/stable/deb/amd64/: nvidia-container-toolkit',
   ])
   assert.ok(f['images']!.includes('image registry.lab.internal:5000/library/postgres:16.3-alpine (tagged postgres:16.3-alpine)'))
   assert.ok(f['images']!.includes('image registry.lab.internal:5000/backendai/stable/python:3.9-ubuntu20.04 (tagged cr.backend.ai/stable/python:3.9-ubuntu20.04)'))
@@ -73,7 +73,7 @@ test('plan: python downloads come from mirrors.python, SHA256SUMS only without a
   const steps = (JSON.parse(r.stdout) as { steps: { id: string; fetches: string[] }[] }[])[0]!.steps
   assert.equal(steps.find((s) => s.id === 'python')!.fetches, [
     'http://files.lab.internal/python-build-standalone/20250409/SHA256SUMS',
-    'http://files.lab.internal/python-build-standalone/20250409/cpython-3.13.3+20250409-<arch>-unknown-linux-gnu-install_only.tar.gz',
+    'http://files.lab.internal/python-build-standalone/20250409/cpython-3.13.3+20250409-x86_64-unknown-linux-gnu-install_only.tar.gz',
   ])
 })
 

@@ -16,6 +16,7 @@ import { planCluster } from '../../src/pipeline/plan-cluster.js'
 import type { NodePlan } from '../../src/model/plan.js'
 import type { ResolvedNode } from '../../src/model/resolved.js'
 import type { Inventory } from '../../src/model/inventory.js'
+import { runCli } from '../helpers/run-cli.js'
 
 function resolveCluster(file: string, env: NodeJS.ProcessEnv): { plans: NodePlan[]; nodes: Map<string, ResolvedNode>; inventory: Inventory } {
   const cluster = loadCluster({ inventoryFile: file, profileDirs: [] })
@@ -112,6 +113,15 @@ test('a value the chosen method ignores is marked in the plan', () => {
   const dkms = described.steps.flatMap((s) => s.settings).find((s) => s.key === 'nvidia.driver.dkms')!
   assert.match(String(dkms.ignored), /ubuntu-drivers --gpgpu chooses the kernel modules itself/)
   assert.is(plans[0]!.steps.find((s) => s.id === 'nvidia-driver')!.vars.dkms, false, 'and the script does not use it')
+  // Through the CLI: the grouped cluster view and --full mark it, and validation warns about it (exit 0: a warning).
+  for (const args of [[], ['--full']]) {
+    const r = runCli(['plan', file, ...args])
+    assert.is(r.status, 0, r.stderr)
+    assert.match(r.stdout, /^ +nvidia\.driver\.dkms = true {2}<- .*\(ignored: ubuntu-drivers --gpgpu chooses the kernel modules itself/m, args.join(' '))
+  }
+  const v = runCli(['validate', file])
+  assert.is(v.status, 0, v.stderr)
+  assert.match(v.stdout + v.stderr, /warning.*nvidia\.driver\.dkms is ignored with method ubuntu-drivers/)
 })
 
 test.run()

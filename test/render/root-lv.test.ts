@@ -24,7 +24,7 @@ test('autoinstall late-commands grow ubuntu-lv inside the target by default; roo
   assert.equal(late('bai-a01'), ['curtin', 'in-target', '--target=/target', '--', 'sh', '-c', growRootLvScript('all')])
   assert.match(late('bai-a01').at(-1)!, /lvextend -r -l \+100%FREE \/dev\/ubuntu-vg\/ubuntu-lv/)
   assert.match(late('bai-m1').at(-1)!, /want=214748364800;/)
-  const plan = run('node', [binRun, 'plan', '-c', join(dir, 'cluster.yaml')])
+  const plan = run('node', [binRun, 'plan', '-c', join(dir, 'cluster.yaml'), '--full'])
   assert.is(plan.status, 0, plan.stderr)
   assert.match(plan.stdout, /^bai-m1 \(roles: [^)]*\)\n {2}target: .*\n {2}install: root LV ubuntu-vg\/ubuntu-lv grown to 200G after the install/m)
   assert.match(plan.stdout, /^bai-a01 \(roles: [^)]*\)\n {2}target: .*\n {2}install: root LV ubuntu-vg\/ubuntu-lv grown to the whole volume group/m)

@@ -21,6 +21,8 @@ const inventories = [
   { file: join(fixtures, 'single-node.yaml'), env: { BAI_TEST_PASSWORD: 'pw' } },
   { file: join(fixtures, 'metachar.yaml'), env: {} },
   { file: join(fixtures, 'targets.yaml'), env: {} },
+  // Reporting nodes: the webhook in both cloud-configs and the autoinstall, the report functions in the script.
+  { file: join(fixtures, 'reporting.yaml'), env: {} },
 ]
 
 interface Doc {

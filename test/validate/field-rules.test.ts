@@ -197,7 +197,7 @@ const INVENTORY = `cluster:
 network: {subnet: 10.0.0.0/24, gateway: 10.0.0.1, dns: [10.0.0.1]}
 storage:
   type: nfs
-  server: nfs1
+  server: 10.0.0.5
   exports:
     - name: @exportName
       path: /export/data

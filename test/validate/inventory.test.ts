@@ -174,7 +174,7 @@ const cases: Case[] = [
       ['NFS_INCOMPLETE', 'storage', 9, 1, M.nfsNoExports],
     ],
   },
-  { name: 'NFS with an empty export list', text: inv({ 9: 'storage: {type: nfs, server: nfs1, exports: []}', 10: '#' }), expect: [['NFS_INCOMPLETE', 'storage.exports', 9, 45, M.nfsNoExports]] },
+  { name: 'NFS with an empty export list', text: inv({ 9: 'storage: {type: nfs, server: 10.0.0.5, exports: []}', 10: '#' }), expect: [['NFS_INCOMPLETE', 'storage.exports', 9, 49, M.nfsNoExports]] },
   { name: 'local storage ignores a server', text: inv({ 9: 'storage: {type: local, server: nfs1}', 10: '#' }), expect: [['STORAGE_IGNORED', 'storage.server', 9, 24, M.storageIgnored('server'), 'warning']] },
   {
     name: 'NFS exports: duplicate, bad name, bad path, unsafe option',
@@ -245,6 +245,22 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'reporting: the cluster\'s URL and a node\'s own are checked',
+    text: inv({}, ['    reporting: {url: "http://10.0.0.5:8080"}', 'reporting:', '  url: ftp://10.0.0.5/']),
+    expect: [
+      ['BAD_REPORT_URL', 'nodes[0].reporting.url', 17, 22, M.reportUrlSlash],
+      ['BAD_URL', 'reporting.url', 19, 8, M.badUrlScheme],
+    ],
+  },
+  {
+    name: 'reporting: credentials in the URL, and a reporting without url',
+    text: inv({}, ['    reporting: {}', 'reporting:', '  url: "http://u:p@10.0.0.5:8080/"']),
+    expect: [
+      ['SCHEMA_REQUIRED', 'nodes[0].reporting', 17, 5, M.schemaRequired('url')],
+      ['UNSAFE_CHARS', 'reporting.url', 19, 8, M.unsafeChars('"@"', 'reporting URL', FIELD_RULES.reportUrl.charsText)],
+    ],
+  },
+  {
     name: 'per-node mirrors are checked like the cluster\'s',
     text: inv({}, ['    mirrors:', '      apt: ftp://m.example/ubuntu', '      registries: {quay.io: "reg.example:5000/q!"}', '      no_proxy: ["a b"]']),
     expect: [
@@ -284,7 +300,7 @@ const cases: Case[] = [
     file: 'site/cluster.yaml',
     text: inv({}, ['password: {file: secrets/pw.txt}']),
     opts: { fileExists: () => false },
-    expect: [['PASSWORD_FILE_MISSING', 'password.file', 17, 18, M.passwordFileMissing(resolve('site', 'secrets/pw.txt'))]],
+    expect: [['PASSWORD_FILE_MISSING', 'password.file', 17, 18, M.passwordFileMissing(resolve('site', 'secrets/pw.txt')), 'warning']],
   },
   {
     name: 'password variable not set',

@@ -66,6 +66,25 @@ test('killed at every step of the switch: wholly old or wholly new, and the next
   }
 })
 
+test('an identical re-render killed at every step never loses a node (the staged manifest, not its hash, tells the commit)', async () => {
+  const v1 = inventoryOf(hostsOf(4))
+  const out = join(tempDir('crash-same'), 'out')
+  await render(v1, out)
+  const old = snapshot(out)
+  let point = 1
+  for (; point < 60; point++) {
+    const r = renderCli(v1, out, { BAI_SEED_TEST_CRASH_POINT: String(point) })
+    if (r.status === 0) break
+    assert.is(r.signal, 'SIGKILL', `point ${point}: ${r.stderr}`)
+    recoverOutput(out)
+    assert.equal(snapshot(out), old, `point ${point}: every node there, as it was`)
+    assert.equal(manifestProblems(out), [], `point ${point}`)
+    await render(v1, out)
+    assert.equal(snapshot(out), old, `point ${point}: the next render keeps every node`)
+  }
+  assert.ok(point > 8, `the switch has crash points (${point})`)
+})
+
 test('a large render killed at moments spread over its run', async () => {
   const v1 = inventoryOf(hostsOf(60))
   const v2 = inventoryOf(hostsOf(60), '10.9.0.2')

@@ -21,7 +21,10 @@ export default class ProfilesShow extends BaseCommand {
     const resolved = hasErrors(diagnostics) ? undefined : resolveProfile(set, args.name, diagnostics)
     this.reportDiagnostics(diagnostics, { json: flags.json })
     if (!resolved) {
-      throw new InputError('UNKNOWN_PROFILE', `no profile named "${args.name}" (known: ${[...set.byName.keys()].sort().join(', ')})`)
+      const { closest, someOf } = await import('../../validate/did-you-mean.js')
+      const { M } = await import('../../diagnostics/messages.js')
+      const known = [...set.byName.keys()].sort()
+      throw new InputError('UNKNOWN_PROFILE', M.unknownProfile(args.name, closest(args.name, known), someOf(args.name, known, 8)))
     }
     const origins = Object.fromEntries([...resolved.trace.origins].map(([k, o]) => [k, o.source]))
     const chain = resolved.chain.map((p) => p.name)

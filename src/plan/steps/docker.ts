@@ -4,11 +4,10 @@ import { defineStep } from '../step-def.js'
 import { osTarget } from '../../targets/os-targets.js'
 import { dockerRepo, pinnedFingerprint as fingerprint, UPSTREAM } from '../node-mirrors.js'
 import { systemdEnvironmentWord } from '../file-quoting.js'
+import { debArch } from '../arch-names.js'
 
-// Every output targets Ubuntu 20.04 today; Docker's repository for focal gets no new releases.
-export const DOCKER_FOCAL_NOTE =
-  'Docker stopped publishing Docker Engine updates for Ubuntu 20.04 (focal) in 2025: the node gets the last focal ' +
-  'release and no security fixes from Docker; plan a move to 22.04 or 24.04'
+// Docker's repository for focal gets no new releases: the 20.04 target says so (a note of that node only).
+export const DOCKER_FOCAL_NOTE = osTarget('ubuntu-20.04').dockerNotes[0]!
 
 export interface DockerVars {
   packages: string[]
@@ -32,7 +31,7 @@ export const dockerStep = defineStep<DockerVars>({
   rootable: false,
   settings: ['docker', 'user'],
   applies: (ctx) => ctx.settings.docker.enabled,
-  notes: () => [DOCKER_FOCAL_NOTE],
+  notes: (ctx) => [...osTarget(ctx.plan.target.id).dockerNotes],
   vars: (ctx) => {
     const d = ctx.settings.docker
     const m = ctx.plan.mirrors
@@ -76,11 +75,12 @@ export const dockerStep = defineStep<DockerVars>({
   },
   fetches: (ctx) => {
     const m = ctx.plan.mirrors
-    const repo = dockerRepo(m) || `${UPSTREAM.dockerApt}/<distro id>`
+    const target = osTarget(ctx.plan.target.id)
+    const repo = dockerRepo(m) || `${UPSTREAM.dockerApt}/${target.osReleaseId}`
     const fp = fingerprint(ctx.settings.docker.key_fingerprint)
     return [
       `key ${m.docker_apt_key ?? `${repo}/gpg`}${fp ? ` (fingerprint ${fp})` : ''}`,
-      `apt ${repo} ${osTarget(ctx.plan.target.id).dockerCodename} stable: ${ctx.settings.docker.packages.join(' ')}`,
+      `apt ${repo} ${target.dockerCodename} stable (${debArch(ctx.plan.target.arch)}): ${ctx.settings.docker.packages.join(' ')}`,
     ]
   },
 })

@@ -35,6 +35,8 @@ export const imagesStep = defineStep<ImagesVars>({
       retries: ctx.settings.images.retries,
     }
   },
+  // Ten minutes per round of parallel pulls (large images over a slow mirror), each with its retries.
+  expect: (ctx) => 5 * 60 + 10 * 60 * Math.ceil(new Set(ctx.settings.images.pull).size / Math.max(1, ctx.settings.images.parallel)),
   fetches: (ctx) =>
     imagesToPull(ctx).map((ref) => {
       const src = imageSource(ref, ctx.plan.mirrors)

@@ -9,6 +9,7 @@ import { osTarget } from '../../targets/os-targets.js'
 import { nvidiaChoice, type NvidiaChoice } from '../../model/nvidia-choice.js'
 import { SHARED_PATHS } from '../../model/shared-names.js'
 import { cudaRepo, nvidiaToolkitRepo, pinnedFingerprint, UPSTREAM } from '../node-mirrors.js'
+import { cudaRepoArch, debArch } from '../arch-names.js'
 
 /** The node's driver and CUDA choice on its target. */
 export function nodeNvidia(ctx: PlanContext): NvidiaChoice {
@@ -54,6 +55,8 @@ export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
   rootable: false,
   settings: ['nvidia'],
   applies: on,
+  // DKMS builds on a slow machine; the prebuilt modules take minutes.
+  expect: () => 30 * 60,
   vars: (ctx) => {
     const c = nodeNvidia(ctx)
     const d = ctx.settings.nvidia.driver
@@ -157,6 +160,8 @@ export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
   rootable: false,
   settings: ['nvidia'],
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.cuda.enabled,
+  // The toolkit is several GiB.
+  expect: () => 45 * 60,
   vars: (ctx) => ({
     package: nodeNvidia(ctx).cuda,
     distro: osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro,
@@ -167,7 +172,7 @@ export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
   }),
   resolves: (_ctx, vars) => ({ 'nvidia.cuda.package': vars.package }),
   fetches: (ctx) => {
-    const repo = `${cudaRepo(ctx.plan.mirrors)}/${osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro}/<arch>/`
+    const repo = `${cudaRepo(ctx.plan.mirrors)}/${osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro}/${cudaRepoArch(ctx.plan.target.arch)}/`
     const fp = pinnedFingerprint(ctx.settings.nvidia.cuda.key_fingerprint)
     return [
       `key ${ctx.plan.mirrors.cuda_apt_key ?? repo + UPSTREAM.cudaKeyFile}${fp ? ` (fingerprint ${fp})` : ''}`,
@@ -199,7 +204,7 @@ export const nvidiaToolkitStep = defineStep<NvidiaToolkitVars>({
     const fp = pinnedFingerprint(ctx.settings.nvidia.container_toolkit.key_fingerprint)
     return [
       `key ${ctx.plan.mirrors.nvidia_toolkit_apt_key ?? `${repo}/gpgkey`}${fp ? ` (fingerprint ${fp})` : ''}`,
-      `apt ${repo}/stable/deb/<arch>/: nvidia-container-toolkit`,
+      `apt ${repo}/stable/deb/${debArch(ctx.plan.target.arch)}/: nvidia-container-toolkit`,
     ]
   },
 })
@@ -212,7 +217,7 @@ export const nvidiaDcgmStep = defineStep<Record<string, never>>({
   settings: ['nvidia'],
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.dcgm.enabled && ctx.settings.nvidia.cuda.enabled,
   vars: () => ({}),
-  fetches: (ctx) => [`apt ${cudaRepo(ctx.plan.mirrors)}/${osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro}/<arch>/: datacenter-gpu-manager`],
+  fetches: (ctx) => [`apt ${cudaRepo(ctx.plan.mirrors)}/${osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro}/${cudaRepoArch(ctx.plan.target.arch)}/: datacenter-gpu-manager`],
 })
 
 export const nvidiaRdmaStep = defineStep<Record<string, never>>({

@@ -3,6 +3,7 @@
 import { defineStep, type PlanContext } from '../step-def.js'
 import { releaseLine, PBS_RELEASES } from '../../model/releases.js'
 import { pythonLayout, SHARED_PATHS, type PythonLayout } from '../../model/shared-names.js'
+import { unameArch } from '../arch-names.js'
 
 export interface PythonChoice {
   version: string
@@ -69,10 +70,10 @@ export const pythonStep = defineStep<PythonVars>({
     if (ctx.settings.python.method === 'pyenv') return ['git pyenv and pyenv-virtualenv; apt build dependencies']
     const { version, release } = pythonChoice(ctx)
     const base = `${pythonBaseUrl(ctx)}/${release}`
-    const pinned = ctx.settings.python.sha256['x86_64'] ?? ctx.settings.python.sha256['aarch64']
+    const pinned = ctx.settings.python.sha256[unameArch(ctx.plan.target.arch)]
     return [
       ...(pinned ? [] : [`${base}/SHA256SUMS`]),
-      `${base}/cpython-${version}+${release}-<arch>-unknown-linux-gnu-install_only.tar.gz${pinned ? ' (pinned sha256)' : ''}`,
+      `${base}/cpython-${version}+${release}-${unameArch(ctx.plan.target.arch)}-unknown-linux-gnu-install_only.tar.gz${pinned ? ' (pinned sha256)' : ''}`,
     ]
   },
 })

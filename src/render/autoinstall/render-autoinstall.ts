@@ -3,7 +3,7 @@
 // overwrite user-data users; the account is made by the first-boot cloud-config under `user-data`, which also sets
 // the hostname.
 import type { NodePlan } from '../../model/plan.js'
-import { buildCloudConfig } from '../cloud-config/render-cloud-config.js'
+import { buildCloudConfig, webhookReporting } from '../cloud-config/render-cloud-config.js'
 import { buildNetplan } from '../cloud-config/render-network-config.js'
 import { shellQuote } from '../script/shell-quote.js'
 import { SHARED_PATHS } from '../../model/shared-names.js'
@@ -23,9 +23,10 @@ const { dirname } = posix
 /**
  * The one autoinstall document of a node: `render` writes it as autoinstall/user-data, the installer ISO carries it
  * as nocloud/nodes/<host>.yaml. `script`: provision.sh as already rendered for this plan, and `compressedScript` the
- * gz+b64 form of its compact copy, if the caller has them.
+ * gz+b64 form of its compact copy, if the caller has them; `reportUrl`: the node's report URL when it reports (the
+ * installer's stages and a failed install go there).
  */
-export function buildAutoinstall(plan: NodePlan, script?: string, compressedScript?: string): Record<string, unknown> {
+export function buildAutoinstall(plan: NodePlan, script?: string, compressedScript?: string, reportUrl?: string): Record<string, unknown> {
   const dialect = osTarget(plan.target.id).autoinstall
   const netplan = buildNetplan(plan)
   const layout: Record<string, unknown> = { name: 'lvm', match: plan.disk }
@@ -60,11 +61,13 @@ export function buildAutoinstall(plan: NodePlan, script?: string, compressedScri
     ['sh', '-c', `mkdir -p ${shellQuote(dirname(marker))} && echo ${shellQuote(`installed by bai-seed autoinstall for ${plan.hostname}`)} > ${shellQuote(marker)}`],
     growRootLvCommand(plan),
     // Last: a PXE-booted installer reports its finished install (one-shot network installs).
-    reportInstalledCommand(),
+    reportInstalledCommand(reportUrl),
   ]
   // The installed system's cloud-init (20.1 and later on 20.04) unpacks the gz+b64 script; subiquity passes
   // user-data through as it is. The embedded copy is the compact one (no comments or indentation).
-  const compressed = compressedScript ?? gzipBase64(compactScript(script ?? renderScript(plan)))
-  ai['user-data'] = buildCloudConfig(plan, { apt: false, compressedScript: compressed })
+  const compressed = compressedScript ?? gzipBase64(compactScript(script ?? renderScript(plan, reportUrl)))
+  // subiquity and curtin post each install stage, and a failed install, to the node's report URL.
+  if (reportUrl !== undefined) ai.reporting = webhookReporting(reportUrl)
+  ai['user-data'] = buildCloudConfig(plan, { apt: false, compressedScript: compressed, reportUrl })
   return { autoinstall: ai }
 }

@@ -22,6 +22,13 @@ export interface CloudConfigOptions {
    * default 'gz+b64'.
    */
   scriptEncoding?: 'plain' | typeof GZIP_BASE64
+  /** The node's report URL (token included): cloud-init posts each stage there (its `reporting` webhook). */
+  reportUrl?: string
+}
+
+/** cloud-init's (and subiquity's) `reporting:` section: one webhook, the node's report URL. */
+export function webhookReporting(reportUrl: string): Record<string, unknown> {
+  return { 'bai-seed': { type: 'webhook', endpoint: reportUrl } }
 }
 
 function userEntry(u: UserVars): Record<string, unknown> {
@@ -69,10 +76,10 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
   // Compressed: the script is most of the document (provision.sh beside it is the readable copy); inside, or the
   // whole document when the caller compresses that.
   const script: Record<string, unknown> = { path: SHARED_PATHS.installedScript, owner: 'root:root', permissions: '0700' }
-  if (options.scriptEncoding === 'plain') script.content = options.script ?? renderScript(plan)
+  if (options.scriptEncoding === 'plain') script.content = options.script ?? renderScript(plan, options.reportUrl)
   else {
     script.encoding = GZIP_BASE64
-    script.content = options.compressedScript ?? gzipBase64(options.script ?? renderScript(plan))
+    script.content = options.compressedScript ?? gzipBase64(options.script ?? renderScript(plan, options.reportUrl))
   }
   doc.write_files = [script]
   doc.runcmd = [
@@ -81,5 +88,6 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
     // --no-block: the unit is ordered after cloud-final, which is running this very command.
     ['systemctl', 'start', '--no-block', SHARED_PATHS.unitName],
   ]
+  if (options.reportUrl !== undefined) doc.reporting = webhookReporting(options.reportUrl)
   return doc
 }

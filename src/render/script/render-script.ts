@@ -7,7 +7,14 @@ import { renderUnit } from './unit.js'
 import { osTarget } from '../../targets/os-targets.js'
 import { BAI_SEED_VERSION } from '../../version.js'
 
-export function renderScript(plan: NodePlan): string {
+/** How long a reboot may take before a silent node is `stalled` (firmware, RAID and GPU servers boot slowly). */
+export const REBOOT_EXPECT_SECONDS = 15 * 60
+
+/**
+ * `reportUrl`: where this node posts its events (the plan's `reporting.url` with report/<host>/<token>, a secret: the
+ * caller has the output folder's key); without it the script reports nothing and is as it always was.
+ */
+export function renderScript(plan: NodePlan, reportUrl?: string): string {
   return renderTemplate('script/provision.sh.hbs', {
     version: BAI_SEED_VERSION,
     hostname: plan.hostname,
@@ -20,5 +27,6 @@ export function renderScript(plan: NodePlan): string {
     target: { ...osTarget(plan.target.id), arch: plan.target.arch },
     unitText: renderUnit(),
     steps: plan.steps,
+    report: reportUrl === undefined ? false : { url: reportUrl, rebootExpect: REBOOT_EXPECT_SECONDS },
   })
 }
