@@ -59,7 +59,9 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       name: u.name,
       uid: u.uid,
       gid: u.gid,
-      groups: u.groups,
+      // The docker step puts the account in group docker: listed here too, so that the user step (which makes the
+      // groups exactly these) never takes it away again on a later run.
+      groups: settings.docker.enabled && !u.groups.includes('docker') ? [...u.groups, 'docker'] : u.groups,
       home: u.home,
       shell: u.shell,
       gecos: u.gecos,

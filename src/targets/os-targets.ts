@@ -35,6 +35,12 @@ export interface AutoinstallDialect {
    * media without that key, and its cloud-init (23.4+) checks the key's `version` itself (cc_ubuntu_autoinstall).
    */
   autoinstallKey: 'user-data-key' | 'user-data-key-checked-by-cloud-init'
+  /**
+   * `apt: {fallback: abort}`: stop the install when the archive or mirror cannot be reached, instead of 24.04's
+   * default of a silent offline install (the key came with subiquity 23.04; focal-era installers do not know it, and
+   * their schema has no such key). false leaves it out.
+   */
+  aptFallbackAbort: boolean
 }
 
 export interface CloudInitFacts {
@@ -124,6 +130,7 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
       storageLayouts: ['lvm', 'direct'],
       sizingPolicyAll: false,
       autoinstallKey: 'user-data-key',
+      aptFallbackAbort: false,
     },
     cloudInit: { version: '20.1 (focal-updates: 24.x)', schema: 'cloud-init-cloud-config-22.4.json', httpSeedDatasource: 'nocloud-net' },
     media: {
@@ -161,6 +168,7 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
       storageLayouts: ['lvm', 'direct'],
       sizingPolicyAll: true,
       autoinstallKey: 'user-data-key',
+      aptFallbackAbort: true,
     },
     cloudInit: { version: '22.1 (jammy-updates: 24.x+)', schema: 'cloud-init-cloud-config-22.4.json', httpSeedDatasource: 'nocloud-net' },
     media: {
@@ -196,6 +204,7 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
       storageLayouts: ['lvm', 'direct', 'zfs'],
       sizingPolicyAll: true,
       autoinstallKey: 'user-data-key-checked-by-cloud-init',
+      aptFallbackAbort: true,
     },
     cloudInit: { version: '24.1 (noble-updates: 25.x)', schema: 'cloud-init-cloud-config-latest.json', httpSeedDatasource: 'nocloud' },
     media: {

@@ -39,7 +39,8 @@ export function checkImage(ctx: PlanContext): string {
 }
 
 export interface NvidiaDriverVars {
-  method: 'package' | 'ubuntu-drivers'
+  /** Method ubuntu-drivers: `ubuntu-drivers install --gpgpu` (else the package with apt). */
+  gpgpu: boolean
   /** ubuntu-drivers: its --gpgpu argument (nvidia:570-server); package: the apt package. */
   package: string
   /** The branch as Ubuntu's package names carry it (570-server): nvidia-utils-<branch>, linux-modules-nvidia-<branch>-*. */
@@ -61,7 +62,7 @@ export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
     const c = nodeNvidia(ctx)
     const d = ctx.settings.nvidia.driver
     return {
-      method: d.method,
+      gpgpu: d.method === 'ubuntu-drivers',
       package: c.install,
       branch: c.branch?.name ?? '',
       dkms: d.method === 'package' && d.dkms,
@@ -119,7 +120,8 @@ export const nvidiaFabricManagerStep = defineStep<NvidiaFabricManagerVars>({
 export const nvidiaPersistenceStep = defineStep<Record<string, never>>({
   id: 'nvidia-persistence',
   title: 'Run nvidia-persistenced with persistence mode on',
-  network: false,
+  // Downloads nothing itself, but needs the driver that a network step installs (so it runs among the network steps).
+  network: true,
   rootable: false,
   settings: ['nvidia'],
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.persistence,
@@ -136,7 +138,8 @@ export interface NvidiaMigVars {
 export const nvidiaMigStep = defineStep<NvidiaMigVars>({
   id: 'nvidia-mig',
   title: 'Apply the MIG layout at every boot, before Docker and the Backend.AI agent',
-  network: false,
+  // Downloads nothing itself, but needs the driver that a network step installs (so it runs among the network steps).
+  network: true,
   rootable: false,
   settings: ['nvidia'],
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.mig.enabled,

@@ -50,7 +50,10 @@ export function buildAutoinstall(plan: NodePlan, script?: string, compressedScri
     },
   })
   if (plan.mirrors.proxy) ai.proxy = plan.mirrors.proxy
-  ai.apt = { geoip: !plan.mirrors.apt, ...aptMirrorSources(plan) }
+  const apt: Record<string, unknown> = { geoip: !plan.mirrors.apt, ...aptMirrorSources(plan) }
+  // An unreachable archive or mirror stops the install (said, not a silent offline install without updates).
+  if (dialect.aptFallbackAbort) apt.fallback = 'abort'
+  ai.apt = apt
   // The plan's base packages, installed from the installer's own apt access, so the first boot finds them even
   // before the network is up.
   const packages = plannedStep(plan, packagesStep)?.vars.install ?? []

@@ -62,7 +62,13 @@ export function buildCloudConfig(plan: NodePlan, options: CloudConfigOptions): R
   }
   const user = plannedStep(plan, userStep)?.vars
   if (user) {
-    doc.bootcmd = [['sh', '-c', `getent group ${shellQuote(user.name)} >/dev/null || groupadd --gid ${shellQuote(user.gid)} ${shellQuote(user.name)}`]]
+    const bootcmd = [['sh', '-c', `getent group ${shellQuote(user.name)} >/dev/null || groupadd --gid ${shellQuote(user.gid)} ${shellQuote(user.name)}`]]
+    // The supplementary groups (docker) are system groups, as the script and Docker's own package make them:
+    // left to cloud-init, users.groups would create them as ordinary groups (docker got gid 1101).
+    if (user.groups.length) {
+      bootcmd.push(['sh', '-c', user.groups.map((g) => `getent group ${shellQuote(g)} >/dev/null || groupadd --system ${shellQuote(g)}`).join('; ')])
+    }
+    doc.bootcmd = bootcmd
     doc.users = [userEntry(user)]
   } else if (plan.user.authorizedKeys.length) {
     // No service account in the plan: the image's default user keeps its place and gets the keys.

@@ -10,17 +10,7 @@
 #
 # Rendered for Ubuntu 20.04 LTS (amd64); it refuses to run on another release or architecture.
 #
-# Usage: provision.sh [--only IDS] [--skip IDS] [--force] [--root DIR] [--no-reboot] [--any-os] [--list] [--status] [--wait]
-#                     [--install-unit]
-#   --only IDS, --skip IDS   comma-separated step ids to run, or to leave out
-#   --force                  run steps again even if they are done
-#   --status                 print the state of the last run and of each step, and exit
-#   --wait                   wait until no run is going on or due, print the state; exit 0 when every step is done
-#   --root DIR               write files under DIR instead of / and run only the steps that just write files
-#   --no-reboot              stop (and say so) instead of rebooting when a step needs a reboot
-#   --any-os                 run on any release and architecture (also BAI_SEED_ANY_OS=1)
-#   --list                   print the steps and exit
-#   --install-unit           install this script and its systemd unit, enable the unit, and exit
+# Usage: provision.sh --help (the options and the steps; USAGE_TEXT below).
 #
 # Steps:
 #   user: Create the service account
@@ -34,7 +24,7 @@
 #   venvs: Create one Python venv per service (network)
 #   nvidia-driver: Install the NVIDIA server driver (headless) and nvidia-smi (network)
 #   nvidia-fabricmanager: Install NVIDIA Fabric Manager at the driver's version where NVSwitches are (network)
-#   nvidia-persistence: Run nvidia-persistenced with persistence mode on
+#   nvidia-persistence: Run nvidia-persistenced with persistence mode on (network)
 #   nvidia-cuda: Install CUDA from NVIDIA's repository (pinned off the driver packages) (network)
 #   nvidia-toolkit: Install NVIDIA Container Toolkit and register the nvidia runtime (network)
 #   images: Pre-pull container images (network)
@@ -42,6 +32,9 @@
 set -Eeuo pipefail
 umask 022
 export LC_ALL=C DEBIAN_FRONTEND=noninteractive
+# needrestart (24.04 runs it after every apt call, non-interactive ones too) restarts nothing during the run: not this
+# run's own unit, Docker or containerd (SUSPEND skips its apt hook, mode l only lists should it run anyway).
+export NEEDRESTART_SUSPEND=1 NEEDRESTART_MODE=l
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 readonly NODE=g-focal
@@ -81,12 +74,26 @@ StandardError=journal+console
 [Install]
 WantedBy=multi-user.target
 '
+# --help prints it (a quoted string, so the compact copy in user-data keeps it; comments are dropped there).
+readonly USAGE_TEXT='Usage: provision.sh [--only IDS] [--skip IDS] [--force] [--root DIR] [--no-reboot] [--any-os] [--list] [--status] [--wait]
+                    [--install-unit]
+  --only IDS, --skip IDS   comma-separated step ids to run, or to leave out
+  --force                  run steps again even if they are done
+  --status                 print the state of the last run and of each step, and exit
+  --wait                   wait until no run is going on or due, print the state; exit 0 when every step is done
+  --root DIR               write files under DIR instead of / and run only the steps that just write files
+  --no-reboot              stop (and say so) instead of rebooting when a step needs a reboot
+  --any-os                 run on any release and architecture (also BAI_SEED_ANY_OS=1)
+  --list                   print the steps and exit
+  --install-unit           install this script and its systemd unit, enable the unit, and exit
+  -h, --help               print this help and exit
+'
 readonly STEP_IDS=(user limits sysctl hosts storage packages docker python venvs nvidia-driver nvidia-fabricmanager nvidia-persistence nvidia-cuda nvidia-toolkit images nvidia-check)
 declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [nvidia-driver]='Install the NVIDIA server driver (headless) and nvidia-smi' [nvidia-fabricmanager]='Install NVIDIA Fabric Manager at the driver'\''s version where NVSwitches are' [nvidia-persistence]='Run nvidia-persistenced with persistence mode on' [nvidia-cuda]='Install CUDA from NVIDIA'\''s repository (pinned off the driver packages)' [nvidia-toolkit]='Install NVIDIA Container Toolkit and register the nvidia runtime' [images]='Pre-pull container images' [nvidia-check]='Readiness gate: driver, GPU count, Fabric Manager, persistence, MIG, a container sees every GPU')
 declare -Ar STEP_ROOTABLE=([user]=0 [limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 [packages]=0 [docker]=0 [python]=0 [venvs]=0 [nvidia-driver]=0 [nvidia-fabricmanager]=0 [nvidia-persistence]=0 [nvidia-cuda]=0 [nvidia-toolkit]=0 [images]=0 [nvidia-check]=0)
 declare -Ar STEP_FN=([user]=step_user [limits]=step_limits [sysctl]=step_sysctl [hosts]=step_hosts [storage]=step_storage [packages]=step_packages [docker]=step_docker [python]=step_python [venvs]=step_venvs [nvidia-driver]=step_nvidia_driver [nvidia-fabricmanager]=step_nvidia_fabricmanager [nvidia-persistence]=step_nvidia_persistence [nvidia-cuda]=step_nvidia_cuda [nvidia-toolkit]=step_nvidia_toolkit [images]=step_images [nvidia-check]=step_nvidia_check)
-declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=d4e0190a416065c6 [storage]=2cc10ec3a29748c3 [packages]=b4f6a5b5a8590a9c [docker]=423b4d931f7da705 [python]=782aef3007ffae35 [venvs]=1f2d2682560c87a8 [nvidia-driver]=3c79ae3ccb86fb15 [nvidia-fabricmanager]=11b79625af15ecfa [nvidia-persistence]=dc05830bc7351cd0 [nvidia-cuda]=35c21c9d9a857824 [nvidia-toolkit]=8a1d171ac7a1fae0 [images]=e04001c2df3778db [nvidia-check]=95dea5ece7b98325)
-declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [packages]=1 [docker]=1 [python]=1 [venvs]=1 [nvidia-driver]=1 [nvidia-fabricmanager]=1 [nvidia-persistence]=0 [nvidia-cuda]=1 [nvidia-toolkit]=1 [images]=1 [nvidia-check]=1)
+declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=d4e0190a416065c6 [storage]=2cc10ec3a29748c3 [packages]=b4f6a5b5a8590a9c [docker]=423b4d931f7da705 [python]=782aef3007ffae35 [venvs]=1f2d2682560c87a8 [nvidia-driver]=a505adc847dd5087 [nvidia-fabricmanager]=11b79625af15ecfa [nvidia-persistence]=dc05830bc7351cd0 [nvidia-cuda]=35c21c9d9a857824 [nvidia-toolkit]=8a1d171ac7a1fae0 [images]=e04001c2df3778db [nvidia-check]=95dea5ece7b98325)
+declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [packages]=1 [docker]=1 [python]=1 [venvs]=1 [nvidia-driver]=1 [nvidia-fabricmanager]=1 [nvidia-persistence]=1 [nvidia-cuda]=1 [nvidia-toolkit]=1 [images]=1 [nvidia-check]=1)
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Run machinery: options, logging, state, retries, file writing. Everything below main() is per step.
@@ -276,11 +283,36 @@ apt_update() {
   done
   printf '%s\n' "$out"
   ((rc == 0)) || return 1
-  ! grep -qE '^(W|E): (Failed to fetch|Some index files failed|The repository .* does not have a Release file)' <<<"$out"
+  grep -qE '^(W|E): (Failed to fetch|Some index files failed|The repository .* does not have a Release file)' <<<"$out" && return 1
+  : >"$STATE_DIR/apt-lists.stamp"
 }
 
+# apt_lists_fresh: true when apt_update fetched the package lists less than APT_LISTS_MAX_AGE seconds ago and no apt
+# source or keyring changed since. Golden and cloud images come with old lists or none: installing from them fails
+# (404 for superseded versions, "Unable to locate package").
+APT_LISTS_MAX_AGE=${BAI_SEED_APT_LISTS_MAX_AGE:-3600}
+APT_SOURCE_PATHS=(/etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/keyrings /etc/apt/trusted.gpg.d /usr/share/keyrings)
+apt_lists_fresh() {
+  local stamp=$STATE_DIR/apt-lists.stamp now p
+  local -a watched=()
+  [[ -f $stamp ]] || return 1
+  for p in "${APT_SOURCE_PATHS[@]}"; do
+    [[ -e $p ]] && watched+=("$p")
+  done
+  if ((${#watched[@]})) && [[ -n $(find "${watched[@]}" -newer "$stamp" -print -quit 2>/dev/null) ]]; then return 1; fi
+  printf -v now '%(%s)T' -1
+  ((now - $(stat -c %Y "$stamp") < APT_LISTS_MAX_AGE))
+}
+
+# apt_install PACKAGE...: installs from fresh package lists (updated first when they are not), again after an update
+# when an install fails (a list that went stale in between).
 apt_install() {
-  retry 3 apt_get install -y -q --no-install-recommends "$@"
+  if ! apt_lists_fresh; then
+    retry 5 apt_update || { note "apt-get update failed: no network, or the apt mirror or proxy is unreachable"; return 1; }
+  fi
+  apt_get install -y -q --no-install-recommends "$@" && return 0
+  retry 3 apt_update || return 1
+  retry 2 apt_get install -y -q --no-install-recommends "$@"
 }
 
 # output_has PATTERN COMMAND...: true when COMMAND succeeds and a line of its output matches the extended regex
@@ -671,8 +703,11 @@ check_target() {
   exit 2
 }
 
+# usage: the options and this node's steps (from data, not comments: the installed compact copy has none).
 usage() {
-  sed -n '/^# Usage:/,/^# Steps:/p' "$0" | sed '$d; s/^# \{0,1\}//'
+  local id
+  printf '%s\nSteps of %s:\n' "$USAGE_TEXT" "$NODE"
+  for id in "${STEP_IDS[@]}"; do printf '  %-16s %s\n' "$id" "${STEP_TITLE[$id]}"; done
 }
 
 # check_ids OPTION IDS: exits 2 when IDS (comma-separated) names a step this script does not have.
@@ -868,7 +903,8 @@ main() {
 # --- user: Create the service account
 step_user() {
   local name=bai uid=1100 gid=1100 home=/home/bai shell=/bin/bash
-  local gecos=Backend.AI have g
+  local gecos=Backend.AI have g entry current current_home current_shell current_gecos primary
+  local -a missing=() extra=()
   local -a groups=(sudo docker)
   local -a keys=('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZ2cI1H6kh3Z5rZpVfXhR0eU1rEjYmZxI9u0nJpZb3r operator@example')
   if have=$(getent group "$name"); then
@@ -877,27 +913,72 @@ step_user() {
     groupadd --gid "$gid" "$name"
     note "created group $name ($gid)"
   fi
+  # Supplementary groups are system groups (as Docker's package and cloud-init's bootcmd make them).
   for g in "${groups[@]}"; do
     getent group "$g" >/dev/null || { groupadd --system "$g"; note "created group $g"; }
   done
   if id -u "$name" >/dev/null 2>&1; then
     [[ $(id -u "$name") == "$uid" ]] || fail "user $name exists with uid $(id -u "$name"), not $uid"
     [[ $(id -g "$name") == "$gid" ]] || fail "user $name exists with primary gid $(id -g "$name"), not $gid"
+    # An existing account (an earlier run, cloud-init, a golden image) is moved to what the inventory says now.
+    entry=$(getent passwd "$name")
+    current_gecos=$(cut -d: -f5 <<<"$entry")
+    current_home=$(cut -d: -f6 <<<"$entry")
+    current_shell=$(cut -d: -f7 <<<"$entry")
+    if [[ $current_shell != "$shell" ]]; then
+      usermod --shell "$shell" "$name"
+      note "changed the shell of $name: $current_shell -> $shell"
+    fi
+    if [[ $current_gecos != "$gecos" ]]; then
+      usermod --comment "$gecos" "$name"
+      note "changed the comment of $name: $current_gecos -> $gecos"
+    fi
+    if [[ $current_home != "$home" ]]; then
+      under_root "$home"
+      if [[ -e $REPLY ]]; then
+        usermod --home "$home" "$name"
+        note "changed the home of $name: $current_home -> $home (it existed already; $current_home is left as it is)"
+      else
+        mkdir -p "$(dirname "$REPLY")"
+        usermod --home "$home" --move-home "$name"
+        note "moved the home of $name: $current_home -> $home"
+      fi
+    fi
   else
     useradd --uid "$uid" --gid "$gid" --create-home --home-dir "$home" --shell "$shell" --comment "$gecos" "$name"
     note "created user $name ($uid:$gid)"
   fi
-  if ((${#groups[@]})); then
-    usermod -aG "$(IFS=,; printf '%s' "${groups[*]}")" "$name"
+  # The supplementary groups become exactly the listed ones: a group taken off the list (sudo) is left.
+  primary=$(id -gn "$name")
+  current=" $(id -nG "$name") "
+  for g in "${groups[@]}"; do [[ $current == *" $g "* ]] || missing+=("$g"); done
+  for g in $current; do [[ $g == "$primary" || " ${groups[*]} " == *" $g "* ]] || extra+=("$g"); done
+  if ((${#missing[@]} + ${#extra[@]})); then
+    usermod -G "$(IFS=,; printf '%s' "${groups[*]}")" "$name"
+    ((${#missing[@]} == 0)) || note "added $name to the groups: ${missing[*]}"
+    ((${#extra[@]} == 0)) || note "removed $name from the groups no longer listed: ${extra[*]}"
   fi
-  install -d -m 0750 -o "$uid" -g "$gid" "$home"
+  under_root "$home"
+  install -d -m 0750 -o "$uid" -g "$gid" "$REPLY"
+  # No password in the inventory: the account is locked (as a new one is); a hash an earlier run set is taken away.
+  current=$(getent shadow "$name" | cut -d: -f2)
+  if [[ -n $current && $current != '!'* && $current != '*'* ]]; then
+    usermod -p '!' "$name"
+    note "locked the password of $name (the inventory sets none now)"
+  fi
   # No password: the account is reached with SSH keys, and sudo needs none (sudo group alone would be unusable).
   write_file /etc/sudoers.d/90-bai-seed 0440 "$name ALL=(ALL) NOPASSWD:ALL"$'\n'
-  if command -v visudo >/dev/null; then visudo -cqf /etc/sudoers.d/90-bai-seed || fail "sudoers drop-in rejected by visudo"; fi
+  under_root /etc/sudoers.d/90-bai-seed
+  if command -v visudo >/dev/null; then visudo -cqf "$REPLY" || fail "sudoers drop-in rejected by visudo"; fi
+  under_root "$home/.ssh"
   if ((${#keys[@]})); then
-    install -d -m 0700 -o "$uid" -g "$gid" "$home/.ssh"
+    install -d -m 0700 -o "$uid" -g "$gid" "$REPLY"
     write_file "$home/.ssh/authorized_keys" 0600 "$(printf '%s\n' "${keys[@]}")"$'\n'
-    chown "$uid:$gid" "$home/.ssh/authorized_keys"
+    under_root "$home/.ssh/authorized_keys"
+    chown "$uid:$gid" "$REPLY"
+  elif [[ -f $REPLY/authorized_keys ]]; then
+    rm -f "$REPLY/authorized_keys"
+    note "removed $home/.ssh/authorized_keys (the inventory lists no keys now)"
   fi
 }
 
@@ -978,6 +1059,12 @@ step_storage() {
 # --- packages: Install base packages
 step_packages() {
   local -a pkgs=(curl ca-certificates gnupg tar gzip)
+  # No site CA any more: the certificates an earlier run installed go.
+  if compgen -G "$ROOT/usr/local/share/ca-certificates/bai-seed-*.crt" >/dev/null; then
+    rm -f "$ROOT"/usr/local/share/ca-certificates/bai-seed-*.crt
+    update-ca-certificates >/dev/null || fail "update-ca-certificates failed"
+    note "removed the site CA certificates an earlier run installed (the inventory lists none now)"
+  fi
   local mirror=http://apt.gpus.internal/ubuntu sources_file=/etc/apt/sources.list comps suites sources=''
   # shellcheck source=/dev/null
   . /etc/os-release
@@ -996,6 +1083,11 @@ step_packages() {
     mv -f "/etc/apt/sources.list.d/ubuntu.sources" "/etc/apt/sources.list.d/ubuntu.sources.bai-seed-disabled"
     note "disabled /etc/apt/sources.list.d/ubuntu.sources (the mirror replaces it)"
   fi
+  under_root /etc/apt/apt.conf.d/90bai-seed-proxy
+  if [[ -f $REPLY ]]; then
+    rm -f "$REPLY"
+    note "removed apt's proxy setting (the inventory sets no proxy now)"
+  fi
   if installed "${pkgs[@]}"; then
     note "already installed: ${pkgs[*]}"
     return 0
@@ -1007,7 +1099,7 @@ step_packages() {
 # --- docker: Install Docker Engine and the compose plugin
 step_docker() {
   local repo='' key_url='' fingerprint=9DC858229FC7DD38854AE2D88D81803C0EBFCD88 user=bai
-  local codename=focal id=ubuntu arch keyring=/etc/apt/keyrings/docker.gpg
+  local codename=focal id=ubuntu arch keyring=/etc/apt/keyrings/docker.gpg list list_path current
   local -a pkgs=(docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin)
   local restart=0
   if [[ -n $OS_CODENAME && $OS_CODENAME != "$codename" ]]; then
@@ -1018,12 +1110,22 @@ step_docker() {
   fi
   [[ -n $repo ]] || repo=https://download.docker.com/linux/$id
   [[ -n $key_url ]] || key_url=$repo/gpg
-  if ! installed "${pkgs[@]}"; then
+  arch=$(dpkg --print-architecture)
+  list_path=/etc/apt/sources.list.d/docker.list
+  list="deb [arch=$arch signed-by=$keyring] $repo $codename stable"$'\n'
+  under_root "$list_path"
+  current=''
+  if [[ -f $REPLY ]]; then current=$(<"$REPLY")$'\n'; fi
+  # Docker's repository is (re)configured when packages are missing, and when its source is there but not the one the
+  # inventory names now (a new mirror); Docker installed some other way without a source is left as it is.
+  if ! installed "${pkgs[@]}" || [[ -n $current && $current != "$list" ]]; then
     fetch_key "$key_url" "$keyring" "$fingerprint"
-    arch=$(dpkg --print-architecture)
-    write_file /etc/apt/sources.list.d/docker.list 0644 "deb [arch=$arch signed-by=$keyring] $repo $codename stable"$'\n'
+    write_file "$list_path" 0644 "$list"
+    [[ -z $current || $current == "$list" ]] || note "Docker's packages now come from $repo"
     retry 5 apt_update || fail "apt-get update failed for Docker's repository $repo"
-    apt_install "${pkgs[@]}" || fail "apt-get install failed for: ${pkgs[*]}"
+    if ! installed "${pkgs[@]}"; then
+      apt_install "${pkgs[@]}" || fail "apt-get install failed for: ${pkgs[*]}"
+    fi
   fi
   WROTE=0
   # Merged, not replaced: nvidia-ctk registers the nvidia runtime in the same file.
@@ -1035,6 +1137,12 @@ step_docker() {
   }
 }
 '
+  under_root /etc/systemd/system/docker.service.d/http-proxy.conf
+  if [[ -f $REPLY ]] && [[ $(head -c 23 "$REPLY") == '# Generated by bai-seed' ]]; then
+    rm -f "$REPLY"
+    WROTE=1
+    note "removed Docker's proxy settings (the inventory sets no proxy now)"
+  fi
   restart=$((restart | WROTE))
   systemctl daemon-reload
   systemctl enable --now docker.service
@@ -1107,31 +1215,50 @@ step_python() {
 # --- venvs: Create one Python venv per service
 step_venvs() {
   local method=static python=/home/bai/.static-python/versions/3.13.3/bin/python3 root=/home/bai/.static-python version=3.13.3 release=25.6
-  local user=bai group=1100 i name dir venv env
+  local user=bai group=1100 i name dir venv env made_from
   local -a names=(agent)
   local -a dirs=(/home/bai/agent)
   local -a venvs=(/home/bai/agent/.venv)
+  # No index settings any more: the file an earlier run wrote goes (pip's default index again).
+  under_root /etc/pip.conf
+  if [[ -f $REPLY ]] && [[ $(head -c 23 "$REPLY") == '# Generated by bai-seed' ]]; then
+    rm -f "$REPLY"
+    note "removed /etc/pip.conf (the inventory names no PyPI mirror now)"
+  fi
   for i in "${!names[@]}"; do
     name=${names[$i]}
-    dir=${dirs[$i]}
-    venv=${venvs[$i]}
+    under_root "${dirs[$i]}"
+    dir=$REPLY
+    under_root "${venvs[$i]}"
+    venv=$REPLY
     install -d -o "$user" -g "$group" "$dir"
     if [[ $method == pyenv ]]; then
       env="bai-$release-$name"
-      local pyenv=("env" "PYENV_ROOT=$root" "$root/bin/pyenv")
-      [[ -d $root/versions/$env ]] || as_user "$user" "${pyenv[@]}" virtualenv "$version" "$env" ||
+      local pyenv=("env" "PYENV_ROOT=$ROOT$root" "$ROOT$root/bin/pyenv")
+      # A virtualenv made from another Python version (the release line moved) is made again from this one.
+      made_from=$(awk -F' *= *' '$1 == "home" { print $2; exit }' "$ROOT$root/versions/$env/pyvenv.cfg" 2>/dev/null) || true
+      if [[ -d $ROOT$root/versions/$env && $(realpath -m -- "${made_from:-/nonexistent}") != "$(realpath -m -- "$ROOT$root/versions/$version/bin")" ]]; then
+        as_user "$user" "${pyenv[@]}" virtualenv-delete -f "$env" || fail "pyenv virtualenv-delete $env failed"
+        note "removed $env: it was made from ${made_from:-an unknown Python}, not Python $version (packages installed in it must be installed again)"
+      fi
+      [[ -d $ROOT$root/versions/$env ]] || as_user "$user" "${pyenv[@]}" virtualenv "$version" "$env" ||
         fail "pyenv virtualenv $env failed"
       (cd "$dir" && as_user "$user" "${pyenv[@]}" local "$env")
-      retry 3 as_user "$user" "$root/versions/$env/bin/pip" install -q -U pip setuptools wheel ||
+      retry 3 as_user "$user" "$ROOT$root/versions/$env/bin/pip" install -q -U pip setuptools wheel ||
         fail "pip could not upgrade pip, setuptools and wheel in $env"
     else
-      [[ -x $python ]] || fail "$python is missing: the python step did not run"
-      # A venv cut off while it was being made (power loss, a killed run) has bin/python but no pip: make it again.
+      [[ -x $ROOT$python ]] || fail "$python is missing: the python step did not run"
+      # A venv cut off while it was being made (power loss, a killed run) has bin/python but no pip, and a venv made
+      # from another Python (python.version changed) still runs the old one: both are made again.
+      made_from=$(awk -F' *= *' '$1 == "home" { print $2; exit }' "$venv/pyvenv.cfg" 2>/dev/null) || true
       if [[ ! -x $venv/bin/python || ! -x $venv/bin/pip ]]; then
-        as_user "$user" "$python" -m venv --clear "$venv" || fail "could not create $venv"
+        as_user "$user" "$ROOT$python" -m venv --clear "$venv" || fail "could not create ${venvs[$i]}"
+      elif [[ $(realpath -m -- "${made_from:-/nonexistent}") != "$(realpath -m -- "$(dirname "$ROOT$python")")" ]]; then
+        as_user "$user" "$ROOT$python" -m venv --clear "$venv" || fail "could not create ${venvs[$i]} again"
+        note "made ${venvs[$i]} again from $python (it was made from ${made_from:-an unknown Python}; packages installed in it must be installed again)"
       fi
       retry 3 as_user "$user" "$venv/bin/pip" install -q -U pip setuptools wheel ||
-        fail "pip could not upgrade pip, setuptools and wheel in $venv"
+        fail "pip could not upgrade pip, setuptools and wheel in ${venvs[$i]}"
     fi
     note "venv for $name ready"
   done
@@ -1139,10 +1266,8 @@ step_venvs() {
 
 # --- nvidia-driver: Install the NVIDIA server driver (headless) and nvidia-smi
 step_nvidia_driver() {
-  local method=package package=nvidia-headless-no-dkms-535-server branch=535-server dkms=false kernel modules
+  local package=nvidia-headless-no-dkms-535-server branch=535-server
   local utils=nvidia-utils-$branch
-  kernel=$(uname -r)
-  modules=linux-modules-nvidia-$branch-$kernel
   if command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1; then
     note "an NVIDIA driver is already loaded: $(first_line nvidia-smi --query-gpu=driver_version --format=csv,noheader)"
     installed "$utils" || apt_install "$utils" || fail "apt-get install failed for $utils"
@@ -1150,27 +1275,14 @@ step_nvidia_driver() {
   fi
   # Fresh lists: golden and cloud images ship stale ones.
   retry 3 apt_update || fail "apt-get update failed"
-  if [[ $method == ubuntu-drivers ]]; then
-    apt_install ubuntu-drivers-common || fail "could not install ubuntu-drivers-common"
-    # --gpgpu: the headless server driver without DKMS and with the prebuilt signed modules of this kernel (plain
-    # `install` is desktop mode: it ranks -server branches last and brings the graphics stack). Its exit code says
-    # nothing (the entry point drops apt's): what counts is what is installed afterwards.
-    ubuntu-drivers install --gpgpu "$package" || fail "ubuntu-drivers install --gpgpu $package failed"
-    driver_installed || fail "ubuntu-drivers install --gpgpu $package ran but no NVIDIA driver package is installed (apt failed? see the log above)"
-    # --gpgpu leaves nvidia-smi out.
-    apt_install "$utils" || fail "apt-get install failed for $utils"
-  elif [[ $dkms == true ]]; then
-    apt_install "$package" "$utils" || fail "apt-get install failed for $package $utils"
-    if output_has 'SecureBoot enabled' mokutil --sb-state 2>/dev/null; then
-      warn "Secure Boot is on and DKMS built the NVIDIA modules: they load only once their key is enrolled (MOK) at the console"
-    fi
-  else
-    # The prebuilt modules Canonical signs, so that Secure Boot needs no console; DKMS only when asked for.
-    if ! output_has "^Package: $modules\$" apt-cache show "$modules" 2>/dev/null; then
-      fail "no prebuilt NVIDIA modules for kernel $kernel ($modules is not in the apt sources): boot a kernel Ubuntu builds them for, or set nvidia.driver.dkms: true (Secure Boot then needs MOK enrolment)"
-    fi
-    apt_install "$package" "$utils" "$modules" || fail "apt-get install failed for $package $utils $modules"
+  # The prebuilt modules Canonical signs, so that Secure Boot needs no console; DKMS only when asked for.
+  local kernel modules
+  kernel=$(uname -r)
+  modules=linux-modules-nvidia-$branch-$kernel
+  if ! output_has "^Package: $modules\$" apt-cache show "$modules" 2>/dev/null; then
+    fail "no prebuilt NVIDIA modules for kernel $kernel ($modules is not in the apt sources): boot a kernel Ubuntu builds them for, or set nvidia.driver.dkms: true (Secure Boot then needs MOK enrolment)"
   fi
+  apt_install "$package" "$utils" "$modules" || fail "apt-get install failed for $package $utils $modules"
   installed "$utils" || fail "$utils (nvidia-smi) is not installed"
   command -v nvidia-smi >/dev/null || fail "nvidia-smi is not on PATH after installing $utils"
   request_reboot "load the NVIDIA driver"
@@ -1197,7 +1309,7 @@ step_nvidia_fabricmanager() {
   done < <(apt-cache madison "$pkg" 2>/dev/null | tr -d '|')
   [[ -n $version ]] || fail "no $pkg of the driver's version $driver in the apt sources (found: $(apt-cache madison "$pkg" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); printf "%s ", $2 }'))"
   if [[ $(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) != "$version" ]] || ! installed "$pkg"; then
-    apt_get install -y -q --no-install-recommends --allow-change-held-packages "$pkg=$version" || fail "apt-get install failed for $pkg=$version"
+    apt_install --allow-change-held-packages "$pkg=$version" || fail "apt-get install failed for $pkg=$version"
   fi
   # An apt upgrade must not move it away from the driver.
   apt-mark hold "$pkg" >/dev/null
@@ -1294,20 +1406,12 @@ step_images() {
 
 # --- nvidia-check: Readiness gate: driver, GPU count, Fabric Manager, persistence, MIG, a container sees every GPU
 step_nvidia_check() {
-  local want=0 fm=on persistence=true dkms=false
-  local cuda_package=cuda-toolkit-12-2 image=cr.backend.ai/stable/python-pytorch:1.11-py38-cuda11.3 docker=true dcgm=false
-  local -a mig=()
+  local want=0 fm=on cuda_package=cuda-toolkit-12-2
   local out list driver cuda='' toolkit='' nvswitches=0 fm_state='not needed' count line i uuids='' models='' sep=''
   local -a index=() uuid=() name=() pmode=() mmode=()
-  local u n p m mig_unit=bai-seed-mig.service
+  local u n p m
   mkdir -p "$STATE_DIR/facts"
   if ! out=$(nvidia-smi -L 2>&1); then
-    if [[ $dkms == true ]] && output_has 'SecureBoot enabled' mokutil --sb-state 2>/dev/null; then
-      if [[ -n $(mokutil --list-new 2>/dev/null) ]]; then
-        fail "the NVIDIA driver is not loaded: Secure Boot is on and the key of its DKMS-built modules waits for MOK enrolment: at the next boot choose 'Enroll MOK' in the MOK manager on the console, then the run goes on"
-      fi
-      fail "the NVIDIA driver is not loaded: Secure Boot is on and the key of its DKMS-built modules is not enrolled: mokutil --import /var/lib/shim-signed/mok/MOK.der, reboot and enrol it at the console"
-    fi
     one_line "$out"
     fail "nvidia-smi fails: the NVIDIA driver is not loaded ($REPLY)"
   fi
@@ -1347,27 +1451,6 @@ step_nvidia_check() {
     gpu_facts false "$1"
     fail "$1"
   }
-
-  # check_mig: the MIG devices of each GPU are those of the layout (mig: lines `INDEX PROFILES`).
-  check_mig() {
-    local line k want have gpu='' i
-    local -A expect=() got=()
-    for line in "${mig[@]}"; do expect[${line%% *}]=${line#* }; done
-    while IFS= read -r line; do
-      if [[ $line =~ ^GPU\ ([0-9]+): ]]; then gpu=${BASH_REMATCH[1]}; got[$gpu]=''
-      elif [[ -n $gpu && $line =~ ^[[:space:]]+MIG\ ([^ ]+)\ +Device ]]; then got[$gpu]+=${BASH_REMATCH[1]},
-      fi
-    done < <(nvidia-smi -L)
-    for i in "${!index[@]}"; do
-      k=${index[$i]}
-      want=${expect[$k]:-${expect[all]:-}}
-      [[ -n $want ]] || continue
-      [[ ${mmode[$i]} == Enabled || ${mmode[$i]} == Disabled ]] || check_failed "GPU $k (${name[$i]}) cannot do MIG, but nvidia.mig lays it out ($want)"
-      want=$(tr ',' '\n' <<<"$want" | sort | paste -sd,)
-      have=$(tr ',' '\n' <<<"${got[$k]:-}" | sed '/^$/d' | sort | paste -sd,)
-      [[ $have == "$want" ]] || check_failed "GPU $k has the MIG devices '${have:-none}', not the layout '$want' (mig.mode.current ${mmode[$i]}; systemctl status $mig_unit)"
-    done
-  }
   gpu_facts false 'checking'
   note "$count GPU(s): ${name[0]:-none}; driver $driver, CUDA $cuda${toolkit:+, toolkit $toolkit}; $nvswitches NVSwitch(es)"
   if ((want > 0 && count < want)); then
@@ -1378,32 +1461,21 @@ step_nvidia_check() {
   if [[ $fm_state == inactive ]]; then
     check_failed "$nvswitches NVSwitch device(s) but nvidia-fabricmanager.service is not active: CUDA fails with error 802 until it runs (systemctl status nvidia-fabricmanager)"
   fi
-  if [[ $persistence == true ]]; then
-    for i in "${!index[@]}"; do
-      [[ ${pmode[$i]} == Enabled ]] || check_failed "persistence mode is ${pmode[$i]} on GPU ${index[$i]} (nvidia-persistenced not running? systemctl status nvidia-persistenced)"
-    done
-  fi
-  if ((${#mig[@]})); then check_mig; fi
+  for i in "${!index[@]}"; do
+    [[ ${pmode[$i]} == Enabled ]] || check_failed "persistence mode is ${pmode[$i]} on GPU ${index[$i]} (nvidia-persistenced not running? systemctl status nvidia-persistenced)"
+  done
   output_has 'libnvidia-ml\.so\.1' ldconfig -p || check_failed "libnvidia-ml.so.1 is not on the loader path"
   if [[ -n $cuda_package ]]; then
     output_has 'libcudart\.so' ldconfig -p || check_failed "libcudart is not on the loader path"
   fi
-  if [[ $docker == true ]]; then
-    output_has '"nvidia"' docker info --format '{{json .Runtimes}}' || check_failed "docker info does not list the nvidia runtime"
-    if [[ -n $image ]]; then
-      out=$(docker run --rm --runtime=nvidia -e NVIDIA_VISIBLE_DEVICES=all -e NVIDIA_DRIVER_CAPABILITIES=utility "$image" nvidia-smi -L 2>&1) || {
-        one_line "$out"
-        check_failed "a container through Docker's nvidia runtime ($image) cannot run nvidia-smi: $REPLY"
-      }
-      i=$(grep -c '^GPU ' <<<"$out" || true)
-      ((i == count)) || check_failed "a container through Docker's nvidia runtime sees $i of the $count GPUs"
-    else
-      warn "no image to start through the nvidia runtime (nvidia.check_image): the container check is skipped"
-    fi
-  fi
-  if [[ $dcgm == true ]]; then
-    out=$(dcgmi diag -r 1 2>&1) || { one_line "$out"; check_failed "DCGM quick diagnostic (dcgmi diag -r 1) fails: $REPLY"; }
-  fi
+  output_has '"nvidia"' docker info --format '{{json .Runtimes}}' || check_failed "docker info does not list the nvidia runtime"
+  local image=cr.backend.ai/stable/python-pytorch:1.11-py38-cuda11.3
+  out=$(docker run --rm --runtime=nvidia -e NVIDIA_VISIBLE_DEVICES=all -e NVIDIA_DRIVER_CAPABILITIES=utility "$image" nvidia-smi -L 2>&1) || {
+    one_line "$out"
+    check_failed "a container through Docker's nvidia runtime ($image) cannot run nvidia-smi: $REPLY"
+  }
+  i=$(grep -c '^GPU ' <<<"$out" || true)
+  ((i == count)) || check_failed "a container through Docker's nvidia runtime sees $i of the $count GPUs"
   gpu_facts true ''
   note "GPU stack ready: $count GPU(s), driver $driver, CUDA $cuda"
 }
