@@ -1,7 +1,7 @@
 // `npm run bench`: render speed, seed ISOs against cloud-localds, ISO writer throughput against xorriso, genisoimage
 // and cp, and start-up against `node -e 0`. Prints every figure (median and min-max), the goals with PASS/MISS, and
 // writes bench/results.json. See bench/README.md.
-//   --only render,seed,iso,startup,serve,fleet   run some sections (results go to bench/work/results.partial.json)
+//   --only render,seed,iso,startup,serve,fleet,payload   run some sections (payload: needs the VM tests' local upstream) (results go to bench/work/results.partial.json)
 //   --runs N (5)  --big-runs N (5, the 1 GiB runs)  --startup-runs N (20)  --sizes 10,100,1000
 //   --scratch DIR  the runs write into a new folder of their own inside DIR (default bench/work), e.g. /dev/shm to leave
 //                  the disk out; only that folder is removed at the end
@@ -15,6 +15,7 @@ import { benchStartup } from './cases/startup.js'
 import { benchServe } from './cases/serve.js'
 import { benchPlanJson } from './cases/plan-json.js'
 import { benchFleet } from './cases/fleet.js'
+import { benchPayload } from './cases/payload.js'
 import { checkGoals, type Figures } from './lib/goals.js'
 import { describeMachine, loadAverage } from './lib/machine.js'
 import { repoRoot, resultsFile, workDir } from './lib/paths.js'
@@ -25,7 +26,7 @@ import { goalsTable, updateReadme } from './lib/readme-table.js'
 
 // Renders first: they create the most files, and on ext4 without a journal files created soon after others were
 // deleted (the 1 GiB section removes its output between runs) cost far more (see cases/render.ts).
-const SECTIONS = ['render', 'plan', 'seed', 'iso', 'startup', 'serve', 'fleet'] as const
+const SECTIONS = ['render', 'plan', 'seed', 'iso', 'startup', 'serve', 'fleet', 'payload'] as const
 
 /** Sizes from this one on run `--large-runs` times without a warm-up: a 10,000-node render takes about a minute. */
 const LARGE_SIZE = 5000
@@ -87,6 +88,7 @@ try {
   if (only.includes('startup')) figures.startup = benchStartup(startupRuns, log)
   if (only.includes('serve')) figures.serve = await benchServe(Math.min(runs, 3), log)
   if (only.includes('fleet')) figures.fleet = await benchFleet(log)
+  if (only.includes('payload')) figures.payload = await benchPayload(log)
 } finally {
   removeScratch()
 }

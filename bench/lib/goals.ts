@@ -5,6 +5,7 @@ import { GENISOIMAGE, OURS, type IsoThroughputFigures } from '../cases/iso-throu
 import type { StartupFigures } from '../cases/startup.js'
 import type { ServeFigures } from '../cases/serve.js'
 import type { PlanJsonFigures } from '../cases/plan-json.js'
+import type { PayloadFigures } from '../cases/payload.js'
 import type { FleetFigures } from '../cases/fleet.js'
 
 export type GoalStatus = 'PASS' | 'MISS' | 'N/A'
@@ -23,6 +24,7 @@ export interface Figures {
   startup?: StartupFigures
   serve?: ServeFigures
   planJson?: PlanJsonFigures
+  payload?: PayloadFigures
   fleet?: FleetFigures
 }
 

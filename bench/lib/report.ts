@@ -47,6 +47,13 @@ export function printFigures(f: Figures, goals: Goal[], print: Print): void {
     }
     print('')
   }
+  if (f.payload) {
+    const p = f.payload
+    const m = (b: number): string => (b / 1024 / 1024).toFixed(1)
+    print(`bai-seed payload, example cluster (${p.nodes} nodes) against the local upstream: cold ${p.coldSeconds.toFixed(1)} s, re-run ${p.rerunSeconds.toFixed(1)} s`)
+    print(`  ${p.files} files (${p.debs} .debs), ${m(p.treeBytes)} MiB; payload.iso ${m(p.isoBytes)} MiB; images ${m(p.imagesArchiveBytes)} MiB in one archive (${m(p.imagesListedBytes)} MiB as the registries list them per image)`)
+    print('')
+  }
   if (f.planJson) {
     const p = f.planJson
     print(`plan --json, ${p.nodes} nodes (to /dev/null): ${secs(p.series.wallMs)} s, peak RSS ${mib(p.series.maxRssKiB)} MiB`)

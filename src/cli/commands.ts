@@ -5,6 +5,7 @@ import Completion from '../commands/completion.js'
 import Help from '../commands/help.js'
 import Init from '../commands/init.js'
 import Iso from '../commands/iso.js'
+import Payload from '../commands/payload.js'
 import Plan from '../commands/plan.js'
 import Profiles from '../commands/profiles/index.js'
 import ProfilesShow from '../commands/profiles/show.js'
@@ -20,6 +21,7 @@ export const COMMANDS = {
   help: Help,
   init: Init,
   iso: Iso,
+  payload: Payload,
   plan: Plan,
   profiles: Profiles,
   'profiles:show': ProfilesShow,

@@ -231,6 +231,9 @@ export const M = {
   checkImageNone: 'nvidia.check_image is auto but images.pull has no image on this node: nvidia-check cannot start a container through the nvidia runtime (name an image)',
   nvidiaWithoutDocker: 'nvidia.enabled needs docker.enabled (the Container Toolkit registers its runtime with Docker)',
   imagesWithoutDocker: 'images.enabled with images to pull needs docker.enabled',
+  offlinePyenv: 'python.method pyenv builds Python from sources fetched at first boot: an offline payload carries python-build-standalone archives (method static)',
+  offlineUbuntuDrivers:
+    'nvidia.driver.method ubuntu-drivers picks the driver on the machine at first boot: offline, name the driver package (method package) so the payload carries it',
   venvsWithoutPython: 'services.venvs is not empty but python.enabled is false',
   venvsWithoutUser: 'services.venvs is not empty but user.enabled is false (the venvs live in its home)',
   unknownNode: (name: string, suggest: string | undefined, some: string) =>

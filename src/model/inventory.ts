@@ -50,6 +50,18 @@ export interface Mirrors {
   no_proxy?: string[]
 }
 
+/** `offline:` (air-gapped sites): every first-boot download comes from one sealed payload (`bai-seed payload`). */
+export interface OfflineSettings {
+  /** A second volume with the payload's ISO image (label `label`), or HTTP from `url`. */
+  delivery: 'volume' | 'url'
+  url?: string
+  label: string
+  /** sha256 of the payload's manifest.txt, or */
+  manifest_sha256?: string
+  /** the public SSH key that signed it (manifest.txt.sig). */
+  signer?: string
+}
+
 /** Where nodes report each stage of their install and first boot (a `bai-seed serve`; src/fleet/). */
 export interface ReportingConfig {
   /** Base URL ending in /; nodes post to <url>report/<hostname>/<token>. */
@@ -113,6 +125,7 @@ export interface Inventory {
   }
   storage: StorageConfig
   mirrors: Mirrors
+  offline?: OfflineSettings
   /** Absent: nothing reports. */
   reporting?: ReportingConfig
   ssh: { authorized_keys: string[]; allow_password: boolean }

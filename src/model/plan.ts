@@ -70,6 +70,15 @@ export interface TargetPlan {
   arch: Architecture
 }
 
+/** Where the node's payload is and how it is trusted (`offline:`), when the site is air-gapped. */
+export interface OfflinePlan {
+  delivery: 'volume' | 'url'
+  /** Volume label (volume) or base URL (url). */
+  source: string
+  manifestSha256: string
+  signer: string
+}
+
 export interface NodePlan {
   hostname: string
   target: TargetPlan
@@ -90,6 +99,8 @@ export interface NodePlan {
   /** Root LV size after an autoinstall: 'all' or a size such as 200G. */
   rootLv: string
   powerOffWhenDone: boolean
+  /** The sealed payload every network step takes its files from, or null (the network and mirrors). */
+  offline: OfflinePlan | null
   /**
    * Where this node reports its stages (`reporting.url` of the node, else the cluster's), or absent: no reporting.
    * The node's token is not part of the plan; renderers get it with the render (RenderSecrets).

@@ -10,6 +10,7 @@ import { stepFunctionName } from '../model/shared-names.js'
 import { DEFAULT_TARGET } from '../targets/os-targets.js'
 import { nodeMirrors } from './node-mirrors.js'
 import { stepDigest } from './step-digest.js'
+import { offlinePlan } from './offline-plan.js'
 
 export interface PlanOptions {
   /** Power the machine off when a provisioning run ends (image builds, tests). */
@@ -74,6 +75,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
     disk: node.disk ?? { size: 'largest' },
     rootLv: node.root_lv ?? 'all',
     powerOffWhenDone: options.powerOffWhenDone,
+    offline: offlinePlan(inventory),
   }
   // Only when configured: without `reporting` the plan (and every file rendered from it) is as it was.
   if (node.reporting) plan.reporting = { url: node.reporting.url, from: `nodes[${resolved.index}].reporting` }

@@ -69,14 +69,21 @@ function describeSources(plan: NodePlan, inventory: Inventory | undefined): Desc
   const m = inventory?.mirrors ?? {}
   const src = (what: string, value: string | undefined, key: string, fallback: string): DescribedSource =>
     value ? { what, value, from: `inventory mirrors.${key}` } : { what, value: fallback, from: 'default' }
-  const out = [
+  const out: DescribedSource[] = []
+  const o = plan.offline
+  if (o) {
+    const where = o.delivery === 'volume' ? `a second volume labelled ${o.source}` : o.source
+    const trust = [o.manifestSha256 && `manifest sha256 ${o.manifestSha256}`, o.signer && `manifest signed by ${o.signer.split(' ').slice(0, 2).join(' ')}`].filter(Boolean).join(', ')
+    out.push({ what: 'offline payload', value: `every download from ${where} (${trust}); never the network`, from: 'inventory offline' })
+  }
+  out.push(
     src('apt', m.apt, 'apt', 'the Ubuntu archive'),
     src('Docker apt', m.docker_apt, 'docker_apt', "Docker's apt repository"),
     src('PyPI', m.pypi, 'pypi', 'PyPI'),
     src('image registry', m.registry, 'registry', 'as named in each image'),
     src('Docker Hub', m.docker_hub?.join(', '), 'docker_hub', 'Docker Hub'),
     src('proxy', m.proxy, 'proxy', 'none'),
-  ]
+  )
   const python = plan.steps.find((s) => s.id === 'python')
   if (python?.vars.baseUrl) out.push({ what: 'Python', value: String(python.vars.baseUrl), from: 'settings python.base_url' })
   if (inventory?.password) {
@@ -124,7 +131,7 @@ function describeUnmasked(plan: NodePlan, node: ResolvedNode, inventory?: Invent
           }
         }),
       notes: s.notes,
-      fetches: s.fetches,
+      fetches: plan.offline ? s.fetches.map((f) => `${f} (from the offline payload)`) : s.fetches,
       expect: s.expect,
     })),
   }

@@ -38,7 +38,8 @@ export function validateResolved(nodes: readonly ResolvedNode[], inventory: Sour
     found.set(key, { d, base: message, nodes: [hostname] })
   }
 
-  const inv = inventory.value as { cluster?: { release?: unknown } } | null
+  const inv = inventory.value as { cluster?: { release?: unknown }; offline?: unknown } | null
+  const offline = inv?.offline !== undefined && inv.offline !== null
   const release = typeof inv?.cluster?.release === 'string' ? inv.cluster.release : undefined
   const line = release === undefined ? undefined : releaseLine(release)
 
@@ -59,6 +60,10 @@ export function validateResolved(nodes: readonly ResolvedNode[], inventory: Sour
           report(rn, 'python.version', 'PBS_RELEASE_NEEDED', M.pbsReleaseNeeded(version))
         }
       }
+    }
+    if (offline && s.python.enabled && s.python.method === 'pyenv') report(rn, 'python.method', 'OFFLINE_PYENV', M.offlinePyenv)
+    if (offline && s.nvidia.enabled && s.nvidia.driver.method === 'ubuntu-drivers') {
+      report(rn, 'nvidia.driver.method', 'OFFLINE_UBUNTU_DRIVERS', M.offlineUbuntuDrivers)
     }
     if (s.nvidia.enabled && !s.docker.enabled) report(rn, 'nvidia.enabled', 'NVIDIA_WITHOUT_DOCKER', M.nvidiaWithoutDocker)
     if (s.nvidia.enabled) checkNvidia(rn, targetOf(rn, inventory), report)

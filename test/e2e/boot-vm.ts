@@ -23,6 +23,8 @@ export interface BootOptions {
    * carried to a loopback port of this machine by one `busybox nc` per connection. Without it the guest has no NIC.
    */
   network?: GuestNetwork
+  /** More images attached read-only after the seed (/dev/vdc ...), e.g. an offline payload volume. */
+  extraDrives?: string[]
 }
 
 export interface GuestNetwork {
@@ -78,6 +80,7 @@ export function qemuArgs(opts: BootOptions): string[] {
     '-drive', `file=${opts.disk},if=virtio,format=raw,cache=unsafe`,
   ]
   if (opts.seed) args.push('-drive', `file=${opts.seed},if=virtio,format=raw,readonly=on`)
+  for (const drive of opts.extraDrives ?? []) args.push('-drive', `file=${drive},if=virtio,format=raw,readonly=on`)
   return args
 }
 

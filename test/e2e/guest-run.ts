@@ -24,6 +24,8 @@ export interface GuestRunOptions {
   reuseDisk?: GuestDisk
   fallbackGraceSeconds?: number
   network?: GuestNetwork
+  /** Read-only images attached after the seed (an offline payload volume). */
+  extraDrives?: string[]
   /** Console log file name in the work folder (default console.log, console-2.log for a reused disk). */
   consoleName?: string
   timeoutSeconds?: number
@@ -48,6 +50,7 @@ export async function runGuest(opts: GuestRunOptions): Promise<GuestRun> {
     consoleLog: join(workDir, opts.consoleName ?? (opts.reuseDisk ? 'console-2.log' : 'console.log')),
     fallbackGraceSeconds: opts.fallbackGraceSeconds,
     network: opts.network,
+    extraDrives: opts.extraDrives,
     timeoutSeconds: opts.timeoutSeconds,
   })
   recordTiming(`${opts.name}: boot to stop${opts.consoleName ? ` (${opts.consoleName})` : ''}`, boot.seconds)

@@ -106,11 +106,16 @@ test("the archive mirror goes where the target keeps its sources: deb822 ubuntu.
   assert.match(noble, `sources="Types: deb"$'\\n'"URIs: $mirror"$'\\n'"Suites: $suites"`)
   assert.match(noble, 'Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg')
   assert.not.match(noble, 'ubuntu.sources.bai-seed-disabled')
+  // The other format's file comes from the registry: noble empties the one-line list, the others disable ubuntu.sources.
+  assert.match(noble, 'other=/etc/apt/sources.list\n')
+  assert.not.match(noble, 'other=/etc/apt/sources.list.d/ubuntu.sources')
   for (const node of ['t-jammy', 't-focal']) {
     const text = script(node)
     assert.match(text, 'sources_file=/etc/apt/sources.list ', node)
     assert.match(text, 'for suite in $suites; do sources+="deb $mirror $suite $comps"', node)
     assert.not.match(text, '"Types: deb"', node)
+    assert.match(text, 'other=/etc/apt/sources.list.d/ubuntu.sources\n', node)
+    assert.not.match(text, 'other=/etc/apt/sources.list\n', node)
   }
 })
 
@@ -161,6 +166,8 @@ test('fetch_key installs a key holding the pinned fingerprint and refuses any ot
   const missing = run('env', [`GNUPGHOME=${env.GNUPGHOME}`, 'bash', join(dir, 'h.sh'), `file://${dir}/nope.asc`, `${dir}/k/none.gpg`, fpr])
   assert.is(missing.status, 1)
   assert.match(readFileSync(join(dir, 'reason'), 'utf8'), `cannot download the signing key file://${dir}/nope.asc`)
+  // Making the key started a gpg-agent for this GNUPGHOME: stop it.
+  run('gpgconf', ['--homedir', home, '--kill', 'all'])
 })
 
 test.run()

@@ -161,7 +161,7 @@ const INV = [
 ]
 const withLines = (changes: Record<number, string>, extra: string[] = []) =>
   [...INV.map((l, i) => changes[i + 1] ?? l), ...extra].join('\n') + '\n'
-const TOP_KEYS = ['cluster', 'network', 'storage', 'mirrors', 'reporting', 'ssh', 'password', 'profiles', 'nodes']
+const TOP_KEYS = ['cluster', 'network', 'storage', 'mirrors', 'offline', 'reporting', 'ssh', 'password', 'profiles', 'nodes']
 const NODE_KEYS = ['hostname', 'ip', 'roles', 'mac', 'comment', 'disk', 'interface', 'overrides']
 
 type Row = [string, string, number, number, string] // code, path, line, col, message

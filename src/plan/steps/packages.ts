@@ -3,7 +3,7 @@
 import { defineStep } from '../step-def.js'
 import { aptConfString } from '../file-quoting.js'
 import { usesNfs } from './storage.js'
-import { osTarget } from '../../targets/os-targets.js'
+import { OS_TARGETS, TARGET_IDS, osTarget } from '../../targets/os-targets.js'
 
 export interface PackagesVars {
   /** apt packages, also what the autoinstall installs from the installer's own apt access. */
@@ -13,8 +13,11 @@ export interface PackagesVars {
   aptMirror: string
   /** PEM certificates of the site's own CAs, trusted before any download. */
   caCertificates: string[]
-  /** How the target keeps the distribution's apt sources (targets/os-targets.ts): where the mirror is written. */
-  aptSources: { deb822: boolean; file: string }
+  /**
+   * How the target keeps the distribution's apt sources (targets/os-targets.ts): where the mirror is written, and the
+   * files the other targets' formats use, which would still be read and so are neutralised when a mirror is set.
+   */
+  aptSources: { deb822: boolean; file: string; others: { deb822: boolean; file: string }[] }
 }
 
 export const packagesStep = defineStep<PackagesVars>({
@@ -37,8 +40,24 @@ export const packagesStep = defineStep<PackagesVars>({
       aptProxy,
       aptMirror: ctx.plan.mirrors.apt ?? '',
       caCertificates: ctx.plan.mirrors.ca_certificates,
-      aptSources: { deb822: target.apt.sourcesFormat === 'deb822', file: target.apt.sourcesFile },
+      aptSources: {
+        deb822: target.apt.sourcesFormat === 'deb822',
+        file: target.apt.sourcesFile,
+        others: otherSourcesFiles(target.apt.sourcesFile),
+      },
     }
   },
   fetches: (ctx) => [`apt ${ctx.plan.mirrors.apt ?? "the node's apt sources"}: ${ctx.settings.packages.install.join(' ')}`],
 })
+
+/** The apt sources files the registry's other targets use (one per file, in registry order), never this target's. */
+function otherSourcesFiles(own: string): { deb822: boolean; file: string }[] {
+  const seen = new Set<string>([own])
+  const others: { deb822: boolean; file: string }[] = []
+  for (const t of TARGET_IDS.map((id) => OS_TARGETS[id])) {
+    if (seen.has(t.apt.sourcesFile)) continue
+    seen.add(t.apt.sourcesFile)
+    others.push({ deb822: t.apt.sourcesFormat === 'deb822', file: t.apt.sourcesFile })
+  }
+  return others
+}

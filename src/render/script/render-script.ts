@@ -27,6 +27,7 @@ export function renderScript(plan: NodePlan, reportUrl?: string): string {
     target: { ...osTarget(plan.target.id), arch: plan.target.arch },
     unitText: renderUnit(),
     steps: plan.steps,
+    offline: plan.offline,
     report: reportUrl === undefined ? false : { url: reportUrl, rebootExpect: REBOOT_EXPECT_SECONDS },
   })
 }

@@ -1,0 +1,53 @@
+// HTTP(S) downloads of the payload build, trusting the system's CAs plus the inventory's site CAs, following
+// redirects (release assets are redirected to a CDN). A download goes to <dest>.part and is renamed when complete.
+import { get as httpGet, type IncomingMessage } from 'node:http'
+import { get as httpsGet } from 'node:https'
+import { createWriteStream, renameSync } from 'node:fs'
+import { rootCertificates } from 'node:tls'
+import { pipeline } from 'node:stream/promises'
+import { OutputError } from '../diagnostics/errors.js'
+
+export interface FetchOptions {
+  /** PEM certificates to trust besides the system's (the inventory's mirrors.ca_certificates). */
+  ca: readonly string[]
+}
+
+function open(url: string, opts: FetchOptions, method: 'GET' | 'HEAD', hops = 0): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url)
+    const get = u.protocol === 'https:' ? httpsGet : u.protocol === 'http:' ? httpGet : undefined
+    if (!get) return reject(new OutputError('FETCH', url, 'only http and https URLs are fetched'))
+    const req = get(u, { method, ca: opts.ca.length ? [...rootCertificates, ...opts.ca] : undefined, headers: { 'user-agent': 'bai-seed-payload' } }, (res) => {
+      const status = res.statusCode ?? 0
+      if (status >= 300 && status < 400 && res.headers.location && hops < 5) {
+        res.resume()
+        resolve(open(new URL(res.headers.location, u).toString(), opts, method, hops + 1))
+      } else if (status !== 200) {
+        res.resume()
+        reject(new OutputError('FETCH', url, `HTTP ${status}`))
+      } else resolve(res)
+    })
+    req.setTimeout(60_000, () => req.destroy(new Error('no answer for 60 s')))
+    req.on('error', (e) => reject(new OutputError('FETCH', url, e.message)))
+  })
+}
+
+export async function fetchToFile(url: string, dest: string, opts: FetchOptions): Promise<void> {
+  const res = await open(url, opts, 'GET')
+  await pipeline(res, createWriteStream(`${dest}.part`, { mode: 0o644 }))
+  renameSync(`${dest}.part`, dest)
+}
+
+export async function fetchText(url: string, opts: FetchOptions): Promise<string> {
+  const res = await open(url, opts, 'GET')
+  const chunks: Buffer[] = []
+  for await (const c of res) chunks.push(c as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** The Content-Length of url (for the size estimate), or 0 when the server does not say. */
+export async function fetchSize(url: string, opts: FetchOptions): Promise<number> {
+  const res = await open(url, opts, 'HEAD')
+  res.resume()
+  return Number(res.headers['content-length'] ?? 0)
+}

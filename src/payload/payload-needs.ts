@@ -1,0 +1,121 @@
+// What the nodes' first boot would download, read from their plans (the one contract): per release the apt packages
+// of every step with the repositories they come from, the python-build-standalone archives, the wheels of the venvs,
+// the images to pre-pull. Only the steps and roles the nodes actually have count.
+import type { NodePlan, Step } from '../model/plan.js'
+import type { DockerVars } from '../plan/steps/docker.js'
+import type { NvidiaCudaVars, NvidiaDriverVars, NvidiaFabricManagerVars, NvidiaToolkitVars } from '../plan/steps/nvidia.js'
+import type { PackagesVars } from '../plan/steps/packages.js'
+import type { PythonVars } from '../plan/steps/python.js'
+import type { ImagesVars } from '../plan/steps/images.js'
+import { osTarget } from '../targets/os-targets.js'
+import { UPSTREAM } from '../plan/node-mirrors.js'
+
+/** The release the packages are resolved for: the nodes' /etc/os-release ID, VERSION_ID and VERSION_CODENAME. */
+export interface Release {
+  id: string
+  version: string
+  codename: string
+}
+
+/** An apt source with the key that signs it (fetched and checked against the pinned fingerprint). */
+export interface KeyedSource {
+  name: string
+  /** The one-line apt source without its options: `URL SUITE COMPONENT...` or `URL/ /` (flat). */
+  line: string
+  keyUrl: string
+  fingerprint: string
+}
+
+export interface AptNeed {
+  /** The payload's repository folder under apt/: `<id>-<codename>` (what the node picks at run time). */
+  repo: string
+  release: Release
+  /** The distribution's archive (mirrors.apt of the nodes), or '' when none is given. */
+  archive: string
+  sources: Map<string, KeyedSource>
+  packages: Set<string>
+}
+
+export interface PythonNeed {
+  baseUrl: string
+  version: string
+  release: string
+  asset: string
+  pinned: string
+}
+
+export interface PayloadNeeds {
+  apt: Map<string, AptNeed>
+  python: Map<string, PythonNeed>
+  /** PEP 503 index of the venvs and the Python version their wheels must suit, when any node has venvs. */
+  wheels: { index: string; pythonVersion: string; packages: string[] } | null
+  /** Image reference -> where it is pulled from (a mirror, or itself). */
+  images: Map<string, string>
+  ca: string[]
+}
+
+const stepOf = <V>(plan: NodePlan, id: string): Step<V & Record<string, unknown>> | undefined =>
+  plan.steps.find((s) => s.id === id) as Step<V & Record<string, unknown>> | undefined
+
+/** `base`: the release of the nodes' base image when it is not the OS target's (a `--base-root`). */
+export function payloadNeeds(plans: Iterable<NodePlan>, base: Release | null): PayloadNeeds {
+  const needs: PayloadNeeds = { apt: new Map(), python: new Map(), wheels: null, images: new Map(), ca: [] }
+  for (const plan of plans) {
+    const t = osTarget(plan.target.id)
+    const release: Release = base ?? { id: t.osReleaseId, version: t.version, codename: t.codename }
+    const repo = `${release.id}-${release.codename}`
+    let apt = needs.apt.get(repo)
+    if (!apt) {
+      apt = { repo, release, archive: plan.mirrors.apt ?? '', sources: new Map(), packages: new Set() }
+      needs.apt.set(repo, apt)
+    }
+    for (const pem of plan.mirrors.ca_certificates) if (!needs.ca.includes(pem)) needs.ca.push(pem)
+    const add = (...names: string[]): void => names.forEach((n) => apt!.packages.add(n))
+    const packages = stepOf<PackagesVars>(plan, 'packages')
+    if (packages) add(...packages.vars.install)
+    if (stepOf(plan, 'nfs-server')) add('nfs-kernel-server')
+    const docker = stepOf<DockerVars>(plan, 'docker')
+    if (docker) {
+      const v = docker.vars
+      const url = v.repo || `${v.upstream}/${release.id}`
+      add(...v.packages)
+      apt.sources.set('docker', { name: 'docker', line: `${url} ${release.codename} stable`, keyUrl: v.keyUrl || `${url}/gpg`, fingerprint: v.fingerprint })
+    }
+    const driver = stepOf<NvidiaDriverVars>(plan, 'nvidia-driver')
+    if (driver && !driver.vars.gpgpu) {
+      // The package, nvidia-smi, and without DKMS the prebuilt modules of the archive's generic kernel.
+      add(driver.vars.package, `nvidia-utils-${driver.vars.branch}`)
+      if (!driver.vars.dkms) add(`linux-modules-nvidia-${driver.vars.branch}-generic`)
+    }
+    const fm = stepOf<NvidiaFabricManagerVars>(plan, 'nvidia-fabricmanager')
+    if (fm) add(`nvidia-fabricmanager-${fm.vars.branch}`, 'pciutils')
+    if (stepOf(plan, 'nvidia-rdma')) add('rdma-core', 'ibverbs-utils', 'infiniband-diags')
+    const cuda = stepOf<NvidiaCudaVars>(plan, 'nvidia-cuda')
+    if (cuda) {
+      const v = cuda.vars
+      const distro = base ? `${release.id}${release.version.replace(/\./g, '')}` : v.distro
+      const url = `${v.repo}/${distro}/x86_64`
+      add(v.package)
+      if (stepOf(plan, 'nvidia-dcgm')) add('datacenter-gpu-manager')
+      apt.sources.set('cuda', { name: 'cuda', line: `${url}/ /`, keyUrl: v.keyUrl || `${url}/${v.keyFile}`, fingerprint: v.fingerprint })
+    }
+    const toolkit = stepOf<NvidiaToolkitVars>(plan, 'nvidia-toolkit')
+    if (toolkit) {
+      const v = toolkit.vars
+      add('nvidia-container-toolkit')
+      apt.sources.set('nvidia-toolkit', { name: 'nvidia-toolkit', line: `${v.repo}/stable/deb/amd64/ /`, keyUrl: v.keyUrl || `${v.repo}/gpgkey`, fingerprint: v.fingerprint })
+    }
+    const python = stepOf<PythonVars>(plan, 'python')
+    if (python && python.vars.method === 'static') {
+      const v = python.vars
+      const asset = `cpython-${v.version}+${v.release}-x86_64-unknown-linux-gnu-install_only.tar.gz`
+      needs.python.set(`${v.release}/${asset}`, { baseUrl: v.baseUrl, version: v.version, release: v.release, asset, pinned: v.sha256x86 })
+      if (stepOf(plan, 'venvs') && !needs.wheels) {
+        needs.wheels = { index: (plan.mirrors.pypi ?? UPSTREAM.pypi).replace(/\/+$/, ''), pythonVersion: v.version, packages: ['pip', 'setuptools', 'wheel'] }
+      }
+    }
+    const images = stepOf<ImagesVars>(plan, 'images')
+    if (images) images.vars.images.forEach((ref, i) => needs.images.set(ref, images.vars.sources[i]!))
+  }
+  return needs
+}
