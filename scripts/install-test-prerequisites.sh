@@ -14,6 +14,8 @@ APT_PACKAGES=(
   grub-common nginx-light
   qemu-system-x86 debootstrap e2fsprogs
   systemd python3 gnupg
+  # The offline payload's tests sign and check its manifest (ssh-keygen -Y, issue 24).
+  openssh-client
   # The hermetic VM test's upstream (test/e2e/upstream): repositories, keys, a CA, a registry and its images.
   dpkg-dev apt-utils openssl patchelf docker-registry skopeo umoci curl
   # PXE and installer-ISO boots (issue 12): loaders, firmware, a kernel and busybox for the fixture initramfs, and

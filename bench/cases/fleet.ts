@@ -22,7 +22,12 @@ export interface FleetFigures {
   eventsPerSecond: number
   ackLatencyMs: { p50: number; p99: number; max: number }
   statusReads: number
+  /** Answers other than 200 the nodes got (status -> count; 0: no answer), each retried. */
+  retried: Record<string, number>
   serverPeakRssMiB: number
+  /** CPU seconds both servers used (the first up to its kill, within a tick), and per 1,000 acknowledged events. */
+  serverCpuSeconds: number
+  serverCpuMsPerEvent: number
   restartMs: number
 }
 
@@ -31,6 +36,12 @@ const EVENTS = 30
 const READERS = 10
 /** Sockets the simulated nodes share (a real fleet opens one per node; loopback ports are the limit here). */
 const SOCKETS = 128
+/**
+ * Source addresses the sockets come from (127.0.0.2 on; all of 127/8 is loopback): serve lets one address hold at most
+ * 32 connections (DEFAULT_LIMITS.perAddress), and a real fleet has an address per node, so the sockets are spread over
+ * several addresses rather than refused.
+ */
+const ADDRESSES = 8
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,6 +52,17 @@ function freePort(): Promise<number> {
     })
     probe.on('error', reject)
   })
+}
+
+/** User + system CPU seconds the process has used so far (0 when it is gone). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')
+    // utime and stime are fields 14 and 15 of stat(5), 12 and 13 after the command name; in clock ticks (100 a second).
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
 }
 
 function peakRssMiB(pid: number): number {
@@ -102,10 +124,11 @@ export async function benchFleet(log: (line: string) => void): Promise<FleetFigu
   const key = readOrCreateNodeKey(root)
   const paths = new Map(hosts.map((h) => [h, `/report/${h}/${nodeToken(key, 'report', h)}`]))
   const port = await freePort()
-  log(`fleet: ${NODES} nodes x ${EVENTS} events at once over ${SOCKETS} sockets, ${READERS} status readers, kill -9 and restart of serve half-way`)
+  log(`fleet: ${NODES} nodes x ${EVENTS} events at once over ${SOCKETS} sockets from ${ADDRESSES} addresses, ${READERS} status readers, kill -9 and restart of serve half-way`)
   let server = await startServer(root, port)
   let peak = 0
-  const agent = new Agent({ keepAlive: true, maxSockets: SOCKETS })
+  let cpu = 0
+  const agents = Array.from({ length: ADDRESSES }, (_, i) => new Agent({ keepAlive: true, maxSockets: SOCKETS / ADDRESSES, localAddress: `127.0.0.${i + 2}` }))
   const readerAgent = new Agent({ keepAlive: true, maxSockets: READERS })
   const acked = new Map<string, number>()
   const latencies: number[] = []
@@ -118,14 +141,17 @@ export async function benchFleet(log: (line: string) => void): Promise<FleetFigu
   const restart = async (): Promise<void> => {
     const t0 = performance.now()
     peak = Math.max(peak, peakRssMiB(server.pid!))
+    cpu += cpuSeconds(server.pid!)
     server.kill('SIGKILL')
     await new Promise((r) => server.once('exit', r))
     server = await startServer(root, port)
     restartMs = performance.now() - t0
   }
 
-  const node = async (host: string): Promise<void> => {
+  const retried: Record<string, number> = {}
+  const node = async (host: string, index: number): Promise<void> => {
     const path = paths.get(host)!
+    const agent = agents[index % ADDRESSES]!
     for (let i = 0; i < EVENTS; ) {
       const body = JSON.stringify({ origin: 'bai-seed', kind: i % 2 ? 'step-done' : 'step-start', step: `s${Math.floor(i / 2)}`, message: `${host}#${i}`, expect: 600 })
       if (restarting) await restarting
@@ -137,7 +163,10 @@ export async function benchFleet(log: (line: string) => void): Promise<FleetFigu
         i++
         if (acked.size === total / 2 && !restarting) restarting = restart().finally(() => (restarting = null))
       } else if (status === 400 || status === 403 || status === 404) throw new Error(`${host}: the server refused an event for good (HTTP ${status})`)
-      else await new Promise((r) => setTimeout(r, 50))
+      else {
+        retried[status] = (retried[status] ?? 0) + 1
+        await new Promise((r) => setTimeout(r, 50))
+      }
     }
   }
   let reads = 0
@@ -154,8 +183,9 @@ export async function benchFleet(log: (line: string) => void): Promise<FleetFigu
   done = true
   await Promise.all(readers)
   peak = Math.max(peak, peakRssMiB(server.pid!))
+  cpu += cpuSeconds(server.pid!)
   server.kill('SIGTERM')
-  agent.destroy()
+  for (const agent of agents) agent.destroy()
   readerAgent.destroy()
   // Every acknowledged event, in the store as the next server (or `bai-seed status -o`) reads it.
   const store = readStatusStore(root)
@@ -172,10 +202,14 @@ export async function benchFleet(log: (line: string) => void): Promise<FleetFigu
     eventsPerSecond: acked.size / seconds,
     ackLatencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? 0 },
     statusReads: reads,
+    retried,
     serverPeakRssMiB: peak,
+    serverCpuSeconds: cpu,
+    serverCpuMsPerEvent: acked.size ? (cpu * 1000) / acked.size : 0,
     restartMs,
   }
   log(`  ${figures.acked} events acknowledged in ${seconds.toFixed(1)} s: ${figures.eventsPerSecond.toFixed(0)} events/s; ack p50 ${figures.ackLatencyMs.p50.toFixed(1)} ms, p99 ${figures.ackLatencyMs.p99.toFixed(1)} ms; ` +
-    `${reads} status reads; restart ${restartMs.toFixed(0)} ms; missing after the restart: ${missing}; server peak RSS ${peak.toFixed(0)} MiB`)
+    `${reads} status reads; retried ${JSON.stringify(retried)}; restart ${restartMs.toFixed(0)} ms; missing after the restart: ${missing}; server peak RSS ${peak.toFixed(0)} MiB, ` +
+    `CPU ${cpu.toFixed(1)} s (${figures.serverCpuMsPerEvent.toFixed(2)} ms per event, status reads included)`)
   return figures
 }

@@ -90,6 +90,8 @@ export function printFigures(f: Figures, goals: Goal[], print: Print): void {
       ['ack latency p50 / p99 / max, ms', `${v.ackLatencyMs.p50.toFixed(1)} / ${v.ackLatencyMs.p99.toFixed(1)} / ${v.ackLatencyMs.max.toFixed(0)}`],
       ['status.json reads answered', String(v.statusReads)],
       ['restart (kill -9 to serving again), ms', v.restartMs.toFixed(0)],
+      ['server CPU s (ms per event, status reads included)', `${v.serverCpuSeconds.toFixed(1)} (${v.serverCpuMsPerEvent.toFixed(2)})`],
+      ['answers retried (status: count; 0 = no answer)', JSON.stringify(v.retried)],
     ])
     print(`  server peak RSS ${v.serverPeakRssMiB.toFixed(0)} MiB`)
     print('')

@@ -10,7 +10,8 @@ export default class Payload extends BaseCommand {
     'venvs\' wheels, the pre-pull images (one docker-archive, shared layers once) and the repository keys; a manifest ' +
     'of every file (sha256, size) that the nodes check before they use anything; the ISO 9660 image (label BAI_PAYLOAD) ' +
     'to attach as a second volume. Pin the printed manifest sha256 (offline.manifest_sha256) or the signer key ' +
-    '(offline.signer) in the inventory. A re-run fetches only what changed.'
+    '(offline.signer) in the inventory. Prints the download size estimate before downloading, and the bytes downloaded ' +
+    'so far on a terminal. A re-run fetches only what changed.'
   static override examples = [
     '<%= config.bin %> payload -c cluster.yaml -o payload',
     '<%= config.bin %> payload -o payload --sign-key ~/.ssh/payload_ed25519 --split 4G',
@@ -44,6 +45,8 @@ export default class Payload extends BaseCommand {
       iso: flags.iso,
       env: process.env,
       log: (line) => process.stderr.write(`payload: ${line}\n`),
+      // On a terminal, one line rewritten with the bytes downloaded so far (cleared when each download ends).
+      progress: process.stderr.isTTY ? (line) => process.stderr.write(line === null ? '\r\x1b[K' : `\r\x1b[Kpayload: ${line}`) : undefined,
     })
     this.reportDiagnostics(result.diagnostics, { writes: true })
     this.log(`payload: ${result.files} files, ${formatSize(result.bytes)}`)

@@ -214,6 +214,22 @@ export const M = {
     (known.length > 0 ? ` (known: ${known.join(', ')})` : ''),
   pbsReleaseNeeded: (version: string) =>
     `no known python-build-standalone release carries Python ${version}: set python.release explicitly`,
+  badMigProfile: 'expected a MIG profile as nvidia-smi mig -lgip names it (1g.10gb, 3g.40gb, 1g.10gb+me)',
+  cudaDriverMismatch: (cuda: string, cudaVersion: string, driver: string, branch: number, min: number) =>
+    `CUDA ${cudaVersion} (${cuda}) needs driver branch ${min} or newer; the driver ${driver} is branch ${branch}`,
+  cudaVersionUnknown: (cuda: string) =>
+    `cannot tell which driver branch ${cuda} needs (not a cuda-toolkit-X-Y package of a known CUDA release): check it by hand`,
+  cudaPullsDriver: (cuda: string) =>
+    `${cuda} depends on NVIDIA's driver packages (cuda-drivers), which would replace the chosen driver branch: use cuda-toolkit-X-Y`,
+  driverBranchUnknown: (pkg: string) =>
+    `cannot tell the driver branch of ${pkg}: name an Ubuntu driver package (nvidia-headless-no-dkms-570-server, nvidia-driver-570-server ...); utils, Fabric Manager and the CUDA check need the branch`,
+  dkmsIgnored: 'nvidia.driver.dkms is ignored with method ubuntu-drivers (it installs prebuilt modules where the kernel has them, DKMS otherwise): use method package to build with DKMS',
+  dkmsPackageMismatch: (pkg: string) =>
+    `nvidia.driver.dkms is false but ${pkg} builds its modules with DKMS: use nvidia-headless-no-dkms-<branch> or set dkms: true`,
+  migLayoutEmpty: 'nvidia.mig.enabled needs a layout (nvidia.mig.layout: {all: [3g.40gb, 3g.40gb]})',
+  migGpuOutOfRange: (index: string, gpus: number) => `nvidia.mig.layout names GPU ${index}, but nvidia.gpus is ${gpus}`,
+  dcgmWithoutCuda: 'nvidia.dcgm.enabled needs nvidia.cuda.enabled (datacenter-gpu-manager comes from NVIDIA\'s CUDA repository)',
+  checkImageNone: 'nvidia.check_image is auto but images.pull has no image on this node: nvidia-check cannot start a container through the nvidia runtime (name an image)',
   nvidiaWithoutDocker: 'nvidia.enabled needs docker.enabled (the Container Toolkit registers its runtime with Docker)',
   imagesWithoutDocker: 'images.enabled with images to pull needs docker.enabled',
   offlinePyenv: 'python.method pyenv builds Python from sources fetched at first boot: an offline payload carries python-build-standalone archives (method static)',

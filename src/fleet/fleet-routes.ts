@@ -6,7 +6,7 @@
 import type { Route, RouteContext } from '../serve/routes.js'
 import { markInstalled, readPxeNodes } from '../write/pxe-state.js'
 import { HOSTNAME } from './event-log.js'
-import { fleetView } from './fleet-view.js'
+import { fleetView, fleetViewJson } from './fleet-view.js'
 import { deriveNode } from './node-state.js'
 import { ReportReceiver, reportTarget } from './report-route.js'
 import { fleetPage, nodePage } from './status-page.js'
@@ -29,7 +29,7 @@ function statusTarget(segments: readonly string[]): { host: string | null; json:
   return HOSTNAME.test(host) ? { host, json } : null
 }
 
-function send(ctx: RouteContext, type: string, body: string): void {
+function send(ctx: RouteContext, type: string, body: string | Buffer): void {
   ctx.res.writeHead(200, {
     'content-type': type,
     'content-length': Buffer.byteLength(body),
@@ -120,7 +120,7 @@ export class FleetRoutes {
     const now = new Date()
     if (target.host === null) {
       const view = fleetView(this.nodes.hostnames(), this.receiver.store.logs, now)
-      return target.json ? send(ctx, 'application/json', JSON.stringify(view, null, 2) + '\n') : send(ctx, 'text/html; charset=utf-8', fleetPage(view, now))
+      return target.json ? send(ctx, 'application/json', fleetViewJson(view)) : send(ctx, 'text/html; charset=utf-8', fleetPage(view, now))
     }
     const log = this.receiver.store.logs.get(target.host)
     if (!log && !this.nodes.has(target.host)) return ctx.reply(404, 'no such node')

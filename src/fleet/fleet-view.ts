@@ -36,6 +36,29 @@ export function fleetView(hostnames: Iterable<string>, logs: ReadonlyMap<string,
   return { generated: now.toISOString(), nodes, counts, summary: summaryLine(counts) }
 }
 
+/** Each node's JSON, encoded, kept while its status object is the same (deriveNode hands out one per new event). */
+const nodeJson = new WeakMap<NodeStatus, Buffer>()
+const COMMA = Buffer.from(',')
+
+/**
+ * The view as compact JSON bytes (GET /status.json): JSON.stringify(view), but a node's part is made once per change of
+ * its status, so readers polling a thousand-node fleet cost a copy, not a serialisation and encoding of every node.
+ */
+export function fleetViewJson(view: FleetView): Buffer {
+  const parts: Buffer[] = [Buffer.from(`{"generated":${JSON.stringify(view.generated)},"nodes":[`)]
+  view.nodes.forEach((n, i) => {
+    let bytes = nodeJson.get(n)
+    if (bytes === undefined) {
+      bytes = Buffer.from(JSON.stringify(n))
+      nodeJson.set(n, bytes)
+    }
+    if (i > 0) parts.push(COMMA)
+    parts.push(bytes)
+  })
+  parts.push(Buffer.from(`],"counts":${JSON.stringify(view.counts)},"summary":${JSON.stringify(view.summary)}}\n`))
+  return Buffer.concat(parts)
+}
+
 /** Exit code of `status`: 0 when every node is done; 1 otherwise (any failed or stalled, or not done yet). */
 export function fleetExit(view: FleetView): 0 | 1 {
   return view.nodes.length > 0 && view.nodes.every((n) => n.state === 'done') ? 0 : 1

@@ -44,9 +44,41 @@ export interface NodeStatus {
   events: number
 }
 
-const plus = (iso: string, s: number): string => new Date(Date.parse(iso) + s * 1000).toISOString()
+/** A deadline as the events set it: from an event's time, so many seconds (turned into an ISO time once, at the end). */
+interface Deadline {
+  from: string | null
+  seconds: number
+}
 
+/** What the events alone say (no clock): cached per log while its event count is unchanged. */
+const derived = new WeakMap<NodeLog, { events: number; logSeq: number | undefined; status: NodeStatus }>()
+
+/**
+ * The node's state at `now`: what its events say (computed once per new event and kept with the log: a status read
+ * of a thousand nodes does not replay every event), then the clock: silent past its deadline, it is `stalled`.
+ * The object returned may be the cached one: read it, never change it.
+ */
 export function deriveNode(hostname: string, log: NodeLog | undefined, now: Date): NodeStatus {
+  let status: NodeStatus
+  if (!log || log.events.length === 0) status = fromEvents(hostname, log)
+  else {
+    const cached = derived.get(log)
+    if (cached && cached.events === log.events.length && cached.logSeq === log.lastLog?.seq && cached.status.hostname === hostname) status = cached.status
+    else {
+      status = fromEvents(hostname, log)
+      derived.set(log, { events: log.events.length, logSeq: log.lastLog?.seq, status })
+    }
+  }
+  if (!status.deadline || now.getTime() <= Date.parse(status.deadline)) return status
+  return {
+    ...status,
+    stalledIn: status.state,
+    state: 'stalled',
+    message: `silent since ${status.lastSeen} (${status.state}${status.step ? ` ${status.step}` : ''}; deadline ${status.deadline})`,
+  }
+}
+
+function fromEvents(hostname: string, log: NodeLog | undefined): NodeStatus {
   const st: NodeStatus = {
     hostname,
     state: 'pending',
@@ -70,7 +102,9 @@ export function deriveNode(hostname: string, log: NodeLog | undefined, now: Date
     steps.set(id, s)
   }
   st.started = log.events[0]!.at
-  for (const e of log.events) apply(st, e, steps, setStep)
+  const deadline: Deadline = { from: null, seconds: 0 }
+  for (const e of log.events) apply(st, e, deadline, steps, setStep)
+  if (deadline.from !== null) st.deadline = new Date(Date.parse(deadline.from) + deadline.seconds * 1000).toISOString()
   st.lastSeen = log.events[log.events.length - 1]!.at
   st.steps = [...steps.values()]
   if (st.steps.length) {
@@ -78,22 +112,19 @@ export function deriveNode(hostname: string, log: NodeLog | undefined, now: Date
     st.done = st.steps.filter((s) => s.state === 'done' || s.state === 'skipped').length
   }
   if (log.lastLog) st.logSeq = log.lastLog.seq
-  if (st.deadline && now.getTime() > Date.parse(st.deadline)) {
-    st.stalledIn = st.state
-    st.state = 'stalled'
-    st.message = `silent since ${st.lastSeen} (${st.stalledIn}${st.step ? ` ${st.step}` : ''}; deadline ${st.deadline})`
-  }
   return st
 }
 
 function apply(
   st: NodeStatus,
   e: StoredEvent,
+  deadline: Deadline,
   steps: Map<string, { id: string; state: StepState; message?: string }>,
   setStep: (id: string, state: StepState, message?: string) => void,
 ): void {
   const deadlineIn = (s: number): void => {
-    st.deadline = plus(e.at, s)
+    deadline.from = e.at
+    deadline.seconds = s
   }
   if (e.source !== 'bai-seed') {
     if (e.kind === 'installed') {
@@ -109,7 +140,7 @@ function apply(
       if (e.kind === 'finish' && e.result === 'FAIL') {
         st.state = 'failed'
         st.message = `install failed: ${e.name}${e.message ? `: ${e.message}` : ''}`
-        st.deadline = null
+        deadline.from = null
         return
       }
       st.message = e.message ?? e.name ?? ''
@@ -158,7 +189,7 @@ function apply(
       st.state = 'failed'
       st.step = e.name!
       st.message = e.message ?? 'failed'
-      st.deadline = null
+      deadline.from = null
       return
     case 'reboot':
       st.state = 'rebooting'
@@ -170,11 +201,11 @@ function apply(
       if (e.total !== undefined) st.total = e.total
       if (e.result === 'complete' || e.result === 'partial') {
         st.state = 'done'
-        st.deadline = null
+        deadline.from = null
         st.message = e.result === 'partial' ? 'partial run finished (--only/--skip)' : (e.message ?? 'complete')
       } else if (e.result === 'failed') {
         st.state = 'failed'
-        st.deadline = null
+        deadline.from = null
         // The failed step's message stays.
         if (!st.message) st.message = e.message ?? 'the run failed'
       } else if (e.result === 'reboot') {

@@ -8,8 +8,8 @@
 // Refused, each with its own status and a log line (access log: node, status; the token is never logged):
 // unknown node 404, wrong or missing token 403 (another node's token is a wrong token), more than the node's rate
 // 429, body too large 413, not an event 400, the node's log at its cap 507. The host name must be a node of the
-// output folder's manifest (or nodes.json) and a plain host name, so the only file a request can write is
-// .bai-seed-status/<hostname>.jsonl.
+// output folder's manifest (or nodes.json) and a plain host name; the only file a request can write is the fleet's
+// event log, .bai-seed-status/events.jsonl (event-log.ts), whose name no request chooses.
 import type { IncomingMessage } from 'node:http'
 import { readNodeKey, tokenMatches } from '../serve/node-token.js'
 import { MAX_EVENT_BYTES, parseReport, type StoredEvent } from './report-event.js'
@@ -73,9 +73,13 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   })
 }
 
+/** The folder's key is read again at most this often (a key deleted to change every token counts within this). */
+const KEY_RECHECK_MS = 1000
+
 export class ReportReceiver {
   readonly store: EventStore
   private readonly rate: RateLimit
+  private key: { value: Buffer | null; at: number } | null = null
 
   constructor(
     private readonly root: string,
@@ -94,7 +98,7 @@ export class ReportReceiver {
       drain()
       return { status: 404, message: 'no such node in this output folder', node: null }
     }
-    const key = readNodeKey(this.root)
+    const key = this.nodeKey()
     if (!key || !tokenMatches(key, 'report', hostname, token)) {
       drain()
       return { status: 403, message: 'not the report token of this node', node: hostname }
@@ -120,6 +124,13 @@ export class ReportReceiver {
       throw e
     }
     return { status: 200, message: `event ${event.seq} recorded`, node: hostname, event }
+  }
+
+  /** The output folder's key, read from disk at most every KEY_RECHECK_MS (not once per event of a busy fleet). */
+  private nodeKey(): Buffer | null {
+    const now = performance.now()
+    if (!this.key || now - this.key.at >= KEY_RECHECK_MS) this.key = { value: readNodeKey(this.root), at: now }
+    return this.key.value
   }
 
   /** Records the installer's finished install reported through the PXE URL (pxe-done.ts) as this node's event. */

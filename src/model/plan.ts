@@ -29,6 +29,10 @@ export interface Step<V extends object = Record<string, unknown>> {
   settings: string[]
   /** What the step downloads, as people read it (`bai-seed plan`): URLs, apt repositories, image pulls. */
   fetches: string[]
+  /** `auto` settings the step reads -> the value it uses (one of its vars). */
+  resolved: Record<string, string | number | boolean>
+  /** Settings the step reads but does not use here -> why. */
+  ignored: Record<string, string>
   /** Seconds the step is expected to take at most: past it, a silent node is `stalled` (bai-seed status). */
   expect: number
 }

@@ -75,10 +75,24 @@ export interface StorageSettings {
 
 export interface NvidiaSettings {
   enabled: boolean
-  driver: { method: 'package' | 'ubuntu-drivers'; package: string }
+  /** ubuntu-drivers: `ubuntu-drivers install --gpgpu nvidia:<branch>`; package: apt installs `package`. */
+  driver: { method: 'package' | 'ubuntu-drivers'; package: string; dkms: boolean }
   cuda: { enabled: boolean; package: string; key_fingerprint: string | null }
   container_toolkit: { enabled: boolean; key_fingerprint: string | null }
   reboot: boolean
+  /** NVIDIA Fabric Manager: auto installs it when NVSwitch devices are on the PCI bus. */
+  fabric_manager: 'auto' | boolean
+  /** nvidia-persistenced with persistence mode on. */
+  persistence: boolean
+  /** GPUs nvidia-check expects to see; 0: at least one. */
+  gpus: number
+  /** MIG layout applied at every boot: GPU index (or `all`) -> MIG profiles. */
+  mig: { enabled: boolean; layout: Record<string, string[]> }
+  dcgm: { enabled: boolean; exporter_image: string }
+  /** nvidia-peermem and the RDMA user-space tools. */
+  rdma: boolean
+  /** Image nvidia-check starts through Docker's nvidia runtime; auto: the first image of images.pull. */
+  check_image: string
 }
 
 export interface ImagesSettings {

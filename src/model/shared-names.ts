@@ -18,6 +18,9 @@ export const SHARED_PATHS = {
   logFile: '/var/log/bai-seed.log',
   /** Downloads kept between runs (Python archives, repository keyrings). */
   cacheDir: '/var/cache/bai-seed',
+  /** Applies the MIG layout (nvidia-mig), run at every boot by its unit. */
+  migScript: '/usr/local/sbin/bai-seed-mig',
+  migUnit: 'bai-seed-mig.service',
   /** Backend.AI's storage root: the mount points of the shared storage (<vfroot>/<name>), or <vfroot>/local. */
   vfroot: '/vfroot',
 } as const

@@ -23,6 +23,7 @@ import { runTool } from './run-tool.js'
 import { formatSize } from './size.js'
 import { writeIfChanged } from './file-hash.js'
 import { checkOutputFolder } from '../write/output-guard.js'
+import { withProgress, type ProgressLine } from './progress.js'
 
 export interface PayloadRequest {
   inventoryFile: string
@@ -39,6 +40,8 @@ export interface PayloadRequest {
   iso: boolean
   env: NodeJS.ProcessEnv
   log: (line: string) => void
+  /** Download progress on one rewritten line (a terminal), or undefined. */
+  progress?: ProgressLine
 }
 
 export interface PayloadResult {
@@ -149,18 +152,22 @@ async function build(req: PayloadRequest, gnupg: string): Promise<PayloadResult>
   const estimate = aptBytes + pyBytes + imgBytes
   log(`estimated download: ${formatSize(estimate)} (apt ${formatSize(aptBytes)} not yet cached, Python ${formatSize(pyBytes)}, images ${formatSize(imgBytes)} before reusing cached layers)`)
 
-  for (const need of needs.apt.values()) await writeAptRepo(need, aptPlans.get(need.repo)!, aptCtx)
+  const show = req.progress
+  for (const need of needs.apt.values()) {
+    const plan = aptPlans.get(need.repo)!
+    await withProgress(show, `apt ${need.repo}`, [join(cache, 'debs')], plan.downloadBytes, () => writeAptRepo(need, plan, aptCtx))
+  }
   prune(tree, 'apt', new Set(needs.apt.keys()))
   for (const need of needs.python.values()) {
     log(`python ${need.version} (${need.release})`)
-    await writePython(need, tree, fetch)
+    await withProgress(show, `python ${need.version}`, [join(tree, 'python', need.release)], pyBytes, () => writePython(need, tree, fetch))
   }
   prune(tree, 'python', new Set([...needs.python.values()].map((n) => n.release)))
   if (wheels.length) {
     log(`wheels: ${wheels.map((w) => w.file).join(' ')}`)
     await writeWheels(wheels, tree, fetch)
   } else prune(tree, 'wheels', new Set())
-  if (needs.images.size) await writeImages(needs.images, imageCtx)
+  if (needs.images.size) await withProgress(show, 'images', [join(cache, 'oci')], imgBytes, () => writeImages(needs.images, imageCtx))
   else prune(tree, 'images', new Set())
   normalizeModes(tree)
 

@@ -3,7 +3,7 @@
 // the images to pre-pull. Only the steps and roles the nodes actually have count.
 import type { NodePlan, Step } from '../model/plan.js'
 import type { DockerVars } from '../plan/steps/docker.js'
-import type { NvidiaCudaVars, NvidiaDriverVars, NvidiaToolkitVars } from '../plan/steps/nvidia.js'
+import type { NvidiaCudaVars, NvidiaDriverVars, NvidiaFabricManagerVars, NvidiaToolkitVars } from '../plan/steps/nvidia.js'
 import type { PackagesVars } from '../plan/steps/packages.js'
 import type { PythonVars } from '../plan/steps/python.js'
 import type { ImagesVars } from '../plan/steps/images.js'
@@ -82,13 +82,21 @@ export function payloadNeeds(plans: Iterable<NodePlan>, base: Release | null): P
       apt.sources.set('docker', { name: 'docker', line: `${url} ${release.codename} stable`, keyUrl: v.keyUrl || `${url}/gpg`, fingerprint: v.fingerprint })
     }
     const driver = stepOf<NvidiaDriverVars>(plan, 'nvidia-driver')
-    if (driver && driver.vars.method === 'package') add(driver.vars.package)
+    if (driver && !driver.vars.gpgpu) {
+      // The package, nvidia-smi, and without DKMS the prebuilt modules of the archive's generic kernel.
+      add(driver.vars.package, `nvidia-utils-${driver.vars.branch}`)
+      if (!driver.vars.dkms) add(`linux-modules-nvidia-${driver.vars.branch}-generic`)
+    }
+    const fm = stepOf<NvidiaFabricManagerVars>(plan, 'nvidia-fabricmanager')
+    if (fm) add(`nvidia-fabricmanager-${fm.vars.branch}`, 'pciutils')
+    if (stepOf(plan, 'nvidia-rdma')) add('rdma-core', 'ibverbs-utils', 'infiniband-diags')
     const cuda = stepOf<NvidiaCudaVars>(plan, 'nvidia-cuda')
     if (cuda) {
       const v = cuda.vars
       const distro = base ? `${release.id}${release.version.replace(/\./g, '')}` : v.distro
       const url = `${v.repo}/${distro}/x86_64`
       add(v.package)
+      if (stepOf(plan, 'nvidia-dcgm')) add('datacenter-gpu-manager')
       apt.sources.set('cuda', { name: 'cuda', line: `${url}/ /`, keyUrl: v.keyUrl || `${url}/${v.keyFile}`, fingerprint: v.fingerprint })
     }
     const toolkit = stepOf<NvidiaToolkitVars>(plan, 'nvidia-toolkit')

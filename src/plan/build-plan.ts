@@ -95,6 +95,8 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       notes: def.notes?.(ctx) ?? [],
       settings: def.settings,
       fetches: def.fetches?.(ctx) ?? [],
+      resolved: def.resolves?.(ctx, vars as never) ?? {},
+      ignored: def.ignores?.(ctx) ?? {},
       expect: def.expect?.(ctx) ?? DEFAULT_STEP_EXPECT,
     }
   })

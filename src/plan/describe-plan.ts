@@ -13,6 +13,8 @@ export interface DescribedSetting {
   from: string
   /** What an `auto` value resolves to on this node. */
   resolved?: unknown
+  /** Why the value is not used on this node (the chosen method ignores it). */
+  ignored?: string
 }
 
 export interface DescribedStep {
@@ -102,6 +104,9 @@ export function describePlan(plan: NodePlan, node: ResolvedNode, inventory?: Inv
 
 function describeUnmasked(plan: NodePlan, node: ResolvedNode, inventory?: Inventory): DescribedPlan {
   const shown = new Set<string>()
+  // A section's settings are shown under the first step that reads it, with what any step resolved them to.
+  const resolvedAll = new Map(plan.steps.flatMap((s) => Object.entries(s.resolved ?? {})))
+  const ignoredAll = new Map(plan.steps.flatMap((s) => Object.entries(s.ignored ?? {})))
   return {
     hostname: plan.hostname,
     roles: node.node.roles,
@@ -117,10 +122,13 @@ function describeUnmasked(plan: NodePlan, node: ResolvedNode, inventory?: Invent
         .filter((section) => !shown.has(section) && shown.add(section))
         .flatMap((section) => leafSettings(node, section))
         .map((set) => {
-          // An `auto` setting shows what the step resolved it to (python.version -> vars.version).
-          const leaf = set.key.split('.').pop()!
-          const resolved = set.value === 'auto' ? s.vars[leaf] : undefined
-          return resolved !== undefined && resolved !== 'auto' ? { ...set, resolved } : set
+          const resolved = set.value === 'auto' ? resolvedAll.get(set.key) : undefined
+          const ignored = ignoredAll.get(set.key)
+          return {
+            ...set,
+            ...(resolved !== undefined && resolved !== 'auto' ? { resolved } : {}),
+            ...(ignored === undefined ? {} : { ignored }),
+          }
         }),
       notes: s.notes,
       fetches: plan.offline ? s.fetches.map((f) => `${f} (from the offline payload)`) : s.fetches,
@@ -141,7 +149,7 @@ export function formatPlan(p: DescribedPlan): string {
     lines.push(`  ${String(i + 1).padStart(2)}. ${s.id}${s.network ? ' [network]' : ''}: ${s.title}`)
     for (const set of s.settings) {
       const value = set.resolved === undefined ? JSON.stringify(set.value) : `${JSON.stringify(set.value)} -> ${JSON.stringify(set.resolved)}`
-      lines.push(`        ${set.key} = ${value}  <- ${set.from}`)
+      lines.push(`        ${set.key} = ${value}  <- ${set.from}${set.ignored ? `  (ignored: ${set.ignored})` : ''}`)
     }
     for (const note of s.notes) lines.push(`        note: ${note}`)
     for (const f of s.fetches) lines.push(`        fetches ${f}`)

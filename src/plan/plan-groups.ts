@@ -68,7 +68,7 @@ function rowsOf(p: DescribedPlan): Row[] {
     rows.push({ section: s.id, key: `step:${s.id}`, label: s.id, text: `${s.id}${s.network ? ' [network]' : ''}: ${s.title}`, kind: 'step' })
     for (const set of s.settings) {
       const shown = set.resolved === undefined ? value(set.value) : `${value(set.value)} -> ${value(set.resolved)}`
-      rows.push({ section: s.id, key: `set:${s.id}:${set.key}`, label: set.key, text: `${shown}  <- ${set.from}`, kind: 'setting' })
+      rows.push({ section: s.id, key: `set:${s.id}:${set.key}`, label: set.key, text: `${shown}  <- ${set.from}${set.ignored ? `  (ignored: ${set.ignored})` : ''}`, kind: 'setting' })
     }
     for (const note of s.notes) rows.push({ section: s.id, key: `note:${s.id}:${note}`, label: 'note', text: note, kind: 'note' })
     for (const f of s.fetches) rows.push({ section: s.id, key: `fetch:${s.id}:${f}`, label: 'fetches', text: f, kind: 'fetch' })

@@ -40,6 +40,13 @@ export interface StepDef<V extends object = object> {
   /** What the step downloads (URLs, apt repositories, image pulls), for `bai-seed plan`. */
   fetches?(ctx: PlanContext): string[]
   /**
+   * What each `auto` setting the step reads comes to on this node (dotted key -> the value, taken from its vars), so
+   * `plan` shows the value the script uses (test/plan/resolved-values.test.ts checks it is in the step's function).
+   */
+  resolves?(ctx: PlanContext, vars: V): Record<string, string | number | boolean>
+  /** Settings the step reads but does not use on this node (dotted key -> why): `plan` marks them, validation warns. */
+  ignores?(ctx: PlanContext): Record<string, string>
+  /**
    * Seconds the step takes at most on a healthy node (default DEFAULT_STEP_EXPECT): a node that reports nothing for
    * longer while in this step is `stalled` (bai-seed status). The deadline travels with the step's start event.
    */

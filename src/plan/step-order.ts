@@ -11,7 +11,10 @@ import { packagesStep } from './steps/packages.js'
 import { dockerStep } from './steps/docker.js'
 import { pythonStep } from './steps/python.js'
 import { venvsStep } from './steps/venvs.js'
-import { nvidiaDriverStep, nvidiaCudaStep, nvidiaToolkitStep, nvidiaCheckStep } from './steps/nvidia.js'
+import {
+  nvidiaDriverStep, nvidiaFabricManagerStep, nvidiaPersistenceStep, nvidiaMigStep, nvidiaCudaStep, nvidiaToolkitStep,
+  nvidiaDcgmStep, nvidiaRdmaStep, nvidiaCheckStep,
+} from './steps/nvidia.js'
 import { imagesStep } from './steps/images.js'
 
 export const STEP_ORDER: readonly StepDef<object>[] = [
@@ -27,8 +30,14 @@ export const STEP_ORDER: readonly StepDef<object>[] = [
   pythonStep,
   venvsStep,
   nvidiaDriverStep,
+  nvidiaFabricManagerStep,
+  nvidiaPersistenceStep,
+  nvidiaMigStep,
   nvidiaCudaStep,
   nvidiaToolkitStep,
-  nvidiaCheckStep,
+  nvidiaDcgmStep,
+  nvidiaRdmaStep,
   imagesStep,
+  // The readiness gate last: a container started through the nvidia runtime needs a pre-pulled image.
+  nvidiaCheckStep,
 ]

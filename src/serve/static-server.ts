@@ -136,7 +136,8 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
   const small = new SmallFileCache()
   const installed = new InstalledNodes(rootReal)
   // Node reports and the /status pages (src/fleet/).
-  const ROUTES = serverRoutes(new FleetRoutes(rootReal, nodes))
+  const fleet = new FleetRoutes(rootReal, nodes)
+  const ROUTES = serverRoutes(fleet)
   const tokens = new TokenGuard()
   const allow = options.allow?.length ? { ...makeAllowList(options.allow), recorded: true } : allowListFor(rootReal, undefined)
   const limits: ServeLimits = { ...DEFAULT_LIMITS, descriptors: descriptorBudget(), ...options.limits }
@@ -344,6 +345,6 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
       new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()
-      }),
+      }).then(() => fleet.receiver.store.close()),
   }
 }

@@ -80,8 +80,11 @@ export interface AptFacts {
 }
 
 export interface NvidiaDefaults {
-  /** Driver package when `nvidia.driver.package` is `auto`, and the CUDA toolkit package that goes with it. */
-  driverPackage: string
+  /**
+   * The server driver branch when `nvidia.driver.package` is `auto` (`nvidia:<branch>-server` for ubuntu-drivers,
+   * `nvidia-headless-no-dkms-<branch>-server` for the package method), and the CUDA toolkit package that goes with it.
+   */
+  driverBranch: number
   cudaPackage: string
   /** NVIDIA's CUDA repository folder (developer.download.nvidia.com/compute/cuda/repos/<distro>/). */
   cudaRepoDistro: string
@@ -143,7 +146,7 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
     },
     apt: { sourcesFormat: 'one-line', sourcesFile: '/etc/apt/sources.list' },
     dockerCodename: 'focal',
-    nvidia: { driverPackage: 'nvidia-driver-535-server', cudaPackage: 'cuda-toolkit-12-2', cudaRepoDistro: 'ubuntu2004' },
+    nvidia: { driverBranch: 535, cudaPackage: 'cuda-toolkit-12-2', cudaRepoDistro: 'ubuntu2004' },
     standardSupportEnds: '2025-05',
     dockerNotes: [
       'Docker stopped publishing Docker Engine updates for Ubuntu 20.04 (focal) in 2025: the node gets the last focal ' +
@@ -182,7 +185,7 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
     },
     apt: { sourcesFormat: 'one-line', sourcesFile: '/etc/apt/sources.list' },
     dockerCodename: 'jammy',
-    nvidia: { driverPackage: 'nvidia-driver-570-server', cudaPackage: 'cuda-toolkit-12-8', cudaRepoDistro: 'ubuntu2204' },
+    nvidia: { driverBranch: 570, cudaPackage: 'cuda-toolkit-12-8', cudaRepoDistro: 'ubuntu2204' },
     standardSupportEnds: '2027-06',
     dockerNotes: [],
   },
@@ -216,7 +219,7 @@ export const OS_TARGETS: Readonly<Record<TargetId, OsTarget>> = {
     },
     apt: { sourcesFormat: 'deb822', sourcesFile: '/etc/apt/sources.list.d/ubuntu.sources' },
     dockerCodename: 'noble',
-    nvidia: { driverPackage: 'nvidia-driver-570-server', cudaPackage: 'cuda-toolkit-12-8', cudaRepoDistro: 'ubuntu2404' },
+    nvidia: { driverBranch: 570, cudaPackage: 'cuda-toolkit-12-8', cudaRepoDistro: 'ubuntu2404' },
     standardSupportEnds: '2029-05',
     dockerNotes: [],
   },
@@ -234,4 +237,44 @@ function httpSeedArg(target: OsTarget, seedUrl: string): string {
 /** The whole installer command line for a netboot: casper's arguments, the ISO, `autoinstall`, the seed. */
 export function netbootKernelArgs(target: OsTarget, isoUrl: string, seedUrl: string): string[] {
   return [...target.media.netbootArgs, `url=${isoUrl}`, 'autoinstall', httpSeedArg(target, seedUrl)]
+}
+
+/**
+ * The oldest driver branch each CUDA toolkit release runs on (NVIDIA's CUDA release notes, "CUDA Toolkit and
+ * Corresponding Driver Versions", Linux, GA releases): a toolkit on an older branch fails at run time.
+ */
+export const CUDA_MIN_DRIVER: Readonly<Record<string, number>> = {
+  '11.8': 520,
+  '12.0': 525,
+  '12.1': 530,
+  '12.2': 535,
+  '12.3': 545,
+  '12.4': 550,
+  '12.5': 555,
+  '12.6': 560,
+  '12.8': 570,
+  '12.9': 575,
+  '13.0': 580,
+}
+
+/** The CUDA release a CUDA package installs (cuda-toolkit-12-8, cuda-runtime-12-8, cuda-12-8 -> 12.8), if its name says. */
+export function cudaVersionOf(pkg: string): string | undefined {
+  const m = /^cuda(?:-toolkit|-runtime|-libraries)?-(\d+)-(\d+)(?:=.*)?$/.exec(pkg)
+  return m ? `${m[1]}.${m[2]}` : undefined
+}
+
+export interface DriverBranch {
+  /** 570 */
+  number: number
+  /** The branch as Ubuntu names its packages: 570-server, 570-server-open, 570, 570-open. */
+  name: string
+  /** Headless without DKMS (nvidia-headless-no-dkms-*): needs prebuilt modules (linux-modules-nvidia-*). */
+  noDkms: boolean
+}
+
+/** The driver branch of an Ubuntu NVIDIA driver package name, or undefined when the name does not say it. */
+export function driverBranchOf(pkg: string): DriverBranch | undefined {
+  const m = /^nvidia-(driver|headless|headless-no-dkms)-(\d{3})((?:-server)?(?:-open)?)(?:=.*)?$/.exec(pkg)
+  if (!m) return undefined
+  return { number: Number(m[2]), name: `${m[2]}${m[3]}`, noDkms: m[1] === 'headless-no-dkms' }
 }

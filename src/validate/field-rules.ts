@@ -541,6 +541,22 @@ export const FIELD_RULES = {
       return p === undefined ? undefined : { code: 'BAD_IMAGE_REF', message: M.badImageRef(p) }
     },
   },
+  imageOrAuto: {
+    what: 'image reference',
+    chars: safe('/:@'),
+    charsText: `${WORD}, "/", ":", "@"`,
+    check: (v) => {
+      const p = v === 'auto' ? undefined : imageRefProblem(v)
+      return p === undefined ? undefined : { code: 'BAD_IMAGE_REF', message: M.badImageRef(p) }
+    },
+  },
+  migProfile: {
+    what: 'MIG profile',
+    chars: safe('+'),
+    charsText: `${WORD}, "+"`,
+    // nvidia-smi mig -lgip names: 1g.10gb, 3g.40gb, 1g.10gb+me, 1g.20gb+gfx ...
+    check: when((v) => /^[1-8]g\.[0-9]+gb(\+[a-z]+)?$/.test(v), 'BAD_MIG_PROFILE', M.badMigProfile),
+  },
   text: { what: 'text', maxLength: MAX_TEXT_CHARS },
   gecos: { what: 'gecos', textForbidden: /[:,]/, maxLength: MAX_GECOS_CHARS },
 } satisfies Record<string, FieldRule>

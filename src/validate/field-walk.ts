@@ -24,6 +24,9 @@ export const SETTINGS_RULES: RuleTree = {
     driver: { package: 'debPackage' },
     cuda: { package: 'debPackage', key_fingerprint: 'pgpFingerprint' },
     container_toolkit: { key_fingerprint: 'pgpFingerprint' },
+    mig: { layout: { '{}': { '[]': 'migProfile' } } },
+    dcgm: { exporter_image: 'imageRef' },
+    check_image: 'imageOrAuto',
   },
   images: { pull: { '[]': 'imageRef' } },
 }

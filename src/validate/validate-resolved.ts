@@ -8,6 +8,8 @@ import { formatPath, sortDiagnostics, type Diagnostic, type Severity } from '../
 import { M } from '../diagnostics/messages.js'
 import { isStorageServerNode } from '../model/storage-server.js'
 import type { Inventory } from '../model/inventory.js'
+import { cudaPullsDriver, nvidiaChoice } from '../model/nvidia-choice.js'
+import { CUDA_MIN_DRIVER, DEFAULT_TARGET, TARGET_IDS, type TargetId } from '../targets/os-targets.js'
 
 export interface OriginPosition {
   file: string
@@ -64,6 +66,7 @@ export function validateResolved(nodes: readonly ResolvedNode[], inventory: Sour
       report(rn, 'nvidia.driver.method', 'OFFLINE_UBUNTU_DRIVERS', M.offlineUbuntuDrivers)
     }
     if (s.nvidia.enabled && !s.docker.enabled) report(rn, 'nvidia.enabled', 'NVIDIA_WITHOUT_DOCKER', M.nvidiaWithoutDocker)
+    if (s.nvidia.enabled) checkNvidia(rn, targetOf(rn, inventory), report)
     if (s.images.enabled && s.images.pull.length > 0 && !s.docker.enabled) {
       report(rn, 'images.enabled', 'IMAGES_WITHOUT_DOCKER', M.imagesWithoutDocker)
     }
@@ -77,6 +80,42 @@ export function validateResolved(nodes: readonly ResolvedNode[], inventory: Sour
 }
 
 type Report = (rn: ResolvedNode, settingsPath: string, code: string, message: string, severity?: Severity) => void
+
+function targetOf(rn: ResolvedNode, doc: SourceDoc): TargetId {
+  const os = rn.node.os ?? (doc.value as { cluster?: { os?: unknown } } | null)?.cluster?.os
+  return (TARGET_IDS as readonly unknown[]).includes(os) ? (os as TargetId) : DEFAULT_TARGET
+}
+
+// The driver branch, the CUDA toolkit it must carry, and values the chosen method would not use.
+function checkNvidia(rn: ResolvedNode, target: TargetId, report: Report): void {
+  const n = rn.settings.nvidia
+  const c = nvidiaChoice(n, target)
+  if (!c.branch) report(rn, 'nvidia.driver.package', 'DRIVER_BRANCH_UNKNOWN', M.driverBranchUnknown(c.package))
+  if (n.driver.method === 'ubuntu-drivers' && n.driver.dkms) report(rn, 'nvidia.driver.dkms', 'DKMS_IGNORED', M.dkmsIgnored, 'warning')
+  if (n.driver.method === 'package' && !n.driver.dkms && c.branch && !c.branch.noDkms) {
+    report(rn, 'nvidia.driver.package', 'DKMS_PACKAGE', M.dkmsPackageMismatch(c.package), 'warning')
+  }
+  if (n.cuda.enabled) {
+    const min = c.cudaVersion === undefined ? undefined : CUDA_MIN_DRIVER[c.cudaVersion]
+    if (cudaPullsDriver(c.cuda)) report(rn, 'nvidia.cuda.package', 'CUDA_PULLS_DRIVER', M.cudaPullsDriver(c.cuda))
+    else if (min === undefined) report(rn, 'nvidia.cuda.package', 'CUDA_VERSION_UNKNOWN', M.cudaVersionUnknown(c.cuda), 'warning')
+    else if (c.branch && c.branch.number < min) {
+      const at = n.cuda.package === 'auto' ? 'nvidia.driver.package' : 'nvidia.cuda.package'
+      report(rn, at, 'CUDA_DRIVER_MISMATCH', M.cudaDriverMismatch(c.cuda, c.cudaVersion!, c.package, c.branch.number, min))
+    }
+  }
+  if (n.mig.enabled && Object.keys(n.mig.layout).length === 0) report(rn, 'nvidia.mig.enabled', 'MIG_LAYOUT_EMPTY', M.migLayoutEmpty)
+  if (n.mig.enabled && n.gpus > 0) {
+    for (const index of Object.keys(n.mig.layout)) {
+      if (index !== 'all' && Number(index) >= n.gpus) report(rn, 'nvidia.mig.layout', 'MIG_GPU_OUT_OF_RANGE', M.migGpuOutOfRange(index, n.gpus))
+    }
+  }
+  if (n.dcgm.enabled && !n.cuda.enabled) report(rn, 'nvidia.dcgm.enabled', 'DCGM_WITHOUT_CUDA', M.dcgmWithoutCuda)
+  const images = rn.settings.images
+  if (n.check_image === 'auto' && n.container_toolkit.enabled && rn.settings.docker.enabled && !(images.enabled && images.pull.length > 0)) {
+    report(rn, 'nvidia.check_image', 'CHECK_IMAGE_NONE', M.checkImageNone, 'warning')
+  }
+}
 
 // Storage on NFS is shared by every node, so one account must have one uid and gid everywhere, and one uid must not
 // belong to two accounts.

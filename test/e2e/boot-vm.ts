@@ -61,6 +61,9 @@ export function qemuArgs(opts: BootOptions): string[] {
     'systemd.firstboot=off',
     // qemu's pc machine has a floppy controller with no disk; probing it costs seconds of I/O errors.
     'modprobe.blacklist=floppy',
+    // A kernel panic (seen under TCG on a loaded machine: "IO-APIC + timer doesn't work") restarts at once, and
+    // -no-reboot ends qemu: the test sees the console instead of waiting for its timeout.
+    'panic=-1',
     `bai_e2e.grace=${opts.fallbackGraceSeconds ?? 30}`,
   ]
   const args = [

@@ -10,6 +10,15 @@ export const HERMETIC_NODES = [
   { hostname: 'bai-g1', ip: '10.0.2.16', mac: '52:54:00:12:34:16', roles: ['agent-gpu'] },
 ] as const
 
+/**
+ * The GPU agent's hardware as the NVIDIA stand-ins (upstream/stubs: nvidia-smi, lspci) see it, written onto its disk:
+ * an HGX board with 8 GPUs and 4 NVSwitches, on the driver version of the OS target's stand-in driver packages.
+ */
+export function hgxLayout(driverBranch: number, cuda: string): string {
+  const gpus = Array.from({ length: 8 }, (_, i) => `gpu ${i} GPU-e2e00000-0000-0000-0000-00000000000${i} mig NVIDIA H100 80GB HBM3`)
+  return [`driver ${driverBranch}.0`, `cuda ${cuda}`, 'nvswitches 4', ...gpus].join('\n') + '\n'
+}
+
 export function writeHermeticInventory(path: string, up: Upstream): void {
   const http = `http://${GUEST_HTTP}`
   const pins = {
@@ -47,7 +56,9 @@ export function writeHermeticInventory(path: string, up: Upstream): void {
           ? {
               ...pins,
               nvidia: {
-                driver: { method: 'package', package: 'nvidia-driver-e2e' },
+                // The target's server branch, headless with its prebuilt modules; an 8-GPU NVSwitch board (HGX_LAYOUT).
+                driver: { method: 'package' },
+                gpus: 8,
                 cuda: { key_fingerprint: up.fingerprint },
                 container_toolkit: { key_fingerprint: up.fingerprint },
               },

@@ -12,7 +12,8 @@ import { e2eCacheDir, e2eSourceDir, e2eWorkDir, repoRoot } from './e2e-paths.js'
 import { ensureGuestRootfs, type GuestRootfs } from './guest-rootfs.js'
 import { GuestDisk } from './guest-disk.js'
 import { runGuest, type GuestRun } from './guest-run.js'
-import { HERMETIC_NODES, writeHermeticInventory } from './hermetic-inventory.js'
+import { hgxLayout, HERMETIC_NODES, writeHermeticInventory } from './hermetic-inventory.js'
+import { cudaVersionOf, DEFAULT_TARGET, OS_TARGETS } from '../../src/targets/os-targets.js'
 import { provisionRuns, readProvisionRecord, type ProvisionStatus } from './provision-record.js'
 import { ensureUpstream, GUEST_HTTP, GUEST_REGISTRY, UpstreamServices, type Upstream } from './upstream.js'
 import { requireTools } from './required-tools.js'
@@ -69,6 +70,8 @@ async function boot(hostname: string, n: number): Promise<Booted> {
   const { status, log } = readProvisionRecord(run.disk)
   mkdirSync(join(e2eCacheDir(), 'work'), { recursive: true })
   const lines = status.steps.map((s) => `e2e-state ${hostname} boot${n} ${s.id} ${s.state}`)
+  const gpu = (status as { gpu?: Record<string, unknown> }).gpu
+  if (gpu) lines.push(`e2e-state ${hostname} boot${n} gpu ${['ready', 'count', 'driver', 'nvswitches', 'fabricManager', 'cuda', 'toolkit'].map((k) => `${k}=${JSON.stringify(gpu[k])}`).join(' ')}`)
   appendFileSync(stateFile, lines.join('\n') + '\n')
   process.stdout.write(lines.join('\n') + '\n')
   return { run, status, log }
@@ -94,7 +97,17 @@ function prepareHermeticDisk(disk: GuestDisk): void {
   chmodSync(unit, 0o644)
   const sys = '/etc/systemd/system'
   const lib = '/lib/systemd/system'
+  // The GPU hardware the NVIDIA stand-ins answer for: an NVSwitch board (lspci is the machine's, so it is on the disk).
+  const nv = OS_TARGETS[DEFAULT_TARGET].nvidia
+  const layout = join(files, 'gpu-layout')
+  writeFileSync(layout, hgxLayout(nv.driverBranch, cudaVersionOf(nv.cudaPackage)!), { mode: 0o644 })
+  const lspci = join(files, 'lspci')
+  copyFileSync(join(e2eSourceDir, 'upstream', 'stubs', 'lspci'), lspci)
+  chmodSync(lspci, 0o755)
   const commands = [
+    'mkdir /etc/bai-e2e',
+    `write ${layout} /etc/bai-e2e/gpu-layout`,
+    `write ${lspci} /usr/local/sbin/lspci`,
     `write ${up.keyring} /etc/apt/trusted.gpg.d/bai-e2e-archive.gpg`,
     `symlink ${sys}/multi-user.target.wants/systemd-networkd.service ${lib}/systemd-networkd.service`,
     `mkdir ${sys}/sockets.target.wants`,
@@ -112,7 +125,7 @@ function prepareHermeticDisk(disk: GuestDisk): void {
   writeFileSync(cmdFile, commands.join('\n') + '\n')
   const r = spawnSync('debugfs', ['-w', '-f', cmdFile, disk.image], { encoding: 'utf8' })
   assert.is(r.status, 0, r.stderr)
-  for (const path of ['/etc/apt/trusted.gpg.d/bai-e2e-archive.gpg', `${sys}/bai-e2e-docker-record.service`, '/etc/ca-certificates.conf']) {
+  for (const path of ['/etc/bai-e2e/gpu-layout', '/usr/local/sbin/lspci', '/etc/apt/trusted.gpg.d/bai-e2e-archive.gpg', `${sys}/bai-e2e-docker-record.service`, '/etc/ca-certificates.conf']) {
     assert.ok(disk.exists(path), `${path} not written: ${r.stderr}`)
   }
 }
@@ -234,6 +247,15 @@ function checkGpu2({ run, status, log }: Booted): void {
   assert.match(dockerRecord(run.disk), /Runtimes:.*nvidia/)
   assert.match(dockerRecord(run.disk), /^cr\.backend\.ai\/stable\/python-pytorch:1\.11-py38-cuda11\.3 /m)
   assert.is((log.match(/rebooting to load the NVIDIA driver/g) ?? []).length, 1)
+  // The NVSwitch board: Fabric Manager at the driver's version (of three in the mirror), held; the gate's findings.
+  const nv = OS_TARGETS[DEFAULT_TARGET].nvidia
+  const dpkg = run.disk.readFile('/var/lib/dpkg/status')
+  const fm = new RegExp(`^Package: nvidia-fabricmanager-${nv.driverBranch}\nStatus: hold ok installed\n(?:.+\n)*?Version: ${nv.driverBranch}\\.0-e2e$`, 'm')
+  assert.match(dpkg, fm, 'Fabric Manager at the driver version, held')
+  assert.match(log, `Fabric Manager ${nv.driverBranch}.0-e2e active for driver ${nv.driverBranch}.0`)
+  const gpu = (status as { gpu?: Record<string, unknown> }).gpu!
+  assert.equal([gpu.ready, gpu.count, gpu.nvswitches, gpu.fabricManager, gpu.driver], [true, 8, 4, 'active', `${nv.driverBranch}.0`])
+  assert.match(String(gpu.toolkit), new RegExp(`^${nv.cudaPackage} `))
 }
 
 // GPU agent, boot 3: nothing runs again, no second reboot.

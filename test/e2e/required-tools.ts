@@ -19,6 +19,20 @@ const VM = [t('qemu-system-x86_64', 'qemu-system-x86'), t('debugfs', 'e2fsprogs'
 const GUEST = [...VM, t('debootstrap', 'debootstrap')]
 /** The fixture kernel and initramfs of the PXE and installer-ISO boots. */
 const NETBOOT = [...VM, t('busybox', 'busybox-static'), t('cpio', 'cpio'), t('/boot/vmlinuz-*', 'linux-image-amd64'), t('/usr/share/OVMF/OVMF_CODE.fd', 'ovmf'), t('/usr/share/OVMF/OVMF_VARS.fd', 'ovmf')]
+/** The hermetic guest's own upstream (upstream/build-upstream.sh): repositories, keys, a CA, a registry, its images. */
+const UPSTREAM = [
+  t('dpkg-deb', 'dpkg'),
+  t('dpkg-scanpackages', 'dpkg-dev'),
+  t('apt-ftparchive', 'apt-utils'),
+  t('gpg', 'gnupg'),
+  t('openssl', 'openssl'),
+  t('patchelf', 'patchelf'),
+  t('docker-registry', 'docker-registry'),
+  t('skopeo', 'skopeo'),
+  t('umoci', 'umoci'),
+  t('curl', 'curl'),
+  t('busybox', 'busybox-static'),
+]
 const ISO = [
   ...NETBOOT,
   t('xorriso', 'xorriso'),
@@ -37,20 +51,9 @@ const ISO = [
 export const SUITE_TOOLS: Readonly<Record<string, readonly Tool[]>> = {
   'first-boot': GUEST,
   'broken-seed': GUEST,
-  hermetic: [
-    ...GUEST,
-    t('dpkg-deb', 'dpkg'),
-    t('dpkg-scanpackages', 'dpkg-dev'),
-    t('apt-ftparchive', 'apt-utils'),
-    t('gpg', 'gnupg'),
-    t('openssl', 'openssl'),
-    t('patchelf', 'patchelf'),
-    t('docker-registry', 'docker-registry'),
-    t('skopeo', 'skopeo'),
-    t('umoci', 'umoci'),
-    t('curl', 'curl'),
-    t('busybox', 'busybox-static'),
-  ],
+  hermetic: [...GUEST, ...UPSTREAM],
+  // The offline payload built from the same upstream (bai-seed payload), then boots with no NIC.
+  offline: [...GUEST, ...UPSTREAM, t('gpgconf', 'gnupg')],
   'pxe-boot': [
     ...NETBOOT,
     t('mkfs.vfat', 'dosfstools'),

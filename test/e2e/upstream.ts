@@ -47,7 +47,7 @@ function recipeKey(rootfs: GuestRootfs): string {
     }
   }
   walk(recipeDir, '')
-  hash.update(`cuda package\0${cudaPackage}\0`)
+  hash.update(`cuda package\0${cudaPackage}\0driver branch\0${driverBranch}\0`)
   return hash.digest('hex').slice(0, 16)
 }
 
@@ -72,11 +72,13 @@ function load(dir: string): Upstream {
  * proves the name the product picks, not one pinned for the test.
  */
 const cudaPackage = OS_TARGETS[DEFAULT_TARGET].nvidia.cudaPackage
+/** Their driver branch (the stand-in driver, utils, modules and Fabric Manager packages carry it). */
+const driverBranch = String(OS_TARGETS[DEFAULT_TARGET].nvidia.driverBranch)
 
 /** The upstream for this rootfs, built when missing (a few minutes: Docker's .debs, Python, a registry). */
 export function ensureUpstream(rootfs: GuestRootfs): Upstream {
   const script = join(recipeDir, 'build-upstream.sh')
-  return load(cachedBuild('upstream', 'upstream', recipeKey(rootfs), script, [rootfs.dir, join(e2eCacheDir(), 'debs'), cudaPackage]).dir)
+  return load(cachedBuild('upstream', 'upstream', recipeKey(rootfs), script, [rootfs.dir, join(e2eCacheDir(), 'debs'), cudaPackage, driverBranch]).dir)
 }
 
 /** The running services: a static file server and the registry, both on 127.0.0.1. */

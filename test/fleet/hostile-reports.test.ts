@@ -12,7 +12,7 @@ import { startStaticServer, type RunningServer } from '../../src/serve/static-se
 import { formatAccessLog, type AccessLogEntry } from '../../src/serve/access-log.js'
 import { MAX_EVENT_BYTES } from '../../src/fleet/report-event.js'
 import { RATE_BURST } from '../../src/fleet/report-route.js'
-import { readStatusStore, STATUS_DIR } from '../../src/fleet/event-log.js'
+import { EVENT_LOG, readStatusStore, STATUS_DIR } from '../../src/fleet/event-log.js'
 import { ev, post, reportPath } from './fleet-helpers.js'
 
 let out = ''
@@ -49,7 +49,7 @@ test('a node\'s own token: 200, synced into its log; the token is never logged',
   const logs = readStatusStore(out)
   assert.is(logs.get('bai-a01')!.events[0]!.kind, 'run-start')
   assert.is(statSync(join(out, STATUS_DIR)).mode & 0o777, 0o700)
-  assert.is(statSync(join(out, STATUS_DIR, 'bai-a01.jsonl')).mode & 0o777, 0o600)
+  assert.is(statSync(join(out, STATUS_DIR, EVENT_LOG)).mode & 0o777, 0o600)
   await new Promise((r) => setTimeout(r, 30))
   const lines = log.map(formatAccessLog)
   assert.ok(lines.some((l) => / POST \/report\/bai-a01\/- 200 \d+ node=bai-a01$/.test(l)), lines.join('\n'))
@@ -144,8 +144,8 @@ test('10,000 events from one node: a burst is taken, the rest refused with 429; 
   assert.ok(pageOk >= 9, `the status page still answers (${pageOk})`)
   assert.is(readStatusStore(out).get('bai-m1')!.events.length, accepted, 'exactly the acknowledged events are stored')
   const files = readdirSync(join(out, STATUS_DIR)).sort()
-  assert.equal(files, ['bai-a01.jsonl', 'bai-a02.jsonl', 'bai-m1.jsonl'])
-  assert.ok(readFileSync(join(out, STATUS_DIR, 'bai-m1.jsonl'), 'utf8').endsWith('\n'))
+  assert.equal(files, [EVENT_LOG])
+  assert.ok(readFileSync(join(out, STATUS_DIR, EVENT_LOG), 'utf8').endsWith('\n'))
 })
 
 test.run()

@@ -3,7 +3,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { deriveNode, type NodeState } from '../../src/fleet/node-state.js'
 import { parseReport, type StoredEvent } from '../../src/fleet/report-event.js'
-import { fleetView, fleetExit, summaryLine } from '../../src/fleet/fleet-view.js'
+import { fleetView, fleetViewJson, fleetExit, summaryLine } from '../../src/fleet/fleet-view.js'
 import { fleetText, GROUP_AT } from '../../src/fleet/status-text.js'
 import type { NodeLog } from '../../src/fleet/event-log.js'
 
@@ -65,6 +65,21 @@ test('fleet: failed and stalled first, summary line, exit codes', () => {
   assert.is(fleetExit(fleetView(['a'], logs, at(60), ['a'])), 0)
   assert.is(fleetExit(fleetView(['a', 'd'], logs, at(60), ['a', 'd'])), 1, 'not done yet')
   assert.is(summaryLine({ done: 97, provisioning: 2, failed: 1 }), '97 done, 2 provisioning, 1 failed')
+})
+
+test('a log that grows is derived again; the same log later is stalled by the clock alone; /status.json text is JSON.stringify of the view', () => {
+  const log = logOf([0, b('run-start', { steps: ['user', 'images'] })], [1, b('step-start', { step: 'user', expect: 30 })])
+  const logs = new Map([['n1', log]])
+  const first = deriveNode('n1', log, at(2))
+  assert.is(deriveNode('n1', log, at(3)), first, 'unchanged log: the same derived status')
+  assert.is(fleetViewJson(fleetView(['n1', 'n2'], logs, at(3))).toString(), JSON.stringify(fleetView(['n1', 'n2'], logs, at(3))) + '\n')
+  assert.is(deriveNode('n1', log, at(40)).state, 'stalled')
+  assert.is(first.state, 'provisioning', 'the cached status is not changed by a stalled read')
+  log.events.push({ seq: 3, at: at(41).toISOString(), source: 'bai-seed', kind: 'step-done', name: 'user' })
+  const grown = deriveNode('n1', log, at(42))
+  assert.equal([grown.state, grown.done, grown.total], ['provisioning', 1, 2])
+  const json = JSON.parse(fleetViewJson(fleetView(['n1', 'n2'], logs, at(42))).toString()) as { nodes: { hostname: string; done: number }[] }
+  assert.equal(json.nodes.map((n) => `${n.hostname}:${n.done}`), ['n1:1', 'n2:0'])
 })
 
 test('1,000 nodes: identical states grouped, failed ones listed one by one, readable in a screenful', () => {

@@ -8,7 +8,7 @@ import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { binRun, exampleInventory } from '../helpers/repo.js'
 import { renderFixture } from '../helpers/render-fixture.js'
-import { STATUS_DIR } from '../../src/fleet/event-log.js'
+import { EVENT_LOG, STATUS_DIR } from '../../src/fleet/event-log.js'
 import { ev, post, reportPath } from './fleet-helpers.js'
 
 function startServe(out: string): Promise<{ child: ChildProcess; port: number }> {
@@ -56,7 +56,7 @@ test('kill -9 of serve while nodes post: every acknowledged event is there after
   assert.ok(total >= 450)
 
   // A torn line, as a crash inside write() would leave it: never acknowledged, dropped.
-  appendFileSync(join(out, STATUS_DIR, 'bai-a01.jsonl'), '{"seq":99999,"at":"2026-')
+  appendFileSync(join(out, STATUS_DIR, EVENT_LOG), '{"node":"bai-a01","seq":99999,"at":"2026-')
   const second = await startServe(out)
   try {
     for (const host of NODES) {
@@ -70,9 +70,10 @@ test('kill -9 of serve while nodes post: every acknowledged event is there after
     // The next event after the torn line lands on its own line and continues the sequence.
     const r = await post(second.port, reportPath(out, 'bai-a01'), ev('run-result', { result: 'complete' }))
     assert.is(r.status, 200, r.body)
-    const lines = readFileSync(join(out, STATUS_DIR, 'bai-a01.jsonl'), 'utf8').trimEnd().split('\n')
+    const lines = readFileSync(join(out, STATUS_DIR, EVENT_LOG), 'utf8').trimEnd().split('\n')
     for (const l of lines) JSON.parse(l)
-    assert.is(JSON.parse(lines[lines.length - 1]!).kind, 'run-result')
+    const last = JSON.parse(lines[lines.length - 1]!) as { node: string; kind: string }
+    assert.equal([last.node, last.kind], ['bai-a01', 'run-result'])
   } finally {
     second.child.kill('SIGKILL')
   }

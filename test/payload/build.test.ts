@@ -238,6 +238,18 @@ test('a re-run fetches no package again, changes no file and prints the same dig
   assert.equal(['tree/manifest.txt', 'payload.iso', 'tree/apt/debian-bookworm/InRelease'].map(mt), before)
 })
 
+test('on a terminal, the downloads show their progress on one rewritten line; without one, no such line', async () => {
+  const r = await cli(payloadArgs())
+  assert.not.match(r.stderr, '\r', 'progress written to a pipe')
+  // script(1) gives the CLI a terminal; asynchronous, as the upstream answers from this process.
+  const command = [process.execPath, binRun, ...payloadArgs()].map((a) => `'${a}'`).join(' ')
+  const tty = await new Promise<string>((resolve) =>
+    execFile('script', ['-qec', command, '/dev/null'], { maxBuffer: 16 << 20 }, (_err, stdout) => resolve(stdout)),
+  )
+  assert.match(tty, '\r\x1b[Kpayload: apt debian-bookworm: 0.0 KiB')
+  assert.match(tty, /manifest sha256 [0-9a-f]{64}/)
+})
+
 test('--sign-key signs the manifest (ssh-keygen -Y verify with the printed key); --split joins back to the same image', async () => {
   const key = join(work, 'signer')
   assert.is(run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'payload', '-f', key]).status, 0)

@@ -4,83 +4,18 @@
 // another manifest stops the step with "integrity" and the file's name, and the installer is never called.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fixtures, tempDir } from '../helpers/repo.js'
-import { renderFixture } from '../helpers/render-fixture.js'
+import { tempDir } from '../helpers/repo.js'
 import { requireTool, run } from '../helpers/tools.js'
-import { manifestDigest, manifestOf, manifestText } from '../../src/payload/manifest.js'
+import { makeTree as makeTreeAt, renderWith as renderAt, runInScript as runAt, REPO, type Ran } from './payload-node.js'
 
 const work = tempDir('payload-node')
 const tree = join(work, 'tree')
-const REPO = 'apt/debian-bookworm'
-
-/** A payload tree of the shape `bai-seed payload` writes (contents are stand-ins: nothing here is installed). */
-async function makeTree(): Promise<string> {
-  rmSync(tree, { recursive: true, force: true })
-  const files: Record<string, string> = {
-    [`${REPO}/docker.io_20.10.24_amd64.deb`]: 'deb bytes '.repeat(100),
-    [`${REPO}/nfs-kernel-server_2.6.2_amd64.deb`]: 'nfs bytes',
-    [`${REPO}/Packages`]: 'Package: docker.io\n',
-    [`${REPO}/Release`]: 'Origin: bai-seed payload\n',
-    [`${REPO}/InRelease`]: 'signed\n',
-    'keys/payload-archive.gpg': 'key',
-    'images/images.tar': 'image archive '.repeat(50),
-    'wheels/pip-24.0-py3-none-any.whl': 'wheel',
-    'python/20240909/SHA256SUMS': 'x  cpython.tar.gz\n',
-  }
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(tree, path, '..'), { recursive: true })
-    writeFileSync(join(tree, path), content)
-  }
-  const text = manifestText(await manifestOf(tree))
-  writeFileSync(join(tree, 'manifest.txt'), text)
-  return manifestDigest(text)
-}
-
-/** The offline fixture rendered with `offline` replaced by the given settings; returns bai-m1's provision.sh. */
-async function renderWith(offline: string): Promise<string> {
-  const inv = join(work, `cluster-${Math.random().toString(36).slice(2)}.yaml`)
-  const text = readFileSync(join(fixtures, 'offline.yaml'), 'utf8').replace(/^offline:\n(  .*\n)+/m, `offline:\n${offline}`)
-  writeFileSync(inv, text)
-  const out = await renderFixture(inv)
-  return readFileSync(join(out, 'bai-m1', 'provision.sh'), 'utf8')
-}
-
-interface Ran {
-  status: number | null
-  out: string
-  reason: string
-  /** Every call of the stand-in installers (apt-get, docker), one line each. */
-  calls: string
-}
-
-/** Runs CALL in the script's definitions (without main), the payload at `tree`, stand-ins for apt-get and docker. */
-function runInScript(script: string, call: string): Ran {
-  const dir = tempDir('payload-run')
-  const bin = join(dir, 'bin')
-  mkdirSync(bin)
-  const calls = join(dir, 'calls')
-  writeFileSync(calls, '')
-  for (const name of ['apt-get', 'docker']) {
-    writeFileSync(join(bin, name), `#!/bin/bash\nprintf '%s\\n' "${name} $*" >>${calls}\n`)
-    chmodSync(join(bin, name), 0o755)
-  }
-  const lib = script.replace(/^main "\$@"$/m, '').replace(/^export PATH=.*$/m, '')
-  writeFileSync(join(dir, 'lib.sh'), lib)
-  const body = [
-    `PATH=${bin}:$PATH`,
-    `source ${join(dir, 'lib.sh')}`,
-    `STATE_DIR=${dir}`,
-    'OS_ID=debian OS_CODENAME=bookworm',
-    // The volume as mounted: the test's tree instead of blkid + mount.
-    `payload_dir() { REPLY=${tree}; }`,
-    `( set -e; ${call} )`,
-  ].join('\n')
-  const r = run('bash', ['-c', body])
-  const reason = existsSync(join(dir, 'reason')) ? readFileSync(join(dir, 'reason'), 'utf8').trim() : ''
-  return { status: r.status, out: r.stdout + r.stderr, reason, calls: readFileSync(calls, 'utf8') }
-}
+const makeTree = (): Promise<string> => makeTreeAt(tree)
+const renderWith = (offline: string): Promise<string> => renderAt(work, offline)
+/** The volume as mounted: the test's tree instead of blkid + mount. */
+const runInScript = (script: string, call: string): Ran => runAt(script, call, { volume: tree })
 
 let digest = ''
 let script = ''
@@ -90,7 +25,7 @@ test('intact payload: the apt steps install from its repository only, after chec
   script = await renderWith(`  delivery: volume\n  manifest_sha256: ${digest}\n`)
   const r = runInScript(script, 'payload_apt_install docker.io')
   assert.is(r.status, 0, r.out)
-  assert.match(r.out, /payload: 6 file\(s\) under apt\/debian-bookworm\/ keys\/ match the manifest/)
+  assert.match(r.out, /payload: 7 file\(s\) under apt\/debian-bookworm\/ keys\/ match the manifest/)
   const lines = r.calls.trim().split('\n')
   assert.is(lines.length, 2, r.calls)
   assert.match(lines[0]!, /Dir::Etc::SourceParts=\/nonexistent .*update/)

@@ -80,8 +80,11 @@ test('the Python choice: auto follows the release line, explicit settings win', 
 
 test("each step's applies, per setting", () => {
   const table: { what: string; rn?: typeof manager; change: (s: PlanContext['settings']) => void; on: string[]; off: string[] }[] = [
-    { what: 'manager as shipped', change: () => {}, on: ['user', 'limits', 'sysctl', 'hosts', 'storage', 'packages', 'mounts', 'docker', 'python', 'venvs', 'images'], off: ['nvidia-driver', 'nvidia-cuda', 'nvidia-toolkit', 'nvidia-check'] },
-    { what: 'GPU agent as shipped', rn: gpu, change: () => {}, on: ['nvidia-driver', 'nvidia-cuda', 'nvidia-toolkit', 'nvidia-check', 'images', 'venvs'], off: [] },
+    { what: 'manager as shipped', change: () => {}, on: ['user', 'limits', 'sysctl', 'hosts', 'storage', 'packages', 'mounts', 'docker', 'python', 'venvs', 'images'], off: ['nvidia-driver', 'nvidia-fabricmanager', 'nvidia-persistence', 'nvidia-cuda', 'nvidia-toolkit', 'nvidia-check'] },
+    { what: 'GPU agent as shipped', rn: gpu, change: () => {}, on: ['nvidia-driver', 'nvidia-fabricmanager', 'nvidia-persistence', 'nvidia-cuda', 'nvidia-toolkit', 'nvidia-check', 'images', 'venvs'], off: ['nvidia-mig', 'nvidia-dcgm', 'nvidia-rdma'] },
+    { what: 'GPU agent, Fabric Manager and persistence off', rn: gpu, change: (s) => { s.nvidia.fabric_manager = false; s.nvidia.persistence = false }, on: ['nvidia-driver'], off: ['nvidia-fabricmanager', 'nvidia-persistence'] },
+    { what: 'GPU agent, MIG, DCGM, RDMA on', rn: gpu, change: (s) => { s.nvidia.mig = { enabled: true, layout: { all: ['3g.40gb'] } }; s.nvidia.dcgm.enabled = true; s.nvidia.rdma = true }, on: ['nvidia-mig', 'nvidia-dcgm', 'nvidia-rdma'], off: [] },
+    { what: 'DCGM without CUDA', rn: gpu, change: (s) => { s.nvidia.dcgm.enabled = true; s.nvidia.cuda.enabled = false }, on: [], off: ['nvidia-dcgm'] },
     { what: 'user off', change: (s) => { s.user.enabled = false }, on: ['limits'], off: ['user'] },
     { what: 'storage local', change: (s) => { s.storage.local = true }, on: ['storage'], off: ['mounts'] },
     { what: 'storage off', change: (s) => { s.storage.enabled = false }, on: [], off: ['storage', 'mounts'] },
@@ -103,9 +106,9 @@ test("each step's applies, per setting", () => {
 
 test('step vars per OS target: Docker suite and sources format, CUDA repository, default driver and CUDA pair', () => {
   const table: [TargetId, string, boolean, string, string, string][] = [
-    ['ubuntu-20.04', 'focal', false, 'ubuntu2004', 'nvidia-driver-535-server', 'cuda-toolkit-12-2'],
-    ['ubuntu-22.04', 'jammy', false, 'ubuntu2204', 'nvidia-driver-570-server', 'cuda-toolkit-12-8'],
-    ['ubuntu-24.04', 'noble', true, 'ubuntu2404', 'nvidia-driver-570-server', 'cuda-toolkit-12-8'],
+    ['ubuntu-20.04', 'focal', false, 'ubuntu2004', 'nvidia:535-server', 'cuda-toolkit-12-2'],
+    ['ubuntu-22.04', 'jammy', false, 'ubuntu2204', 'nvidia:570-server', 'cuda-toolkit-12-8'],
+    ['ubuntu-24.04', 'noble', true, 'ubuntu2404', 'nvidia:570-server', 'cuda-toolkit-12-8'],
   ]
   for (const [os, codename, deb822, distro, driver, cuda] of table) {
     const ctx = ctxOf(gpu, { os })
@@ -119,7 +122,15 @@ test('step vars per OS target: Docker suite and sources format, CUDA repository,
     assert.is(nvidiaDriverStep.vars(ctx).package, driver, os)
   }
   const pinned = ctxOf(gpu, { os: 'ubuntu-24.04', settings: (s) => { s.nvidia.driver.package = 'nvidia-driver-550'; s.nvidia.cuda.package = 'cuda-toolkit-12-4' } })
-  assert.is(nvidiaDriverStep.vars(pinned).package, 'nvidia-driver-550', 'a named driver wins over the target default')
+  assert.is(nvidiaDriverStep.vars(pinned).package, 'nvidia:550', 'a named driver wins over the target default (ubuntu-drivers --gpgpu honours its branch)')
+  assert.is(nvidiaDriverStep.vars(pinned).branch, '550')
+  const apt = ctxOf(gpu, { os: 'ubuntu-24.04', settings: (s) => { s.nvidia.driver.method = 'package' } })
+  assert.is(nvidiaDriverStep.vars(apt).package, 'nvidia-headless-no-dkms-570-server', 'method package: headless, prebuilt modules')
+  const dkms = ctxOf(gpu, { os: 'ubuntu-24.04', settings: (s) => { s.nvidia.driver.method = 'package'; s.nvidia.driver.dkms = true } })
+  assert.is(nvidiaDriverStep.vars(dkms).package, 'nvidia-headless-570-server', 'method package with DKMS')
+  const aptPinned = ctxOf(gpu, { os: 'ubuntu-24.04', settings: (s) => { s.nvidia.driver.method = 'package'; s.nvidia.driver.package = 'nvidia-driver-580-server-open' } })
+  assert.is(nvidiaDriverStep.vars(aptPinned).package, 'nvidia-driver-580-server-open')
+  assert.is(nvidiaDriverStep.vars(aptPinned).branch, '580-server-open')
   assert.is(nvidiaCudaStep.vars(pinned).package, 'cuda-toolkit-12-4')
   assert.is(ctxOf(gpu).plan.target.id, 'ubuntu-20.04', 'default target')
   assert.is(ctxOf(gpu).plan.target.from, 'default')

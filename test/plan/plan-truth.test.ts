@@ -106,7 +106,7 @@ test('cluster view: groups of identical plans, node lists, differences side by s
   assert.match(r.stdout, /^ {2}roles +manager +agent-gpu$/m)
   assert.match(r.stdout, /^ {2}services\.venvs:\n {6}A: \["manager",.*\n {6}B: \["agent"\] {2}<- agent$/m)
   // Steps only some groups run are tagged; settings common to all are printed once.
-  assert.match(r.stdout, /nvidia-driver \[network\]: Install the NVIDIA driver {2}\[B\]$/m)
+  assert.match(r.stdout, /nvidia-driver \[network\]: Install the NVIDIA server driver \(headless\) and nvidia-smi {2}\[B\]$/m)
   assert.is(r.stdout.split('user.uid = 1100').length, 2)
   const full = runCli(['plan', exampleInventory, '--full']).stdout
   assert.is(full.match(/^bai-[a-z0-9]+ \(roles: /gm)?.length, 3)

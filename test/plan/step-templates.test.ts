@@ -44,6 +44,7 @@ test("a template reads exactly the vars its step's declaration carries", () => {
     ...plansOf(exampleInventory),
     ...plansOf(join(fixtures, 'single-node.yaml'), { BAI_TEST_PASSWORD: 'x' }),
     ...plansOf(join(fixtures, 'nfs-server.yaml'), { BAI_TEST_PASSWORD: 'x' }),
+    ...plansOf(join(fixtures, 'gpu.yaml')),
   ]
   const seen = new Set<string>()
   for (const plan of plans) {

@@ -17,6 +17,8 @@ const cases = [
   { name: 'single-node', inventory: join(fixtures, 'single-node.yaml'), env: { BAI_TEST_PASSWORD: 'correct horse battery staple' } },
   // One node per OS target (ubuntu-20.04, -22.04, -24.04).
   { name: 'targets', inventory: join(fixtures, 'targets.yaml'), env: {} },
+  // GPU servers: NVSwitch board with MIG, DCGM and RDMA; PCIe server with DKMS; focal with the pinned package.
+  { name: 'gpu', inventory: join(fixtures, 'gpu.yaml'), env: {} },
 ]
 
 for (const c of cases) {

@@ -82,7 +82,7 @@ test('--list prints the plan order: steps without network first', async () => {
   assert.is(r.status, 0, r.stderr)
   const ids = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0])
   assert.equal(ids, ['user', 'limits', 'sysctl', 'hosts', 'storage', 'packages', 'mounts', 'docker', 'python', 'venvs',
-    'nvidia-driver', 'nvidia-cuda', 'nvidia-toolkit', 'nvidia-check', 'images'])
+    'nvidia-driver', 'nvidia-fabricmanager', 'nvidia-persistence', 'nvidia-cuda', 'nvidia-toolkit', 'images', 'nvidia-check'])
   const lines = r.stdout.trim().split('\n')
   const firstNetwork = lines.findIndex((l) => l.includes('(network)'))
   assert.ok(lines.slice(firstNetwork).every((l) => l.includes('(network)')), 'no offline step after a network step')

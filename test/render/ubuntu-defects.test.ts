@@ -104,7 +104,7 @@ test('output_has reads the whole output: 50 checks against a 226 KB producer und
 
 test('nvidia-driver: ubuntu-drivers exit 0 without an installed driver package is a failure', async () => {
   const [, text] = (await scripts())[0]!
-  assert.match(text, /ubuntu-drivers install \|\| fail .*\n\s*driver_installed \|\| fail "ubuntu-drivers install ran but no NVIDIA driver package is installed/)
+  assert.match(text, /ubuntu-drivers install --gpgpu "\$package" \|\| fail .*\n\s*driver_installed \|\| fail "ubuntu-drivers install --gpgpu \$package ran but no NVIDIA driver package is installed/)
   assert.not.match(text, /only knows 'autoinstall'/)
   const none = runFunction(text, 'driver_installed && echo yes || echo no', { 'dpkg-query': 'echo "nvidia-driver-535 deinstall ok config-files"' })
   assert.match(none.stdout, /^no$/m)

@@ -113,15 +113,18 @@ test('nfs-server and the ubuntu-drivers path install from fresh lists (update be
   const r = runFunction(nfs, `mkdir -p ${tempDir('exp')}; ROOT=''; step_nfs_server || true`, { 'apt-get': 'exit 0', systemctl: 'exit 0', exportfs: 'exit 0', ...installedNothing })
   assert.equal(aptCalls(r.calls).slice(0, 2), ['update -q', 'install -y -q --no-install-recommends nfs-kernel-server'], r.out)
   const gpu = await script('bai-a01')
-  assert.match(gpu, /local method=ubuntu-drivers /)
+  assert.match(gpu, /ubuntu-drivers install --gpgpu "\$package"/)
   const d = runFunction(gpu, 'step_nvidia_driver', {
     'apt-get': 'exit 0',
-    'ubuntu-drivers': '[[ $1 == list ]] && echo nvidia-driver-535-server; exit 0',
-    'dpkg-query': '[[ $* == *nvidia-driver-* ]] && printf "nvidia-driver-535-server install ok installed\\n"; exit 0',
+    'ubuntu-drivers': 'exit 0',
+    // Nothing loaded before (nvidia-smi -L fails); afterwards the headless driver and its utils are installed.
+    'nvidia-smi': '[[ $1 == -L ]] && exit 1; exit 0',
+    'dpkg-query': `if [[ $* == *'\${Package}'* ]]; then printf "nvidia-headless-no-dkms-535-server install ok installed\\n"; elif [[ $* == *nvidia-utils-535-server* ]]; then printf "install ok installed"; fi; exit 0`,
   })
   assert.is(d.status, 0, d.out)
   const order = d.calls.filter((c) => c.startsWith('apt-get') || c.startsWith('ubuntu-drivers install')).map((c) => c.replace(/^apt-get -o DPkg::Lock::Timeout=\d+ /, 'apt-get '))
-  assert.equal(order, ['apt-get update -q', 'apt-get install -y -q --no-install-recommends ubuntu-drivers-common', 'ubuntu-drivers install'])
+  assert.equal(order, ['apt-get update -q', 'apt-get install -y -q --no-install-recommends ubuntu-drivers-common',
+    'ubuntu-drivers install --gpgpu nvidia:535-server', 'apt-get install -y -q --no-install-recommends nvidia-utils-535-server'])
 })
 
 test('every package install of every rendered step goes through apt_install (which refreshes the lists)', async () => {

@@ -1,7 +1,15 @@
 // Page section "컨테이너 이미지 가져오기": pre-pull the role's images with bounded parallelism and retries,
 // optionally through registry mirrors (pulled from the mirror, then tagged with the original name).
-import { defineStep } from '../step-def.js'
+import { defineStep, type PlanContext } from '../step-def.js'
 import { imageSource } from '../node-mirrors.js'
+
+/** The images a node pre-pulls: images.pull, and DCGM's exporter on GPU nodes with DCGM. */
+export function imagesToPull(ctx: PlanContext): string[] {
+  const s = ctx.settings
+  const pull = s.images.enabled ? s.images.pull : []
+  const dcgm = s.nvidia.enabled && s.nvidia.dcgm.enabled && s.nvidia.cuda.enabled ? [s.nvidia.dcgm.exporter_image] : []
+  return [...new Set([...pull, ...dcgm])]
+}
 
 export interface ImagesVars {
   images: string[]
@@ -17,9 +25,9 @@ export const imagesStep = defineStep<ImagesVars>({
   network: true,
   rootable: false,
   settings: ['images'],
-  applies: (ctx) => ctx.settings.images.enabled && ctx.settings.images.pull.length > 0 && ctx.settings.docker.enabled,
+  applies: (ctx) => imagesToPull(ctx).length > 0 && ctx.settings.docker.enabled,
   vars: (ctx) => {
-    const images = [...new Set(ctx.settings.images.pull)]
+    const images = imagesToPull(ctx)
     return {
       images,
       sources: images.map((ref) => imageSource(ref, ctx.plan.mirrors)),
@@ -30,7 +38,7 @@ export const imagesStep = defineStep<ImagesVars>({
   // Ten minutes per round of parallel pulls (large images over a slow mirror), each with its retries.
   expect: (ctx) => 5 * 60 + 10 * 60 * Math.ceil(new Set(ctx.settings.images.pull).size / Math.max(1, ctx.settings.images.parallel)),
   fetches: (ctx) =>
-    [...new Set(ctx.settings.images.pull)].map((ref) => {
+    imagesToPull(ctx).map((ref) => {
       const src = imageSource(ref, ctx.plan.mirrors)
       return src === ref ? `image ${ref}` : `image ${src} (tagged ${ref})`
     }),

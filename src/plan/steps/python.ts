@@ -65,6 +65,7 @@ export const pythonStep = defineStep<PythonVars>({
       group: u.gid,
     }
   },
+  resolves: (_ctx, vars) => ({ 'python.version': vars.version, 'python.release': vars.release }),
   fetches: (ctx) => {
     if (ctx.settings.python.method === 'pyenv') return ['git pyenv and pyenv-virtualenv; apt build dependencies']
     const { version, release } = pythonChoice(ctx)

@@ -4,7 +4,7 @@
 # simple index, and the data of an image registry. Everything is signed with a throwaway key and, for TLS, a throwaway
 # CA. Runs as root; needs apt-get, dpkg-deb, apt-ftparchive, gpg, openssl, docker-registry, skopeo, umoci,
 # busybox-static and patchelf, and reaches only the Debian mirror of this machine's apt sources.
-# Usage: build-upstream.sh TARGET_DIR GUEST_ROOTFS DEB_CACHE_DIR CUDA_PACKAGE   (TARGET_DIR must not exist yet)
+# Usage: build-upstream.sh TARGET_DIR GUEST_ROOTFS DEB_CACHE_DIR CUDA_PACKAGE DRIVER_BRANCH   (TARGET_DIR must not exist yet)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,6 +15,8 @@ debs=$3
 cuda_package=$4
 cuda_version=${cuda_package##*-toolkit-}
 cuda_version=${cuda_version//-/.}
+# The nodes' OS target's driver branch (535): the stand-in driver packages carry its name.
+driver_branch=$5
 mirror=$("$here/debian-mirror.sh")
 work=$target/.work
 www=$target/www
@@ -94,12 +96,45 @@ cp "$debs"/upstream/*.deb "$deb/pool/main/"
 # Debian's docker.io conflicts with docker-ce and docker-ce-cli: the Docker repository below carries it again without
 # that line (same files and maintainer scripts, a higher version), so the stand-ins of those names can depend on it.
 rm "$deb"/pool/main/docker.io_*.deb
-r=$pkgs/nvidia-driver-e2e
-install -D -m 0755 "$here/stubs/nvidia-smi" "$r/usr/bin/nvidia-smi"
+# The server driver branch of the nodes' OS target as Ubuntu splits it (headless without DKMS, nvidia-smi in the
+# utils, the prebuilt modules of the guest's kernel), and Fabric Manager in three versions: the version lock must take
+# the driver's.
+branch=$driver_branch
+driver_version=$branch.0
+kernel=$(ls "$rootfs/lib/modules")
+r=$pkgs/nvidia-headless-no-dkms-$branch-server
 mkdir -p "$r/usr/lib/x86_64-linux-gnu"
-stub_lib "$r/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.535.0" libnvidia-ml.so.1
+stub_lib "$r/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.$driver_version" libnvidia-ml.so.1
+install -D -m 0755 "$here/stubs/nvidia-persistenced" "$r/usr/bin/nvidia-persistenced"
+# As Ubuntu's nvidia-compute-utils ships it: persistence mode off.
+install -D -m 0644 /dev/stdin "$r/lib/systemd/system/nvidia-persistenced.service" <<UNIT
+[Unit]
+Description=NVIDIA Persistence Daemon (e2e stand-in)
+[Service]
+ExecStart=/usr/bin/nvidia-persistenced --no-persistence-mode --verbose
+[Install]
+WantedBy=multi-user.target
+UNIT
 install -D -m 0755 /dev/stdin "$r/DEBIAN/postinst" <<<$'#!/bin/sh\nldconfig'
-mkdeb "$deb/pool/main" nvidia-driver-e2e 535.0-e2e '' "$r"
+mkdeb "$deb/pool/main" "nvidia-headless-no-dkms-$branch-server" "$driver_version-e2e" '' "$r"
+r=$pkgs/nvidia-utils-$branch-server
+install -D -m 0755 "$here/stubs/nvidia-smi" "$r/usr/bin/nvidia-smi"
+mkdeb "$deb/pool/main" "nvidia-utils-$branch-server" "$driver_version-e2e" '' "$r"
+mkdir -p "$pkgs/modules"
+mkdeb "$deb/pool/main" "linux-modules-nvidia-$branch-server-$kernel" "$driver_version-e2e" '' "$pkgs/modules"
+for v in "$((branch - 5)).0" "$driver_version" "$branch.1"; do
+  r=$pkgs/fm-$v
+  install -D -m 0755 "$here/stubs/nv-fabricmanager" "$r/usr/bin/nv-fabricmanager"
+  install -D -m 0644 /dev/stdin "$r/lib/systemd/system/nvidia-fabricmanager.service" <<UNIT
+[Unit]
+Description=NVIDIA Fabric Manager (e2e stand-in)
+[Service]
+ExecStart=/usr/bin/nv-fabricmanager
+[Install]
+WantedBy=multi-user.target
+UNIT
+  mkdeb "$deb/pool/main" "nvidia-fabricmanager-$branch" "$v-e2e" '' "$r"
+done
 (cd "$deb" && dpkg-scanpackages -m pool/main /dev/null 2>/dev/null >dists/bookworm/main/binary-amd64/Packages)
 gzip -9nk "$deb/dists/bookworm/main/binary-amd64/Packages"
 apt-ftparchive -o APT::FTPArchive::Release::Suite=bookworm -o APT::FTPArchive::Release::Codename=bookworm \
@@ -148,7 +183,7 @@ tk=$www/libnvidia-container/stable/deb/amd64
 mkdir -p "$tk"
 r=$pkgs/nvidia-container-toolkit
 install -D -m 0755 "$here/stubs/nvidia-ctk" "$r/usr/bin/nvidia-ctk"
-ln -s /usr/sbin/runc "$r/usr/bin/nvidia-container-runtime"
+install -D -m 0755 "$here/stubs/nvidia-container-runtime" "$r/usr/bin/nvidia-container-runtime"
 mkdeb "$tk" nvidia-container-toolkit 1.99.0-e2e 'python3, runc' "$r"
 flat_repo "$tk"
 cp "$www/keys/archive.asc" "$www/libnvidia-container/gpgkey"

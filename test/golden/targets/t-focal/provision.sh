@@ -23,11 +23,13 @@
 #   docker: Install Docker Engine and the compose plugin (network)
 #   python: Install a standalone Python (network)
 #   venvs: Create one Python venv per service (network)
-#   nvidia-driver: Install the NVIDIA driver (network)
-#   nvidia-cuda: Install CUDA from NVIDIA's repository (network)
+#   nvidia-driver: Install the NVIDIA server driver (headless) and nvidia-smi (network)
+#   nvidia-fabricmanager: Install NVIDIA Fabric Manager at the driver's version where NVSwitches are (network)
+#   nvidia-persistence: Run nvidia-persistenced with persistence mode on (network)
+#   nvidia-cuda: Install CUDA from NVIDIA's repository (pinned off the driver packages) (network)
 #   nvidia-toolkit: Install NVIDIA Container Toolkit and register the nvidia runtime (network)
-#   nvidia-check: Check the GPU stack (nvidia-smi, Docker nvidia runtime) (network)
 #   images: Pre-pull container images (network)
+#   nvidia-check: Readiness gate: driver, GPU count, Fabric Manager, persistence, MIG, a container sees every GPU (network)
 set -Eeuo pipefail
 umask 022
 export LC_ALL=C DEBIAN_FRONTEND=noninteractive
@@ -87,12 +89,12 @@ readonly USAGE_TEXT='Usage: provision.sh [--only IDS] [--skip IDS] [--force] [--
   --install-unit           install this script and its systemd unit, enable the unit, and exit
   -h, --help               print this help and exit
 '
-readonly STEP_IDS=(user limits sysctl hosts storage packages mounts docker python venvs nvidia-driver nvidia-cuda nvidia-toolkit nvidia-check images)
-declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [mounts]='Mount the shared storage' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [nvidia-driver]='Install the NVIDIA driver' [nvidia-cuda]='Install CUDA from NVIDIA'\''s repository' [nvidia-toolkit]='Install NVIDIA Container Toolkit and register the nvidia runtime' [nvidia-check]='Check the GPU stack (nvidia-smi, Docker nvidia runtime)' [images]='Pre-pull container images')
-declare -Ar STEP_ROOTABLE=([user]=0 [limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 [packages]=0 [mounts]=0 [docker]=0 [python]=0 [venvs]=0 [nvidia-driver]=0 [nvidia-cuda]=0 [nvidia-toolkit]=0 [nvidia-check]=0 [images]=0)
-declare -Ar STEP_FN=([user]=step_user [limits]=step_limits [sysctl]=step_sysctl [hosts]=step_hosts [storage]=step_storage [packages]=step_packages [mounts]=step_mounts [docker]=step_docker [python]=step_python [venvs]=step_venvs [nvidia-driver]=step_nvidia_driver [nvidia-cuda]=step_nvidia_cuda [nvidia-toolkit]=step_nvidia_toolkit [nvidia-check]=step_nvidia_check [images]=step_images)
-declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=fc8d6517d3a1af8e [storage]=48edf525c757ee38 [packages]=9526a3783440588e [mounts]=86f1c065fa3525ba [docker]=423b4d931f7da705 [python]=782aef3007ffae35 [venvs]=1f2d2682560c87a8 [nvidia-driver]=ce105efa24677ab7 [nvidia-cuda]=35c21c9d9a857824 [nvidia-toolkit]=8a1d171ac7a1fae0 [nvidia-check]=d1f4d013ee9f279d [images]=e04001c2df3778db)
-declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [packages]=1 [mounts]=1 [docker]=1 [python]=1 [venvs]=1 [nvidia-driver]=1 [nvidia-cuda]=1 [nvidia-toolkit]=1 [nvidia-check]=1 [images]=1)
+readonly STEP_IDS=(user limits sysctl hosts storage packages mounts docker python venvs nvidia-driver nvidia-fabricmanager nvidia-persistence nvidia-cuda nvidia-toolkit images nvidia-check)
+declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [mounts]='Mount the shared storage' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [nvidia-driver]='Install the NVIDIA server driver (headless) and nvidia-smi' [nvidia-fabricmanager]='Install NVIDIA Fabric Manager at the driver'\''s version where NVSwitches are' [nvidia-persistence]='Run nvidia-persistenced with persistence mode on' [nvidia-cuda]='Install CUDA from NVIDIA'\''s repository (pinned off the driver packages)' [nvidia-toolkit]='Install NVIDIA Container Toolkit and register the nvidia runtime' [images]='Pre-pull container images' [nvidia-check]='Readiness gate: driver, GPU count, Fabric Manager, persistence, MIG, a container sees every GPU')
+declare -Ar STEP_ROOTABLE=([user]=0 [limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 [packages]=0 [mounts]=0 [docker]=0 [python]=0 [venvs]=0 [nvidia-driver]=0 [nvidia-fabricmanager]=0 [nvidia-persistence]=0 [nvidia-cuda]=0 [nvidia-toolkit]=0 [images]=0 [nvidia-check]=0)
+declare -Ar STEP_FN=([user]=step_user [limits]=step_limits [sysctl]=step_sysctl [hosts]=step_hosts [storage]=step_storage [packages]=step_packages [mounts]=step_mounts [docker]=step_docker [python]=step_python [venvs]=step_venvs [nvidia-driver]=step_nvidia_driver [nvidia-fabricmanager]=step_nvidia_fabricmanager [nvidia-persistence]=step_nvidia_persistence [nvidia-cuda]=step_nvidia_cuda [nvidia-toolkit]=step_nvidia_toolkit [images]=step_images [nvidia-check]=step_nvidia_check)
+declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=fc8d6517d3a1af8e [storage]=48edf525c757ee38 [packages]=9526a3783440588e [mounts]=86f1c065fa3525ba [docker]=423b4d931f7da705 [python]=782aef3007ffae35 [venvs]=1f2d2682560c87a8 [nvidia-driver]=a505adc847dd5087 [nvidia-fabricmanager]=412c1cbd31c8158c [nvidia-persistence]=dc05830bc7351cd0 [nvidia-cuda]=35c21c9d9a857824 [nvidia-toolkit]=8a1d171ac7a1fae0 [images]=e04001c2df3778db [nvidia-check]=b26e890258f9a42c)
+declare -Ar STEP_NETWORK=([user]=0 [limits]=0 [sysctl]=0 [hosts]=0 [storage]=0 [packages]=1 [mounts]=1 [docker]=1 [python]=1 [venvs]=1 [nvidia-driver]=1 [nvidia-fabricmanager]=1 [nvidia-persistence]=1 [nvidia-cuda]=1 [nvidia-toolkit]=1 [images]=1 [nvidia-check]=1)
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Run machinery: options, logging, state, retries, file writing. Everything below main() is per step.
@@ -227,7 +229,14 @@ state_save() {
     done
     state+=$field$'\n'
   done
-  json+=$']}\n'
+  json+=']'
+  # What steps found about the machine (nvidia-check: facts/gpu.json), each under its name.
+  for f in "$STATE_DIR"/facts/*.json; do
+    [[ -s $f ]] || continue
+    field=${f##*/}
+    json+=',"'${field%.json}'":'$(<"$f")
+  done
+  json+=$'}\n'
   printf '%s' "$state" >"$STATE_DIR/.state.tmp"
   printf '%s' "$json" >"$STATE_DIR/.status.tmp"
   chmod 0644 "$STATE_DIR/.state.tmp" "$STATE_DIR/.status.tmp"
@@ -351,11 +360,12 @@ installed() {
   done
 }
 
-# driver_installed: true when an NVIDIA driver package (nvidia-driver-NNN[-server|-open]) is installed.
+# driver_installed: true when an NVIDIA driver package (nvidia-driver-NNN[-server|-open], or the headless
+# nvidia-headless[-no-dkms]-NNN[-server] that ubuntu-drivers --gpgpu installs) is installed.
 driver_installed() {
   local out
-  out=$(dpkg-query -W -f='${Package} ${Status}\n' 'nvidia-driver-*' 2>/dev/null) || true
-  grep -qE '^nvidia-driver-[0-9]+(-[a-z]+)* install ok installed$' <<<"$out"
+  out=$(dpkg-query -W -f='${Package} ${Status}\n' 'nvidia-driver-*' 'nvidia-headless-*' 2>/dev/null) || true
+  grep -qE '^nvidia-(driver|headless|headless-no-dkms)-[0-9]+(-[a-z]+)* install ok installed$' <<<"$out"
 }
 
 # write_file PATH MODE CONTENT: replaces PATH (under --root DIR) only when its content differs, atomically.
@@ -1286,29 +1296,76 @@ step_venvs() {
   done
 }
 
-# --- nvidia-driver: Install the NVIDIA driver
+# --- nvidia-driver: Install the NVIDIA server driver (headless) and nvidia-smi
 step_nvidia_driver() {
-  local method=package package=nvidia-driver-535-server
+  local package=nvidia-headless-no-dkms-535-server branch=535-server
+  local utils=nvidia-utils-$branch
   if command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1; then
     note "an NVIDIA driver is already loaded: $(first_line nvidia-smi --query-gpu=driver_version --format=csv,noheader)"
+    installed "$utils" || apt_install "$utils" || fail "apt-get install failed for $utils"
     return 0
   fi
-  if [[ $method == ubuntu-drivers ]]; then
-    apt_install ubuntu-drivers-common || fail "could not install ubuntu-drivers-common"
-    [[ -n $(ubuntu-drivers list 2>/dev/null) ]] || fail "ubuntu-drivers finds no driver for this machine: is there an NVIDIA GPU?"
-    # focal's ubuntu-drivers has both 'install' and the older 'autoinstall'. Its exit code says nothing (the entry point
-    # drops apt's return code): what counts is that a driver package is installed afterwards.
-    ubuntu-drivers install || fail "ubuntu-drivers could not install a driver"
-    driver_installed || fail "ubuntu-drivers install ran but no NVIDIA driver package is installed (apt failed? see the log above)"
-  else
-    retry 3 apt_update || fail "apt-get update failed"
-    apt_install "$package" || fail "apt-get install failed for $package"
-    installed "$package" || fail "$package is not installed after apt-get install"
+  # The prebuilt modules Canonical signs, so that Secure Boot needs no console; DKMS only when asked for.
+  local kernel modules
+  kernel=$(uname -r)
+  modules=linux-modules-nvidia-$branch-$kernel
+  if ! output_has "^Package: $modules\$" apt-cache show "$modules" 2>/dev/null; then
+    fail "no prebuilt NVIDIA modules for kernel $kernel ($modules is not in the apt sources): boot a kernel Ubuntu builds them for, or set nvidia.driver.dkms: true (Secure Boot then needs MOK enrolment)"
   fi
+  apt_install "$package" "$utils" "$modules" || fail "apt-get install failed for $package $utils $modules"
+  installed "$utils" || fail "$utils (nvidia-smi) is not installed"
+  command -v nvidia-smi >/dev/null || fail "nvidia-smi is not on PATH after installing $utils"
   request_reboot "load the NVIDIA driver"
 }
 
-# --- nvidia-cuda: Install CUDA from NVIDIA's repository
+# --- nvidia-fabricmanager: Install NVIDIA Fabric Manager at the driver's version where NVSwitches are
+step_nvidia_fabricmanager() {
+  local mode=auto branch=535 nvswitches driver pkg version='' v
+  pkg=nvidia-fabricmanager-$branch
+  command -v lspci >/dev/null || apt_install pciutils || fail "could not install pciutils (lspci)"
+  # NVSwitches are NVIDIA (10de) PCI bridge devices (class 0680).
+  nvswitches=$(lspci -n -d 10de::0680 | grep -c . || true)
+  if [[ $mode == auto ]] && ((nvswitches == 0)); then
+    note "no NVSwitch on the PCI bus: Fabric Manager is not needed"
+    return 0
+  fi
+  note "$nvswitches NVSwitch device(s) on the PCI bus"
+  driver=$(first_line nvidia-smi --query-gpu=driver_version --format=csv,noheader) ||
+    fail "nvidia-smi fails: the NVIDIA driver is not loaded (reboot after the driver step), so Fabric Manager's version cannot be matched"
+  # Fabric Manager must be the driver's exact version: the first candidate whose upstream version is the driver's.
+  retry 3 apt_update || fail "apt-get update failed"
+  while read -r _ v _; do
+    if [[ ${v%%-*} == "$driver" ]]; then version=$v; break; fi
+  done < <(apt-cache madison "$pkg" 2>/dev/null | tr -d '|')
+  [[ -n $version ]] || fail "no $pkg of the driver's version $driver in the apt sources (found: $(apt-cache madison "$pkg" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); printf "%s ", $2 }'))"
+  if [[ $(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) != "$version" ]] || ! installed "$pkg"; then
+    apt_install --allow-change-held-packages "$pkg=$version" || fail "apt-get install failed for $pkg=$version"
+  fi
+  # An apt upgrade must not move it away from the driver.
+  apt-mark hold "$pkg" >/dev/null
+  systemctl enable nvidia-fabricmanager.service
+  systemctl restart nvidia-fabricmanager.service || fail "nvidia-fabricmanager.service does not start (journalctl -u nvidia-fabricmanager)"
+  systemctl is-active --quiet nvidia-fabricmanager.service || fail "nvidia-fabricmanager.service is not active"
+  note "Fabric Manager $version active for driver $driver"
+}
+
+# --- nvidia-persistence: Run nvidia-persistenced with persistence mode on
+step_nvidia_persistence() {
+  local exec_start
+  exec_start=$(command -v nvidia-persistenced) || fail "nvidia-persistenced is missing (it comes with the driver's nvidia-compute-utils package)"
+  # Ubuntu's unit starts it with --no-persistence-mode: without that flag it turns persistence mode on.
+  if getent passwd nvidia-persistenced >/dev/null; then exec_start+=' --user nvidia-persistenced'; fi
+  write_file /etc/systemd/system/nvidia-persistenced.service.d/bai-seed.conf 0644 "[Service]
+ExecStart=
+ExecStart=$exec_start --verbose
+"
+  systemctl daemon-reload
+  systemctl enable nvidia-persistenced.service
+  systemctl restart nvidia-persistenced.service || fail "nvidia-persistenced.service does not start (journalctl -u nvidia-persistenced)"
+  note "persistence mode: $(nvidia-smi --query-gpu=persistence_mode --format=csv,noheader | sort | uniq -c | tr -s ' \n' ' ')"
+}
+
+# --- nvidia-cuda: Install CUDA from NVIDIA's repository (pinned off the driver packages)
 step_nvidia_cuda() {
   local package=cuda-toolkit-12-2 repo=https://developer.download.nvidia.com/compute/cuda/repos key_url='' fingerprint=EB693B3035CD5710E231E123A4B469963BF863CC
   local distro=ubuntu2004 arch keyring=/usr/share/keyrings/cuda-archive-keyring.gpg
@@ -1320,6 +1377,12 @@ step_nvidia_cuda() {
   arch=$(uname -m)
   [[ $arch != aarch64 ]] || arch=sbsa
   [[ -n $key_url ]] || key_url=$repo/$distro/$arch/3bf863cc.pub
+  # NVIDIA's repository carries driver packages too: never from there, so that no apt upgrade replaces the branch the
+  # driver step installed (Label as in NVIDIA's own cuda-<distro>.pin).
+  write_file /etc/apt/preferences.d/bai-seed-cuda-no-driver 0644 "Package: nvidia-* libnvidia-* cuda-drivers* xserver-xorg-video-nvidia-* linux-modules-nvidia-* linux-objects-nvidia-* linux-signatures-nvidia-*
+Pin: release l=NVIDIA CUDA
+Pin-Priority: -1
+"
   if ! installed "$package"; then
     # The same keyring and list file as NVIDIA's cuda-keyring package.
     fetch_key "$key_url" "$keyring" "$fingerprint"
@@ -1351,15 +1414,6 @@ step_nvidia_toolkit() {
   systemctl restart docker.service
 }
 
-# --- nvidia-check: Check the GPU stack (nvidia-smi, Docker nvidia runtime)
-step_nvidia_check() {
-  nvidia-smi || fail "nvidia-smi fails: the NVIDIA driver is not loaded"
-  output_has 'libnvidia-ml\.so\.1' ldconfig -p || fail "libnvidia-ml.so.1 is not on the loader path"
-  output_has 'libcudart\.so' ldconfig -p || fail "libcudart is not on the loader path"
-  output_has '"nvidia"' docker info --format '{{json .Runtimes}}' || fail "docker info does not list the nvidia runtime"
-  note "GPU stack ready"
-}
-
 # --- images: Pre-pull container images
 step_images() {
   local parallel=2 retries=3 i results missing=()
@@ -1378,6 +1432,82 @@ step_images() {
   done
   rm -rf "$results"
   ((${#missing[@]} == 0)) || fail "could not pull ${#missing[@]} of ${#images[@]} images, is the registry reachable? ${missing[*]}"
+}
+
+# --- nvidia-check: Readiness gate: driver, GPU count, Fabric Manager, persistence, MIG, a container sees every GPU
+step_nvidia_check() {
+  local want=0 fm=auto cuda_package=cuda-toolkit-12-2
+  local out list driver cuda='' toolkit='' nvswitches=0 fm_state='not needed' count line i uuids='' models='' sep=''
+  local -a index=() uuid=() name=() pmode=() mmode=()
+  local u n p m
+  mkdir -p "$STATE_DIR/facts"
+  if ! out=$(nvidia-smi -L 2>&1); then
+    one_line "$out"
+    fail "nvidia-smi fails: the NVIDIA driver is not loaded ($REPLY)"
+  fi
+  list=$(nvidia-smi --query-gpu=index,uuid,name,persistence_mode,mig.mode.current --format=csv,noheader) || fail "nvidia-smi --query-gpu fails"
+  while IFS=',' read -r i line; do
+    index+=("$i")
+    IFS=',' read -r u n p m <<<"$line"
+    uuid+=("${u# }") name+=("${n# }") pmode+=("${p# }") mmode+=("${m# }")
+  done <<<"$list"
+  count=${#index[@]}
+  driver=$(first_line nvidia-smi --query-gpu=driver_version --format=csv,noheader)
+  # awk reads the whole output (an early exit would kill nvidia-smi with SIGPIPE under pipefail).
+  cuda=$(nvidia-smi -q | awk -F': *' '/^CUDA Version/ && !seen++ { print $2 }')
+  [[ -z $cuda_package ]] || toolkit=$(dpkg-query -W -f='${Version}' "$cuda_package" 2>/dev/null || true)
+  if command -v lspci >/dev/null; then nvswitches=$(lspci -n -d 10de::0680 | grep -c . || true); fi
+  if [[ $fm == on ]] || { [[ $fm == auto ]] && ((nvswitches > 0)); }; then
+    fm_state=inactive
+    if systemctl is-active --quiet nvidia-fabricmanager.service; then fm_state=active; fi
+  fi
+  # What was found goes into the node's status (its "gpu" field), also when a check below fails.
+  for i in "${!uuid[@]}"; do
+    json_str "${uuid[$i]}"; uuids+=$sep$REPLY
+    json_str "${name[$i]}"; models+=$sep$REPLY
+    sep=,
+  done
+  gpu_facts() {
+    local j='{"ready":'$1',"count":'$count
+    json_str "${name[0]:-}"; j+=',"model":'$REPLY',"models":['$models'],"uuids":['$uuids']'
+    json_str "$driver"; j+=',"driver":'$REPLY
+    json_str "$cuda"; j+=',"cuda":'$REPLY
+    json_str "$cuda_package${toolkit:+ $toolkit}"; j+=',"toolkit":'$REPLY
+    json_str "$fm_state"; j+=',"nvswitches":'$nvswitches',"fabricManager":'$REPLY
+    json_str "$2"; j+=',"problem":'$REPLY'}'
+    printf '%s\n' "$j" >"$STATE_DIR/facts/gpu.json"
+  }
+  check_failed() {
+    gpu_facts false "$1"
+    fail "$1"
+  }
+  gpu_facts false 'checking'
+  note "$count GPU(s): ${name[0]:-none}; driver $driver, CUDA $cuda${toolkit:+, toolkit $toolkit}; $nvswitches NVSwitch(es)"
+  if ((want > 0 && count < want)); then
+    check_failed "expected $want GPUs, nvidia-smi sees $count (${uuid[*]}): a GPU is missing or fell off the bus (dmesg: Xid 79; lspci -d 10de:)"
+  fi
+  ((count > 0)) || check_failed "nvidia-smi sees no GPU"
+  ((want == 0 || count == want)) || warn "expected $want GPUs, nvidia-smi sees $count"
+  if [[ $fm_state == inactive ]]; then
+    check_failed "$nvswitches NVSwitch device(s) but nvidia-fabricmanager.service is not active: CUDA fails with error 802 until it runs (systemctl status nvidia-fabricmanager)"
+  fi
+  for i in "${!index[@]}"; do
+    [[ ${pmode[$i]} == Enabled ]] || check_failed "persistence mode is ${pmode[$i]} on GPU ${index[$i]} (nvidia-persistenced not running? systemctl status nvidia-persistenced)"
+  done
+  output_has 'libnvidia-ml\.so\.1' ldconfig -p || check_failed "libnvidia-ml.so.1 is not on the loader path"
+  if [[ -n $cuda_package ]]; then
+    output_has 'libcudart\.so' ldconfig -p || check_failed "libcudart is not on the loader path"
+  fi
+  output_has '"nvidia"' docker info --format '{{json .Runtimes}}' || check_failed "docker info does not list the nvidia runtime"
+  local image=cr.backend.ai/stable/python-pytorch:1.11-py38-cuda11.3
+  out=$(docker run --rm --runtime=nvidia -e NVIDIA_VISIBLE_DEVICES=all -e NVIDIA_DRIVER_CAPABILITIES=utility "$image" nvidia-smi -L 2>&1) || {
+    one_line "$out"
+    check_failed "a container through Docker's nvidia runtime ($image) cannot run nvidia-smi: $REPLY"
+  }
+  i=$(grep -c '^GPU ' <<<"$out" || true)
+  ((i == count)) || check_failed "a container through Docker's nvidia runtime sees $i of the $count GPUs"
+  gpu_facts true ''
+  note "GPU stack ready: $count GPU(s), driver $driver, CUDA $cuda"
 }
 
 main "$@"

@@ -223,7 +223,14 @@ state_save() {
     done
     state+=$field$'\n'
   done
-  json+=$']}\n'
+  json+=']'
+  # What steps found about the machine (nvidia-check: facts/gpu.json), each under its name.
+  for f in "$STATE_DIR"/facts/*.json; do
+    [[ -s $f ]] || continue
+    field=${f##*/}
+    json+=',"'${field%.json}'":'$(<"$f")
+  done
+  json+=$'}\n'
   printf '%s' "$state" >"$STATE_DIR/.state.tmp"
   printf '%s' "$json" >"$STATE_DIR/.status.tmp"
   chmod 0644 "$STATE_DIR/.state.tmp" "$STATE_DIR/.status.tmp"
@@ -347,11 +354,12 @@ installed() {
   done
 }
 
-# driver_installed: true when an NVIDIA driver package (nvidia-driver-NNN[-server|-open]) is installed.
+# driver_installed: true when an NVIDIA driver package (nvidia-driver-NNN[-server|-open], or the headless
+# nvidia-headless[-no-dkms]-NNN[-server] that ubuntu-drivers --gpgpu installs) is installed.
 driver_installed() {
   local out
-  out=$(dpkg-query -W -f='${Package} ${Status}\n' 'nvidia-driver-*' 2>/dev/null) || true
-  grep -qE '^nvidia-driver-[0-9]+(-[a-z]+)* install ok installed$' <<<"$out"
+  out=$(dpkg-query -W -f='${Package} ${Status}\n' 'nvidia-driver-*' 'nvidia-headless-*' 2>/dev/null) || true
+  grep -qE '^nvidia-(driver|headless|headless-no-dkms)-[0-9]+(-[a-z]+)* install ok installed$' <<<"$out"
 }
 
 # write_file PATH MODE CONTENT: replaces PATH (under --root DIR) only when its content differs, atomically.

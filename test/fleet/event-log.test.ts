@@ -1,0 +1,103 @@
+// The fleet's event log (event-log.ts): events of many nodes arriving together share one write and one fdatasync
+// (group commit), and none is acknowledged before the sync that covers it; what was acknowledged reads back per node
+// in order; a torn last line (a crash mid-write) is dropped on loading and cut away before the next write; a node's
+// share of the log has its cap.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { appendFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { open } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { EVENT_LOG, EventStore, MAX_LOG_BYTES, readStatusStore, STATUS_DIR } from '../../src/fleet/event-log.js'
+
+const folder = (): string => mkdtempSync(join(tmpdir(), 'bai-seed-event-log-'))
+
+/** Counts fdatasync calls of every FileHandle and records the file's size at each (what the sync covered). */
+async function watchSyncs(): Promise<{ covered: number[]; restore(): void }> {
+  const probe = await open(join(folder(), 'probe'), 'w')
+  const proto = Object.getPrototypeOf(probe) as { datasync(this: { stat(): Promise<{ size: number }> }): Promise<void> }
+  await probe.close()
+  const original = proto.datasync
+  const covered: number[] = []
+  proto.datasync = async function (this: { stat(): Promise<{ size: number }> }) {
+    const size = (await this.stat()).size
+    await original.call(this)
+    covered.push(size)
+  }
+  return { covered, restore: () => void (proto.datasync = original) }
+}
+
+test('200 events of 50 nodes at once: a few syncs, each event acknowledged only after a sync covering it', async () => {
+  const out = folder()
+  const store = new EventStore(out)
+  const file = join(out, STATUS_DIR, EVENT_LOG)
+  const syncs = await watchSyncs()
+  try {
+    const hosts = Array.from({ length: 50 }, (_, i) => `node-${i}`)
+    const acks: Promise<void>[] = []
+    for (let round = 0; round < 4; round++) {
+      for (const host of hosts) {
+        acks.push(
+          store.append(host, { source: 'bai-seed', kind: 'step-start', name: `s${round}`, message: `${host}#${round}` }).then((e) => {
+            // The event's line ends at or before what the last sync covered.
+            const text = readFileSync(file, 'utf8')
+            const end = text.indexOf('\n', text.indexOf(`"message":"${host}#${round}"`)) + 1
+            assert.ok(syncs.covered.length > 0 && end <= syncs.covered[syncs.covered.length - 1]!, `${host}#${round} acknowledged before its sync`)
+            assert.is(e.seq, round + 1)
+          }),
+        )
+      }
+    }
+    await Promise.all(acks)
+    assert.ok(syncs.covered.length <= 10, `${syncs.covered.length} syncs for 200 events`)
+  } finally {
+    syncs.restore()
+    await store.close()
+  }
+  const logs = readStatusStore(out)
+  assert.is(logs.size, 50)
+  for (const [host, log] of logs) assert.equal(log.events.map((e) => e.message), [0, 1, 2, 3].map((r) => `${host}#${r}`))
+  assert.is(statSync(join(out, STATUS_DIR)).mode & 0o777, 0o700)
+  assert.is(statSync(join(out, STATUS_DIR, EVENT_LOG)).mode & 0o777, 0o600)
+})
+
+test('a torn last line is dropped on loading and cut away before the next write; numbering goes on', async () => {
+  const out = folder()
+  const first = new EventStore(out)
+  await first.append('bai-a01', { source: 'bai-seed', kind: 'run-start', steps: ['user'] })
+  await first.append('bai-a02', { source: 'bai-seed', kind: 'run-start', steps: ['user'] })
+  await first.close()
+  const file = join(out, STATUS_DIR, EVENT_LOG)
+  appendFileSync(file, '{"node":"bai-a01","seq":2,"at":"2026-12-07T')
+  assert.is(readStatusStore(out).get('bai-a01')!.events.length, 1)
+  const second = new EventStore(out)
+  const e = await second.append('bai-a01', { source: 'bai-seed', kind: 'step-start', name: 'user' })
+  await second.close()
+  assert.is(e.seq, 2)
+  const lines = readFileSync(file, 'utf8').split('\n')
+  assert.is(lines.pop(), '')
+  assert.equal(
+    lines.map((l) => JSON.parse(l) as { node: string; seq: number }).map((r) => `${r.node}:${r.seq}`),
+    ['bai-a01:1', 'bai-a02:1', 'bai-a01:2'],
+  )
+})
+
+test('a node\'s share of the log stops at its cap (FULL); other nodes go on', async () => {
+  const out = folder()
+  const store = new EventStore(out)
+  // Larger than a real event (the store itself does not care): a few batches reach the cap.
+  const message = 'x'.repeat(60_000)
+  let full: unknown = null
+  for (let i = 0; i < MAX_LOG_BYTES / 60_000 + 60 && !full; i += 50) {
+    await Promise.all(
+      Array.from({ length: 50 }, () => store.append('bai-m1', { source: 'bai-seed', kind: 'step-start', name: 'images', message }).catch((e: unknown) => (full = e))),
+    )
+  }
+  assert.is((full as { code?: string } | null)?.code, 'FULL')
+  assert.ok(store.logs.get('bai-m1')!.bytes <= MAX_LOG_BYTES)
+  assert.is((await store.append('bai-a01', { source: 'bai-seed', kind: 'run-start', steps: [] })).seq, 1)
+  await store.close()
+  assert.is(readStatusStore(out).get('bai-m1')!.bytes, store.logs.get('bai-m1')!.bytes)
+})
+
+test.run()
