@@ -113,6 +113,11 @@ export interface RemasterInput {
   epoch: number
 }
 
+/** The image is owner-only (0600) when a file of its seed is: it holds what that file holds. */
+export function imageMode(seed: readonly { mode: number }[]): number {
+  return seed.some((f) => (f.mode & 0o077) === 0) ? 0o600 : 0o666
+}
+
 export interface RemasterResult {
   /** The release(s) of the base's layout, e.g. "22.04". */
   release: string
@@ -274,6 +279,6 @@ export async function remaster(input: RemasterInput): Promise<RemasterResult> {
   }
   gptTables.primary.copy(planned.head, 512)
   gptTables.backup.copy(planned.tail!, planned.tail!.length - gptTables.backup.length)
-  await writeImageFile(planned, input.outFile)
+  await writeImageFile(planned, input.outFile, imageMode(input.seed))
   return { release: layout.release, layout: layout.kind, size: planned.size, patched, symlinks, files }
 }

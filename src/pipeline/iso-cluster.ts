@@ -9,6 +9,9 @@ import { checkInstallerIsoNodes } from '../validate/validate-media.js'
 import { remaster, type RemasterResult } from '../iso/remaster.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 import { installerIsoPath } from '../model/output-layout.js'
+import { mkdirSync } from 'node:fs'
+import { readOrCreateNodeKey } from '../serve/node-token.js'
+import { asOutputError } from '../diagnostics/errors.js'
 
 export interface IsoRequest extends ClusterInput {
   base: string
@@ -32,7 +35,17 @@ export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult>
   const diagnostics = [...planned.diagnostics, ...checkInstallerIsoNodes(planned.doc!, plans)]
   if (hasErrors(diagnostics)) return { diagnostics, nodes: [] }
   const cluster = plans[0]?.cluster ?? 'cluster'
-  const seed = installerSeed(plans, cluster)
+  // Nodes that report carry their report URL (its token from the output folder's key, as render's files do).
+  let key: Buffer | null = null
+  if (plans.some((p) => p.reporting)) {
+    try {
+      mkdirSync(request.outDir, { recursive: true })
+      key = readOrCreateNodeKey(request.outDir)
+    } catch (e) {
+      throw asOutputError(e, request.outDir)
+    }
+  }
+  const seed = installerSeed(plans, cluster, key)
   const file = join(request.outDir, installerIsoPath(cluster))
   const nodes = plans.filter((p) => seed.nodes.includes(p.hostname)).map((p) => ({ hostname: p.hostname, target: p.target.id }))
   const remastered = await remaster({ base: request.base, outFile: file, nodes, seed: seed.files, epoch: sourceDateEpoch(request.env) })

@@ -18,7 +18,7 @@ import { writeOutput } from '../write/output-dir.js'
 import { withOutputLock } from '../write/output-lock.js'
 import { sourceDateEpoch } from '../write/source-date.js'
 import { nodeSeedPath, nodeToken, readOrCreateNodeKey } from '../serve/node-token.js'
-import { planHoldsSecrets } from '../plan/plan-secrets.js'
+import { nodeFilesAreSecret } from '../fleet/report-url.js'
 import { asOutputError } from '../diagnostics/errors.js'
 import { checkOutputFolder } from '../write/output-guard.js'
 import { clearInstalled, readPxeNodes } from '../write/pxe-state.js'
@@ -132,8 +132,8 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
   if (hasErrors(planned.diagnostics)) return { diagnostics: planned.diagnostics, warnings: [], booted: [] }
   // Checked before the key is made: tokens of any key have the same length and characters.
   const standIn = Buffer.alloc(32)
-  const checkOptions = { ...options, nodePaths: new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(standIn, p.hostname)])) }
-  const diagnostics = [...planned.diagnostics, ...checkPxeNodes(planned.doc!, plans, (p) => pxeKernelArgs(p, checkOptions, (h) => nodeToken(standIn, 'pxe-done', h)))]
+  const checkOptions = { ...options, nodePaths: new Map(plans.filter(nodeFilesAreSecret).map((p) => [p.hostname, nodeSeedPath(standIn, p.hostname)])) }
+  const diagnostics = [...planned.diagnostics, ...checkPxeNodes(planned.doc!, plans, (p) => pxeKernelArgs(p, checkOptions, (h) => nodeToken(standIn, 'report', h)))]
   if (hasErrors(diagnostics)) return { diagnostics, warnings: [], booted: [] }
   const cluster = plans[0]?.cluster ?? ''
   let key: Buffer
@@ -144,9 +144,11 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
   } catch (e) {
     throw asOutputError(e, request.outDir)
   }
-  // Seeds holding secrets are served only with their node's seed token: their boot entries carry it.
-  options.nodePaths = new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
-  const rendered = renderPxe(plans, options, cluster, (host) => nodeToken(key, 'pxe-done', host))
+  // Seeds holding secrets (or the node's report token) are served only with their node's seed token: their boot
+  // entries carry it.
+  options.nodePaths = new Map(plans.filter(nodeFilesAreSecret).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
+  // The finished install is reported to the node's report URL on this server (one mechanism with every other report).
+  const rendered = renderPxe(plans, options, cluster, (host) => nodeToken(key, 'report', host))
   const warnings: string[] = []
   for (const host of rendered.booted) {
     if (!existsSync(join(request.outDir, host, 'autoinstall', 'user-data'))) {

@@ -14,7 +14,7 @@
 // genisoimage. The writer yields to the event loop every YIELD_BYTES so that timers and signals are served.
 
 import { mkdir, rename, rm } from 'node:fs/promises'
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { SECTOR_SIZE } from './constants.js'
 import { IsoWriteError } from './errors.js'
@@ -138,11 +138,15 @@ async function streamImage(layout: ImageLayout, out: number): Promise<void> {
   ftruncateSync(out, layout.size)
 }
 
-/** Writes to a temporary file next to `outFile` and renames it into place; a failed write leaves nothing. */
-export async function writeImageFile(layout: ImageLayout, outFile: string): Promise<void> {
+/**
+ * Writes to a temporary file next to `outFile` and renames it into place; a failed write leaves nothing. `mode`: the
+ * new file's mode (0o600 for an image holding secrets), from its creation on.
+ */
+export async function writeImageFile(layout: ImageLayout, outFile: string, mode = 0o666): Promise<void> {
   await mkdir(dirname(outFile), { recursive: true })
   const temp = `${outFile}.${process.pid}.partial`
-  const out = openSync(temp, 'w')
+  rmSync(temp, { force: true })
+  const out = openSync(temp, 'wx', mode)
   let open = true
   try {
     await streamImage(layout, out)
