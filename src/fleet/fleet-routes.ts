@@ -5,6 +5,7 @@
 // A wrong report token counts as a token guess of the client (serve/token-guard.ts), like a wrong seed token.
 import type { Route, RouteContext } from '../serve/routes.js'
 import { markInstalled, readPxeNodes } from '../write/pxe-state.js'
+import type { PxeNodeEntry } from '../render/pxe/render-pxe.js'
 import { HOSTNAME } from './event-log.js'
 import { fleetView, fleetViewJson } from './fleet-view.js'
 import { deriveNode } from './node-state.js'
@@ -68,18 +69,6 @@ export class FleetRoutes {
     ]
   }
 
-  /** The PXE install-finished route (pxe-done.ts), also recording the finished install as the node's event. */
-  recording(route: Route): Route {
-    return {
-      ...route,
-      handle: async (ctx) => {
-        await route.handle(ctx)
-        // Only an accepted report (the marker is on disk) is the node's event.
-        if (ctx.res.statusCode === 200) await this.receiver.recordInstalled(ctx.segments[2] ?? '').catch(() => {})
-      },
-    }
-  }
-
   private async report(ctx: RouteContext): Promise<void> {
     const target = reportTarget(ctx.segments)!
     if (ctx.tokens.blocked(ctx.client)) {
@@ -87,8 +76,23 @@ export class FleetRoutes {
       ctx.log.refused = 'guesses'
       return ctx.reply(429, 'too many wrong tokens from this address; wait a minute', { 'retry-after': '60' })
     }
-    const outcome = await this.receiver.receive(ctx.req, target.hostname, target.token)
+    let marked: PxeNodeEntry | null = null
+    // The installer's finished install: a netbooted machine's install marker is written before the event is stored, so
+    // a 200 means both (the PXE boot loaders boot its disk from now on, and its seed URL closes).
+    const outcome = await this.receiver.receive(ctx.req, target.hostname, target.token, async (hostname, event) => {
+      if (event.kind !== 'installed') return null
+      const pxe = readPxeNodes(this.root)?.find((n) => n.hostname === hostname)
+      if (!pxe) return null
+      try {
+        await markInstalled(this.root, pxe)
+      } catch {
+        return { status: 503, message: 'not recorded now (another bai-seed run holds the folder, or the path is unsafe); try again', node: hostname, refused: 'unrecorded' }
+      }
+      marked = pxe
+      return null
+    })
     ctx.log.node = outcome.node
+    if (outcome.refused) ctx.log.refused = outcome.refused
     if (outcome.status === 403) {
       ctx.tokens.failed(ctx.client)
       ctx.log.refused = 'token'
@@ -97,20 +101,12 @@ export class FleetRoutes {
     if (outcome.status === 429) headers['retry-after'] = '10'
     // A refused body may still be arriving: close the connection rather than read it.
     if (outcome.status === 413) headers.connection = 'close'
-    if (outcome.event?.kind === 'installed') {
-      // The installer's finished install: a netbooted machine boots its disk from now on, and its seed URL closes.
-      const pxe = readPxeNodes(this.root)?.find((n) => n.hostname === target.hostname)
-      if (pxe) {
-        try {
-          await markInstalled(this.root, pxe)
-        } catch {
-          ctx.log.refused = 'unrecorded'
-          return ctx.reply(503, 'recorded, but the PXE marker could not be written now (another bai-seed run holds the folder); try again', { 'retry-after': '5' })
-        }
-        ctx.installed.add(pxe.hostname)
-        ctx.tokens.release(pxe.hostname)
-        return ctx.reply(200, `${target.hostname} (${pxe.mac}) boots from its local disk from now on; ${outcome.message}`)
-      }
+    if (outcome.status === 503) headers['retry-after'] = '5'
+    const pxe = marked as PxeNodeEntry | null
+    if (pxe && outcome.status === 200) {
+      ctx.installed.add(pxe.hostname)
+      ctx.tokens.release(pxe.hostname)
+      return ctx.reply(200, `${pxe.hostname} (${pxe.mac}) boots from its local disk from now on; ${outcome.message}`)
     }
     ctx.reply(outcome.status, outcome.message, headers)
   }

@@ -1,21 +1,22 @@
 // POST /report/<hostname>/<token>: a node reports one event (report-event.ts) to `bai-seed serve`. The token is the
-// node's own (node-token.ts, purpose 'report'); the event is appended to that node's log in the status store
-// (event-log.ts) and synced before the 200. The installer's finished install (an empty POST, report-installed.ts)
-// also writes the PXE install marker through markInstalled (write/pxe-state.ts, fleet-routes.ts), so a netbooted
-// machine boots its disk from then on; the PXE kernel command line's own URL (serve/pxe-done.ts) records the same
-// event here.
+// node's own (node-token.ts, purpose 'report'); the event is appended to the status store (event-log.ts) and synced
+// before the 200. The installer's finished install (an empty POST, report-installed.ts, to the URL on a netbooted
+// machine's kernel command line or, installed from other media, the node's report URL) first writes the PXE install
+// marker (fleet-routes.ts: markInstalled, write/pxe-state.ts), so a netbooted machine boots its disk from then on:
+// the marker and the event are one report.
 //
 // Refused, each with its own status and a log line (access log: node, status; the token is never logged):
 // unknown node 404, wrong or missing token 403 (another node's token is a wrong token), more than the node's rate
 // 429, body too large 413, not an event 400, the node's log at its cap 507. The host name must be a node of the
-// output folder's manifest (or nodes.json) and a plain host name; the only file a request can write is the fleet's
+// output folder's manifest and a plain host name; the only file a request can write is the fleet's
 // event log, .bai-seed-status/events.jsonl (event-log.ts), whose name no request chooses.
 import type { IncomingMessage } from 'node:http'
 import { readNodeKey, tokenMatches } from '../serve/node-token.js'
 import { MAX_EVENT_BYTES, parseReport, type StoredEvent } from './report-event.js'
 import { EventStore, HOSTNAME } from './event-log.js'
+import { REPORT_PREFIX } from './report-url.js'
 
-export const REPORT_PREFIX = 'report'
+export { REPORT_PREFIX }
 
 /** Per node: this many events at once, then RATE_PER_SECOND (token bucket). A whole install and first boot fit. */
 export const RATE_BURST = 600
@@ -26,7 +27,12 @@ export interface ReportOutcome {
   message: string
   node: string | null
   event?: StoredEvent
+  /** Why it was refused, for the access log (when not the status alone). */
+  refused?: string
 }
+
+/** Runs before a valid event is stored; an outcome returned is the answer instead (the event is not stored). */
+export type BeforeStore = (hostname: string, event: Omit<StoredEvent, 'seq' | 'at'>) => Promise<ReportOutcome | null>
 
 /** `report/<host>/<token>` as decoded path segments, or null when the path is not a report. */
 export function reportTarget(segments: readonly string[]): { hostname: string; token: string } | null {
@@ -90,7 +96,7 @@ export class ReportReceiver {
     this.rate = new RateLimit(options.burst ?? RATE_BURST, options.perSecond ?? RATE_PER_SECOND)
   }
 
-  async receive(req: IncomingMessage, hostname: string, token: string): Promise<ReportOutcome> {
+  async receive(req: IncomingMessage, hostname: string, token: string, beforeStore?: BeforeStore): Promise<ReportOutcome> {
     const drain = (): void => {
       req.resume()
     }
@@ -116,6 +122,8 @@ export class ReportReceiver {
     if (!body) return { status: 413, message: `an event is at most ${MAX_EVENT_BYTES} bytes`, node: hostname }
     const parsed = parseReport(body)
     if (!parsed.ok) return { status: 400, message: parsed.reason, node: hostname }
+    const instead = beforeStore ? await beforeStore(hostname, parsed.event) : null
+    if (instead) return instead
     let event: StoredEvent
     try {
       event = await this.store.append(hostname, parsed.event)
@@ -131,10 +139,5 @@ export class ReportReceiver {
     const now = performance.now()
     if (!this.key || now - this.key.at >= KEY_RECHECK_MS) this.key = { value: readNodeKey(this.root), at: now }
     return this.key.value
-  }
-
-  /** Records the installer's finished install reported through the PXE URL (pxe-done.ts) as this node's event. */
-  async recordInstalled(hostname: string): Promise<void> {
-    if (HOSTNAME.test(hostname)) await this.store.append(hostname, { source: 'installer', kind: 'installed' })
   }
 }

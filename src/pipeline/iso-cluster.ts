@@ -17,6 +17,7 @@ import { commitStaged, withOutputFolder } from '../write/output-dir.js'
 import { sha256File, type Manifest } from '../write/manifest.js'
 import { asOutputError } from '../diagnostics/errors.js'
 import { installerIsoPath } from '../model/output-layout.js'
+import { readOrCreateNodeKey } from '../serve/node-token.js'
 
 export interface IsoRequest extends ClusterInput {
   base: string
@@ -43,19 +44,27 @@ export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult>
   const diagnostics = [...planned.diagnostics, ...checkInstallerIsoNodes(planned.doc!, plans)]
   if (hasErrors(diagnostics)) return { diagnostics, nodes: [] }
   const cluster = plans[0]?.cluster ?? 'cluster'
-  const seed = installerSeed(plans, cluster)
+  // Nodes that report carry their report URL (its token from the output folder's key, as render's files do). The
+  // base is read and checked before the output folder is touched, with a stand-in key (every key gives tokens of the
+  // same length and characters); the real key is read, or made, under the folder's lock below.
+  const reports = plans.some((p) => p.reporting)
+  const standInSeed = installerSeed(plans, cluster, reports ? Buffer.alloc(32) : null)
   const rel = installerIsoPath(cluster)
   const file = join(request.outDir, ...rel.split('/'))
-  const nodes = plans.filter((p) => seed.nodes.includes(p.hostname)).map((p) => ({ hostname: p.hostname, target: p.target.id }))
-  const mode = fileMode(seed.files.some((f) => isSecretMode(f.mode)))
-  // The base is read and checked before the output folder is touched.
-  const remaster = planRemaster({ base: request.base, nodes, seed: seed.files, epoch: sourceDateEpoch(request.env) })
-  const remastered = remaster.result
+  const nodes = plans.filter((p) => standInSeed.nodes.includes(p.hostname)).map((p) => ({ hostname: p.hostname, target: p.target.id }))
+  const mode = fileMode(standInSeed.files.some((f) => isSecretMode(f.mode)))
+  const epoch = sourceDateEpoch(request.env)
+  let remaster = planRemaster({ base: request.base, nodes, seed: standInSeed.files, epoch })
   const options = { dir: request.outDir, inputs: { inventory: request.inventoryFile, profiles: profileDirs } }
   return withOutputFolder(options, async (folder) => {
     let staging: string | undefined
     try {
       folder.ownership.claimFile(rel)
+      if (reports) {
+        const seed = installerSeed(plans, cluster, readOrCreateNodeKey(folder.dir))
+        remaster = planRemaster({ base: request.base, nodes, seed: seed.files, epoch })
+      }
+      const remastered = remaster.result
       staging = folder.tempDir()
       // Streamed into the run's own staging folder (made by mkdtemp: nobody can have planted anything there), with an
       // exclusive 0600 temporary name, then switched in like every output (output-journal.ts).
@@ -65,7 +74,7 @@ export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult>
       const entry = { path: rel, size: statSync(staged).size, mode: modeString(mode), sha256: await sha256File(staged) }
       const manifest = await commitStaged(folder, staging, [entry])
       staging = undefined
-      return { diagnostics, file, nodes: seed.nodes, remastered, mode, manifest }
+      return { diagnostics, file, nodes: standInSeed.nodes, remastered, mode, manifest }
     } catch (e) {
       throw asOutputError(e, request.outDir)
     } finally {

@@ -18,7 +18,7 @@ import { checkPxeNodes } from '../validate/validate-media.js'
 import { writeFileSet } from '../write/output-dir.js'
 import { artifactBytes } from '../write/artifact-bytes.js'
 import { nodeSeedPath, nodeToken, readOrCreateNodeKey } from '../serve/node-token.js'
-import { planHoldsSecrets } from '../plan/plan-secrets.js'
+import { nodeFilesAreSecret } from '../fleet/report-url.js'
 import { clearInstalled, readPxeNodes } from '../write/pxe-state.js'
 import { removeFileBeneath } from '../write/write-beneath.js'
 
@@ -120,8 +120,8 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
   if (hasErrors(planned.diagnostics)) return { diagnostics: planned.diagnostics, warnings: [], booted: [] }
   // Checked before the key is made: tokens of any key have the same length and characters.
   const standIn = Buffer.alloc(32)
-  const checkOptions = { ...options, nodePaths: new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(standIn, p.hostname)])) }
-  const diagnostics = [...planned.diagnostics, ...checkPxeNodes(planned.doc!, plans, (p) => pxeKernelArgs(p, checkOptions, (h) => nodeToken(standIn, 'pxe-done', h)))]
+  const checkOptions = { ...options, nodePaths: new Map(plans.filter(nodeFilesAreSecret).map((p) => [p.hostname, nodeSeedPath(standIn, p.hostname)])) }
+  const diagnostics = [...planned.diagnostics, ...checkPxeNodes(planned.doc!, plans, (p) => pxeKernelArgs(p, checkOptions, (h) => nodeToken(standIn, 'report', h)))]
   if (hasErrors(diagnostics)) return { diagnostics, warnings: [], booted: [] }
   const cluster = plans[0]?.cluster ?? ''
   const markers = new Map(
@@ -138,9 +138,11 @@ export async function writePxeTree(request: PxeRequest): Promise<PxeResult> {
     (folder) => {
       // Under the lock, once the folder is known to be ours: the folder's key, made now when it has none.
       const key = readOrCreateNodeKey(folder.dir)
-      // Seeds holding secrets are served only with their node's seed token: their boot entries carry it.
-      options.nodePaths = new Map(plans.filter(planHoldsSecrets).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
-      rendered = renderPxe(plans, options, cluster, (host) => nodeToken(key, 'pxe-done', host))
+      // Seeds holding secrets (or the node's report token) are served only with their node's seed token: their boot
+      // entries carry it. The finished install is reported to the node's report URL on this server (one mechanism
+      // with every other report).
+      options.nodePaths = new Map(plans.filter(nodeFilesAreSecret).map((p) => [p.hostname, nodeSeedPath(key, p.hostname)]))
+      rendered = renderPxe(plans, options, cluster, (host) => nodeToken(key, 'report', host))
       installed = dropStaleMarkers(folder.dir, markers)
       return rendered.files.map((a) => ({ manifestPath: `${PXE_DIR}/${a.path}`, data: artifactBytes(a), mode: a.mode }))
     },

@@ -1,6 +1,6 @@
 // Per-node tokens: for what a node reports back to `bai-seed serve` (each stage of its install and first boot, and
-// its finished install: purpose 'report', src/fleet/report-route.ts; the PXE kernel command line's install-finished URL
-// carries purpose 'pxe-done', src/serve/pxe-done.ts), and for
+// its finished install, also the one a netbooted installer posts to the URL on its kernel command line: purpose
+// 'report', src/fleet/report-route.ts), and for
 // the seed URLs of nodes whose files hold secrets (purpose 'seed'): `serve` hands a file only its owner may read (0600:
 // a seed or script holding a password hash or credentials) only to a request whose path carries the node's seed token,
 // http://SERVER:8080/<hostname>/<token>/autoinstall/user-data (see static-server.ts). A token is
@@ -16,7 +16,7 @@ import { InputError, OutputError } from '../diagnostics/errors.js'
 
 export const KEY_FILE = OUTPUT_LAYOUT.nodeKeyFile
 
-export type TokenPurpose = 'pxe-done' | 'seed' | 'report'
+export type TokenPurpose = 'seed' | 'report'
 
 function parseKey(text: string, file: string): Buffer {
   const hex = text.trim()

@@ -5,9 +5,9 @@
 // Who gets what: a file readable by others (mode 0644/0755: the installer ISO, PXE files, seeds without secrets)
 // goes to anyone (allow=public). A file only its owner may read (0600: a seed or script holding a password hash or
 // credentials) goes only to a request that names its node's seed token, /<node>/<token>/<path> (allow=token; see
-// node-token.ts), and never outside a node folder. The writes are a node's reports: its finished install
-// (POST /pxe/done/<node>/<token>, pxe-done.ts) and each stage of its install and first boot (POST
-// /report/<node>/<token>, src/fleet/), kept in the status store; /status shows the fleet.
+// node-token.ts), and never outside a node folder. The writes are a node's reports: each stage of its install and
+// first boot, its finished install included (POST /report/<node>/<token>, src/fleet/; the finished install also writes
+// the PXE install marker), kept in the status store; /status shows the fleet.
 //
 // HTTP: Range (one range: 206, else 416), ETag and Last-Modified with If-None-Match, If-Modified-Since and If-Range,
 // keep-alive with a bounded idle time and requests per connection. Bodies are streamed with stream.pipeline, so a
@@ -23,7 +23,6 @@ import { firstSegment, resolveRequestPath } from './request-path.js'
 import { contentTypeOf } from './content-type.js'
 import { NodeFolders } from './node-folders.js'
 import { looksLikeToken, readNodeKey, tokenMatches } from './node-token.js'
-import { pxeDoneRoute } from './pxe-done.js'
 import { FleetRoutes } from '../fleet/fleet-routes.js'
 import type { Route, RouteContext } from './routes.js'
 import { allowListFor, makeAllowList, plainAddress } from './allow-list.js'
@@ -101,7 +100,7 @@ const CHUNK = 64 * 1024
 
 /** The endpoints answered with code, tried in order before files (routes.ts); the fleet's are per server (its store). */
 function serverRoutes(fleet: FleetRoutes): readonly Route[] {
-  return [fleet.recording(pxeDoneRoute), ...fleet.routes]
+  return fleet.routes
 }
 
 /** `/<unit>/<token>/<rest>` -> the unit (a node folder, or another top folder), the token and `/<unit>/<rest>`. */
@@ -156,7 +155,8 @@ export async function startStaticServer(options: ServeOptions): Promise<RunningS
     let logPath = route ? route.logPath(segments!) : requested
     const withToken = splitToken(requested)
     if (!route && withToken) logPath = requested.replace(/^(\/[^/]*\/)[^/?]*/, '$1-')
-    else if (!route && segments && segments[0] === 'pxe' && segments[1] === 'done') logPath = requested.replace(/^(\/[^/]*\/[^/]*\/[^/?]*\/)[^?]*/, '$1-')
+    // A report URL asked with another method (GET /report/<node>/<token>) keeps its token out of the log as well.
+    else if (!route && segments && segments[0] === 'report') logPath = requested.replace(/^(\/[^/]*\/[^/?]*\/)[^?]*/, '$1-')
     res.on('close', () => {
       options.log({
         time: new Date(),

@@ -95,7 +95,7 @@ function assertInstalls(loader: Loader, console: string, host: string): void {
   const words = cmdline!.trim().split(/\s+/)
   assert.ok(words.includes('autoinstall'), where)
   assert.ok(words.includes(`ds=nocloud-net;s=http://${GUEST_SERVER}/${host}/autoinstall/`), `the ';' survived: ${where}`)
-  assert.ok(words.some((w) => w.startsWith(`bai_seed.done=http://${GUEST_SERVER}/pxe/done/${host}/`)), where)
+  assert.ok(words.some((w) => w.startsWith(`bai_seed.done=http://${GUEST_SERVER}/report/${host}/`)), where)
   assert.match(console, new RegExp(`FIXTURE-FETCHED meta-data: \\d+ bytes, local-hostname:${host}`), where)
   assert.match(console, new RegExp(`FIXTURE-FETCHED user-data: \\d+ bytes, hostname:${host}`), where)
   assert.match(console, new RegExp(`FIXTURE-REPORTED: 200 ${host} \\(`), where)
@@ -158,7 +158,7 @@ test('serve logged each seed fetch and the per-node iPXE script with its node', 
     assert.ok(lines.some((l) => l.includes(`GET /${host}/autoinstall/user-data 200 `) && named(l, host)), lines.join('\n'))
   }
   assert.ok(lines.some((l) => l.includes('GET /pxe/ipxe/bai-a02.ipxe 200 ') && named(l, 'bai-a02')), lines.join('\n'))
-  assert.not.ok(lines.some((l) => /\/pxe\/done\/[^/]+\/[A-Za-z0-9_]/.test(l)), 'no token in the log')
+  assert.not.ok(lines.some((l) => /\/report\/[^/]+\/[A-Za-z0-9_]/.test(l)), 'no token in the log')
 })
 
 test.run()

@@ -4,7 +4,9 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { gunzipSync } from 'node:zlib'
 import { load } from 'js-yaml'
-import { exampleInventory } from '../helpers/repo.js'
+import { join } from 'node:path'
+import { exampleInventory, fixtures } from '../helpers/repo.js'
+import { reportUrlOf } from '../../src/fleet/report-url.js'
 import { planInventory } from '../render/pxe/pxe-fixture.js'
 import { installerSeed } from '../../src/iso/installer-seed.js'
 import { renderNode } from '../../src/render/render-node.js'
@@ -22,6 +24,21 @@ test('nocloud/nodes/<host>.yaml is the autoinstall section of render\'s autoinst
     const onIso = load(seed.files.find((f) => f.path === `nocloud/nodes/${plan.hostname}.yaml`)!.content)
     assert.equal(onIso, fromRender, plan.hostname)
   }
+})
+
+test('with reporting: each node\'s config is render\'s, report URL included, and owner-only; without, readable', () => {
+  const key = Buffer.alloc(32, 7)
+  const reporting = planInventory(join(fixtures, 'reporting.yaml'))
+  const withUrls = installerSeed(reporting, 'bai-example', key)
+  for (const plan of reporting) {
+    const url = reportUrlOf(plan, key)!
+    const rendered = renderNode(plan, url).find((a) => a.path === 'autoinstall/user-data')!
+    const file = withUrls.files.find((f) => f.path === `nocloud/nodes/${plan.hostname}.yaml`)!
+    assert.equal(load(file.content), (load(rendered.content) as { autoinstall: unknown }).autoinstall, plan.hostname)
+    assert.ok(file.content.includes(url), plan.hostname)
+    assert.is(file.mode, 0o600, plan.hostname)
+  }
+  for (const f of seed.files.filter((f) => f.path.startsWith('nocloud/nodes/'))) assert.is(f.mode, 0o644, f.path)
 })
 
 test('the embedded script is the compact copy', () => {

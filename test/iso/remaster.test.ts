@@ -3,10 +3,11 @@
 // test/e2e/installer-iso.test.ts.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { exampleInventory, tempDir } from '../helpers/repo.js'
+import { exampleInventory, fixtures, tempDir } from '../helpers/repo.js'
+import { nodeToken, readNodeKey } from '../../src/serve/node-token.js'
 import { runCli } from '../helpers/run-cli.js'
 import { requireTool, run } from '../helpers/tools.js'
 import { buildUbuntu2004FixtureIso, FIXTURE_VOLUME_ID } from '../helpers/ubuntu-fixture-iso.js'
@@ -84,6 +85,29 @@ test('iso: every file kept, boot menus patched, the seed added; the same bytes t
   const again = join(dir, 'out2')
   assert.is(runCli(['iso', '--base', base, '-c', exampleInventory, '-o', again], { SOURCE_DATE_EPOCH: '1700000000' }).status, 0)
   assert.is(sha(join(again, 'installer', 'bai-example-autoinstall.iso')), sha(iso), 'deterministic')
+})
+
+test('iso: nodes that report carry their report token: their seed files are 0600 on the medium, the image 0600 on disk', () => {
+  const plain = join(dir, 'out', 'installer', 'bai-example-autoinstall.iso')
+  assert.is(statSync(plain).mode & 0o777, 0o644, 'no secret: readable by others as before')
+  const out = join(dir, 'out-reporting')
+  const r = runCli(['iso', '--base', base, '-c', join(fixtures, 'reporting.yaml'), '-o', out], { SOURCE_DATE_EPOCH: '1700000000' })
+  assert.is(r.status, 0, r.stderr)
+  const iso = join(out, 'installer', 'bai-example-autoinstall.iso')
+  assert.is(statSync(iso).mode & 0o777, 0o600)
+  const key = readNodeKey(out)!
+  // Rock Ridge modes as isoinfo reads them: each node's config owner-only, the rest as before.
+  const listing = run('isoinfo', ['-R', '-l', '-i', iso]).stdout
+  for (const host of ['bai-m1', 'bai-a01', 'bai-a02']) {
+    assert.match(listing, new RegExp(`^-r?w?-------.*\\s${host}\\.yaml\\s*$`, 'm'), listing)
+    const node = isoinfo(iso, `/nocloud/nodes/${host}.yaml`)
+    const base = host === 'bai-a02' ? 'http://10.20.31.5:8080/' : 'http://10.20.30.5:8080/'
+    const url = `${base}report/${host}/${nodeToken(key, 'report', host)}`
+    // subiquity's webhook, and the late-command's fallback for the finished install (no bai_seed.done= on this boot).
+    assert.match(node, new RegExp(`endpoint: ${url.replace(/[^A-Za-z0-9]/g, '\\$&')}$`, 'm'), host)
+    assert.ok(node.includes(`|| u=${url}`), `${host}: the finished install goes to its report URL`)
+  }
+  assert.match(listing, /^-rwxr-xr-x.*\sselect-node\.sh\s*$/m, listing)
 })
 
 test('iso: xorriso, isoinfo and fdisk see the 20.04 boot structures rebuilt', () => {

@@ -1,5 +1,5 @@
 // A rendered output folder with a PXE tree whose one node (bai-all, MAC 52:54:00:aa:bb:cc) holds secrets (a password):
-// its seeds are 0600 and served only with its seed token; its report URL carries its pxe-done token. Made through the
+// its seeds are 0600 and served only with its seed token; its report URL (on its kernel command line) carries its report token. Made through the
 // library (render, then pxe), as `bai-seed render` and `bai-seed pxe` would.
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic.js'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -46,7 +46,7 @@ export async function pxeFixture(): Promise<PxeFixture> {
     out,
     inventory,
     seedPath: `/${NODE}/${nodeToken(key, 'seed', NODE)}/autoinstall/user-data`,
-    donePath: `/pxe/done/${NODE}/${nodeToken(key, 'pxe-done', NODE)}`,
+    donePath: `/report/${NODE}/${nodeToken(key, 'report', NODE)}`,
   }
 }
 

@@ -110,9 +110,9 @@ test('one-shot: the seed URL answers until its node reports, then 410; --reinsta
   await sleep(50)
   const lines = log.map(formatAccessLog)
   assert.ok(lines.some((l) => / GET \/bai-all\/-\/autoinstall\/user-data 410 \d+ node=bai-all refused=installed$/.test(l)), lines.join('\n'))
-  assert.ok(lines.some((l) => / POST \/pxe\/done\/bai-all\/- 200 \d+ node=bai-all$/.test(l)), lines.join('\n'))
+  assert.ok(lines.some((l) => / POST \/report\/bai-all\/- 200 \d+ node=bai-all$/.test(l)), lines.join('\n'))
   const key = readNodeKey(fx.out)!
-  for (const t of [nodeToken(key, 'seed', NODE), nodeToken(key, 'pxe-done', NODE)]) assert.not.ok(lines.some((l) => l.includes(t)), 'no token is logged')
+  for (const t of [nodeToken(key, 'seed', NODE), nodeToken(key, 'report', NODE)]) assert.not.ok(lines.some((l) => l.includes(t)), 'no token is logged')
 })
 
 test('an owner-only file outside node folders (an installer ISO with secrets) goes only with its folder token', async () => {

@@ -9,12 +9,13 @@ import { spawn } from 'node:child_process'
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startStaticServer, type RunningServer } from '../../src/serve/static-server.js'
-import { reportDone } from '../../src/serve/pxe-done.js'
+import { markInstalled } from '../../src/write/pxe-state.js'
+import { readStatusStore } from '../../src/fleet/event-log.js'
 import { createFileBeneath, replaceFileBeneath } from '../../src/write/write-beneath.js'
 import { acquireOutputLock } from '../../src/write/output-lock.js'
 import { binRun, tempDir } from '../helpers/repo.js'
 import { requireTool } from '../helpers/tools.js'
-import { ENV, HTTP_BASE, MARKER, NODE, pxeFixture, send, sleep, type PxeFixture } from './serve-fixture.js'
+import { ENV, HTTP_BASE, MAC, MARKER, NODE, pxeFixture, send, sleep, type PxeFixture } from './serve-fixture.js'
 
 let fx: PxeFixture
 let server: RunningServer
@@ -65,6 +66,7 @@ test('a symlinked pxe/installed/: the report is refused (503), nothing is writte
     const r = await send(server.port, fx.donePath, 'POST')
     assert.is(r.status, 503, r.body)
     assert.equal(readdirSync(evil), [], 'no marker and no temporary file outside')
+    assert.not.ok(readStatusStore(fx.out).get(NODE)?.events.some((e) => e.kind === 'installed'), 'no installed event without its marker')
   } finally {
     rmSync(installedDir())
   }
@@ -156,8 +158,8 @@ test('a report during a slowed pxe swap waits for it and is kept; a short wait a
       holder = lockHolder()
     }
     assert.ok(holder !== null && holder !== process.pid, `pxe took the lock (${stderr})`)
-    const short = await reportDone(fx.out, NODE, fx.donePath.split('/').at(-1)!, 50)
-    assert.is(short.status, 503, 'not acknowledged while the swap holds the folder')
+    // What the report route does first (fleet-routes.ts), with a short wait: no marker while the swap holds the folder.
+    assert.not.ok(await markInstalled(fx.out, { hostname: NODE, mac: MAC }, 50).then(() => true, () => false), 'not recorded while the swap holds the folder')
     assert.not.ok(existsSync(markerFile()))
     const sent = send(server.port, fx.donePath, 'POST')
     let answeredAt = 0

@@ -8,6 +8,7 @@ import { isAbsolute } from 'node:path'
 import { OUTPUT_LAYOUT } from '../../model/output-layout.js'
 import { inputProblem, type Problem } from '../../diagnostics/diagnostic.js'
 import { DEFAULT_TARGET, netbootKernelArgs, osTarget, type OsTarget } from '../../targets/os-targets.js'
+import { reportPath } from '../../fleet/report-url.js'
 
 /** The live-server ISO of the default target, which casper downloads (url=) when netbooted; per target: the registry. */
 export const DEFAULT_ISO_NAME = osTarget(DEFAULT_TARGET).media.isoName
@@ -122,9 +123,13 @@ export function isoUrlFor(options: PxeOptions, target: OsTarget): string {
   return options.isoFromFlag ? options.isoUrl : `${options.httpBase}${PXE_FOLDER}/${target.media.isoName}`
 }
 
-/** Where a node reports its finished install (bai-seed serve: POST, see src/serve/pxe-done.ts). */
+/**
+ * Where a node reports its finished install: its report URL on the PXE server (bai-seed serve, POST
+ * /report/<hostname>/<token>, src/fleet/report-route.ts): an empty POST there is the installer's `installed` event, and
+ * it writes the install marker. `token` is the node's report token.
+ */
 function doneUrl(options: PxeOptions, hostname: string, token: string): string {
-  return `${options.httpBase}${PXE_FOLDER}/done/${hostname}/${token}`
+  return `${options.httpBase}${reportPath(hostname, token)}`
 }
 
 /**

@@ -141,7 +141,7 @@ for (const base of BASES) {
       assert.equal(params.find((p) => p.param === 'url'), { param: 'url', val: `${base}pxe/ubuntu-20.04.6-live-server-amd64.iso` }, where)
       const done = params.filter((p) => p.param === 'bai_seed.done')
       assert.is(done.length, 1, where)
-      assert.match(done[0]!.val!, new RegExp(`^${base.replace(/[^A-Za-z0-9]/g, '\\$&')}pxe/done/${r.host}/[A-Za-z0-9_-]{22}$`), where)
+      assert.match(done[0]!.val!, new RegExp(`^${base.replace(/[^A-Za-z0-9]/g, '\\$&')}report/${r.host}/[A-Za-z0-9_-]{22}$`), where)
     }
     assert.equal(cloudInitSeeds(all.map((r) => r.cmdline)), all.map((r) => `${base}${r.host}/autoinstall/`))
   })

@@ -1,16 +1,18 @@
-// One-shot installs: the installer reports its finished install to `bai-seed serve` with its node's token, serve
-// writes the install marker, `bai-seed pxe` keeps it (and the operator's files in out/pxe/), `pxe --reinstall` removes
+// One-shot installs: the installer reports its finished install to `bai-seed serve` at its node's report URL (the
+// kernel command line's bai_seed.done=), serve writes the install marker and stores the node's `installed` event, `bai-seed pxe` keeps it (and the operator's files in out/pxe/), `pxe --reinstall` removes
 // it. The loaders' reading of the marker is proven in qemu (test/e2e/pxe-boot.test.ts).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
-import { exampleInventory, tempDir } from '../../helpers/repo.js'
+import { exampleInventory, fixtures, tempDir } from '../../helpers/repo.js'
+import { nodeToken, readNodeKey } from '../../../src/serve/node-token.js'
 import { runCli } from '../../helpers/run-cli.js'
 import { startStaticServer } from '../../../src/serve/static-server.js'
 import type { AccessLogEntry } from '../../../src/serve/access-log.js'
 import { formatAccessLog } from '../../../src/serve/access-log.js'
+import { readStatusStore } from '../../../src/fleet/event-log.js'
 
 const BASE = 'http://10.20.30.5:8080/'
 const MARKER = 'pxe/installed/01-52-54-00-20-30-20'
@@ -29,7 +31,7 @@ function send(port: number, path: string, method: string): Promise<{ status: num
 
 /** The report URL the kernel command line of bai-a01 carries, as a path on the server. */
 function donePath(out: string, host: string): string {
-  const m = new RegExp(`bai_seed\\.done=${BASE.replace(/[^A-Za-z0-9]/g, '\\$&')}(pxe/done/${host}/[A-Za-z0-9_-]{22})`).exec(
+  const m = new RegExp(`bai_seed\\.done=${BASE.replace(/[^A-Za-z0-9]/g, '\\$&')}(report/${host}/[A-Za-z0-9_-]{22})`).exec(
     readFileSync(join(out, 'pxe', 'ipxe', `${host}.ipxe`), 'utf8'),
   )
   assert.ok(m, 'the iPXE script carries bai_seed.done=')
@@ -52,7 +54,7 @@ test('report, marker, pxe again keeps it and the operator files, --reinstall rem
     assert.is((await send(server.port, '/.bai-seed-key', 'GET')).status, 404, 'the key is never served')
     assert.is((await send(server.port, path.replace(/\/[^/]+$/, '/AAAAAAAAAAAAAAAAAAAAAA'), 'POST')).status, 403)
     assert.is((await send(server.port, path.replace('bai-a01', 'bai-a02'), 'POST')).status, 403, "another node's token")
-    assert.is((await send(server.port, '/pxe/done/nosuch/AAAAAAAAAAAAAAAAAAAAAA', 'POST')).status, 404)
+    assert.is((await send(server.port, '/report/nosuch/AAAAAAAAAAAAAAAAAAAAAA', 'POST')).status, 404)
     assert.is((await send(server.port, path, 'GET')).status, 404, 'a GET of the report URL writes nothing')
     assert.is((await send(server.port, '/bai-a01/autoinstall/user-data', 'POST')).status, 405)
     assert.not.ok(existsSync(join(out, MARKER)))
@@ -62,6 +64,10 @@ test('report, marker, pxe again keeps it and the operator files, --reinstall rem
     const marker = readFileSync(join(out, MARKER), 'utf8')
     assert.match(marker, /^SAY bai-seed: bai-a01 reported a finished install/m)
     assert.match(marker, /^DEFAULT local\nLABEL local\n  LOCALBOOT 0\n$/m)
+    // One mechanism: the marker's report is the node's `installed` event in the status store, shown as rebooting.
+    assert.equal(readStatusStore(out).get('bai-a01')!.events.map((e) => `${e.source}:${e.kind}`), ['installer:installed'])
+    const status = (await (await fetch(`http://127.0.0.1:${server.port}/status/bai-a01.json`)).json()) as { state: string }
+    assert.is(status.state, 'rebooting')
     assert.is((await send(server.port, `/${MARKER}`, 'GET')).status, 200, 'iPXE fetches the marker over HTTP')
     assert.is((await send(server.port, '/pxe/ipxe/bai-a01.ipxe', 'GET')).status, 200)
     await new Promise((r) => setTimeout(r, 50))
@@ -69,7 +75,7 @@ test('report, marker, pxe again keeps it and the operator files, --reinstall rem
     await server.close()
   }
   const lines = log.map(formatAccessLog)
-  assert.ok(lines.some((l) => / POST \/pxe\/done\/bai-a01\/- 200 \d+ node=bai-a01$/.test(l)), lines.join('\n'))
+  assert.ok(lines.some((l) => / POST \/report\/bai-a01\/- 200 \d+ node=bai-a01$/.test(l)), lines.join('\n'))
   assert.not.ok(lines.some((l) => l.includes(path)), 'the token is not logged')
   assert.ok(lines.some((l) => / GET \/pxe\/ipxe\/bai-a01\.ipxe 200 \d+ node=bai-a01 allow=public$/.test(l)), 'the iPXE script names its node')
 
@@ -97,6 +103,24 @@ test('report, marker, pxe again keeps it and the operator files, --reinstall rem
   const bad = runCli(['pxe', '-o', out, '--reinstall', 'nosuch'])
   assert.is(bad.status, 2)
   assert.match(bad.stderr, /error\[UNKNOWN_NODE\] --reinstall nosuch: no such node in .*nodes\.json \(nodes: bai-m1, bai-a01, bai-a02\)/)
+})
+
+test('with reporting, a node\'s seed holds its report token: owner-only, and its boot entries carry its seed token', async () => {
+  const out = join(tempDir('oneshot'), 'out')
+  const inventory = join(fixtures, 'reporting.yaml')
+  assert.is(runCli(['render', '-c', inventory, '-o', out, '--no-iso']).status, 0)
+  assert.is(runCli(['pxe', '-c', inventory, '-o', out, '--http-base', BASE]).status, 0)
+  const key = readNodeKey(out)!
+  const seedPath = `/bai-a01/${nodeToken(key, 'seed', 'bai-a01')}/autoinstall/`
+  assert.is(statSync(join(out, 'bai-a01', 'autoinstall', 'user-data')).mode & 0o777, 0o600)
+  assert.ok(readFileSync(join(out, 'pxe', 'ipxe', 'bai-a01.ipxe'), 'utf8').includes(`s=${BASE}${seedPath.slice(1)}`), 'the seed URL with the token')
+  const server = await startStaticServer({ root: out, host: '127.0.0.1', port: 0, log: () => {} })
+  try {
+    assert.is((await send(server.port, `${seedPath}user-data`, 'GET')).status, 200)
+    assert.is((await send(server.port, '/bai-a01/autoinstall/user-data', 'GET')).status, 403)
+  } finally {
+    await server.close()
+  }
 })
 
 test('a marker of a MAC that now belongs to another node is dropped', () => {

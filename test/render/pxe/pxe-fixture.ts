@@ -25,6 +25,6 @@ export function pxeOptions(flags: Partial<PxeFlags> & { httpBase: string }): Pxe
 }
 
 export function renderPxeFiles(plans: NodePlan[], options: PxeOptions): { files: Map<string, string>; result: PxeRender } {
-  const result = renderPxe(plans, options, plans[0]?.cluster ?? '', (host) => nodeToken(TEST_KEY, 'pxe-done', host))
+  const result = renderPxe(plans, options, plans[0]?.cluster ?? '', (host) => nodeToken(TEST_KEY, 'report', host))
   return { files: new Map(result.files.map((f) => [f.path, f.content])), result }
 }
