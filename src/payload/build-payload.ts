@@ -70,7 +70,11 @@ function readOsRelease(root: string): Release {
       .map((m) => [m[1], m[2]]),
   ) as Record<string, string>
   if (!kv.ID || !kv.VERSION_ID || !kv.VERSION_CODENAME) throw new InputError('FLAG', `--base-root ${root}: etc/os-release lacks ID, VERSION_ID or VERSION_CODENAME`)
-  return { id: kv.ID, version: kv.VERSION_ID, codename: kv.VERSION_CODENAME }
+  // The kernels installed in the base image: the nodes boot one of them, and the driver step installs the prebuilt
+  // modules of the running kernel (linux-modules-nvidia-<branch>-<kernel>).
+  const modules = join(root, 'lib/modules')
+  const kernels = existsSync(modules) ? readdirSync(modules).filter((k) => /^[0-9][A-Za-z0-9.+~-]*$/.test(k)).sort() : []
+  return { id: kv.ID, version: kv.VERSION_ID, codename: kv.VERSION_CODENAME, ...(kernels.length ? { kernels } : {}) }
 }
 
 /** Files 0644 and folders 0755: the node's apt reads the repository as an unprivileged user. */

@@ -15,6 +15,11 @@ export interface Release {
   id: string
   version: string
   codename: string
+  /**
+   * Kernel versions the nodes' base image has (its lib/modules, from --base-root): the prebuilt NVIDIA modules are
+   * those kernels' own packages; unknown (no base image given), the archive's generic kernel's.
+   */
+  kernels?: readonly string[]
 }
 
 /** An apt source with the key that signs it (fetched and checked against the pinned fingerprint). */
@@ -83,9 +88,13 @@ export function payloadNeeds(plans: Iterable<NodePlan>, base: Release | null): P
     }
     const driver = stepOf<NvidiaDriverVars>(plan, 'nvidia-driver')
     if (driver && !driver.vars.gpgpu) {
-      // The package, nvidia-smi, and without DKMS the prebuilt modules of the archive's generic kernel.
+      // The package, nvidia-smi, and without DKMS the prebuilt modules of the base image's kernels (the generic one's
+      // when no base image is given).
       add(driver.vars.package, `nvidia-utils-${driver.vars.branch}`)
-      if (!driver.vars.dkms) add(`linux-modules-nvidia-${driver.vars.branch}-generic`)
+      if (!driver.vars.dkms) {
+        const kernels = base?.kernels?.length ? base.kernels : ['generic']
+        add(...kernels.map((k) => `linux-modules-nvidia-${driver.vars.branch}-${k}`))
+      }
     }
     const fm = stepOf<NvidiaFabricManagerVars>(plan, 'nvidia-fabricmanager')
     if (fm) add(`nvidia-fabricmanager-${fm.vars.branch}`, 'pciutils')

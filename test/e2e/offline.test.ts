@@ -13,6 +13,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { appendFileSync, chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { execFile, spawnSync } from 'node:child_process'
+import { dump, load } from 'js-yaml'
 import { join } from 'node:path'
 import { consoleTail } from './boot-vm.js'
 import { e2eCacheDir, e2eSourceDir, e2eWorkDir, repoRoot } from './e2e-paths.js'
@@ -20,7 +21,8 @@ import { recordTiming } from './e2e-timings.js'
 import { ensureGuestRootfs, type GuestRootfs } from './guest-rootfs.js'
 import type { GuestDisk } from './guest-disk.js'
 import { runGuest, type GuestRun } from './guest-run.js'
-import { writeHermeticInventory } from './hermetic-inventory.js'
+import { hgxLayout, writeHermeticInventory } from './hermetic-inventory.js'
+import { cudaVersionOf, DEFAULT_TARGET, OS_TARGETS } from '../../src/targets/os-targets.js'
 import { readProvisionRecord, type ProvisionStatus } from './provision-record.js'
 import { ensureUpstream, GUEST_HTTP, GUEST_REGISTRY, UpstreamServices, type Upstream } from './upstream.js'
 import { requireTools } from './required-tools.js'
@@ -31,6 +33,19 @@ const NODE = 'bai-g1'
 const work = e2eWorkDir('offline')
 const stateFile = join(e2eCacheDir(), 'work', 'e2e-state.txt')
 const timeoutSeconds = Number(process.env.BAI_SEED_E2E_TIMEOUT) || 2400
+
+/**
+ * The hermetic inventory as this test boots it: the GPU agent is a PCIe server (8 GPUs, no NVSwitch) with Fabric
+ * Manager off. Fabric Manager's version lock from a payload is proven by the fast tests; the hermetic test boots the
+ * NVSwitch board online.
+ */
+function writeOfflineInventory(path: string, up: Upstream): void {
+  writeHermeticInventory(path, up)
+  const doc = load(readFileSync(path, 'utf8')) as { nodes: { hostname: string; overrides?: { nvidia?: Record<string, unknown> } }[] }
+  const gpu = doc.nodes.find((n) => n.hostname === NODE)!
+  gpu.overrides!.nvidia!.fabric_manager = false
+  writeFileSync(path, `# Written by the offline e2e test.\n${dump(doc, { lineWidth: 200, noRefs: true })}`)
+}
 
 let rootfs: GuestRootfs
 let up: Upstream
@@ -55,7 +70,7 @@ test('bai-seed payload from the local upstream, for the guest release, leaving o
     mkdirSync(work, { recursive: true })
     // This machine reaches the upstream on loopback, the guests would at the forwarded addresses: same inventory.
     const hostView = join(work, 'cluster-build.yaml')
-    writeHermeticInventory(hostView, up)
+    writeOfflineInventory(hostView, up)
     writeFileSync(
       hostView,
       readFileSync(hostView, 'utf8')
@@ -73,7 +88,7 @@ test('bai-seed payload from the local upstream, for the guest release, leaving o
     payloadIso = join(out, 'payload.iso')
     // The nodes' inventory: the same, offline, pinned to this payload.
     const inventory = join(work, 'cluster.yaml')
-    writeHermeticInventory(inventory, up)
+    writeOfflineInventory(inventory, up)
     appendFileSync(inventory, `offline:\n  delivery: volume\n  manifest_sha256: ${digest}\n`)
     outDir = join(work, 'render')
     rmSync(outDir, { recursive: true, force: true })
@@ -102,7 +117,17 @@ function prepareDisk(d: GuestDisk): void {
   copyFileSync(join(e2eSourceDir, 'hermetic-docker-record.service'), unit)
   chmodSync(unit, 0o644)
   const sys = '/etc/systemd/system'
+  // The GPUs the NVIDIA stand-ins answer for (upstream/stubs): 8 on PCIe, no NVSwitch; lspci is the machine's.
+  const nv = OS_TARGETS[DEFAULT_TARGET].nvidia
+  const layout = join(files, 'gpu-layout')
+  writeFileSync(layout, hgxLayout(nv.driverBranch, cudaVersionOf(nv.cudaPackage)!).replace('nvswitches 4', 'nvswitches 0'), { mode: 0o644 })
+  const lspci = join(files, 'lspci')
+  copyFileSync(join(e2eSourceDir, 'upstream', 'stubs', 'lspci'), lspci)
+  chmodSync(lspci, 0o755)
   const commands = [
+    'mkdir /etc/bai-e2e',
+    `write ${layout} /etc/bai-e2e/gpu-layout`,
+    `write ${lspci} /usr/local/sbin/lspci`,
     'rm /etc/ca-certificates.conf',
     `write ${caConf} /etc/ca-certificates.conf`,
     'rm /etc/ssl/certs/ca-certificates.crt',
@@ -114,7 +139,7 @@ function prepareDisk(d: GuestDisk): void {
   writeFileSync(cmdFile, commands.join('\n') + '\n')
   const r = spawnSync('debugfs', ['-w', '-f', cmdFile, d.image], { encoding: 'utf8' })
   assert.is(r.status, 0, r.stderr)
-  assert.ok(d.exists(`${sys}/bai-e2e-docker-record.service`), r.stderr)
+  for (const path of [`${sys}/bai-e2e-docker-record.service`, '/etc/bai-e2e/gpu-layout', '/usr/local/sbin/lspci']) assert.ok(d.exists(path), `${path}: ${r.stderr}`)
   assert.not.ok(d.exists('/etc/apt/trusted.gpg.d/bai-e2e-archive.gpg'), 'the guest must not trust the upstream key')
 }
 
@@ -194,6 +219,10 @@ test('boot 2, still no NIC: it resumes and completes from the payload; the image
   assert.match(log, /\[images\] loaded \d+ image\(s\) from the payload/)
   assert.match(docker(run.disk), /^cr\.backend\.ai\/stable\/python-pytorch:1\.11-py38-cuda11\.3 /m)
   assert.is((log.match(/rebooting to load the NVIDIA driver/g) ?? []).length, 1)
+  // The readiness gate passed on the stand-in GPUs: all 8 seen, no Fabric Manager step (no NVSwitch, forced off).
+  assert.not.ok(status.steps.some((s) => s.id === 'nvidia-fabricmanager'), status.steps.map((s) => s.id).join(' '))
+  const gpu = (status as { gpu?: Record<string, unknown> }).gpu
+  assert.equal([gpu?.ready, gpu?.count], [true, 8], JSON.stringify(gpu))
   assert.not.match(log, /Get:\d+ https?:/, 'apt fetched over the network')
 })
 

@@ -6,12 +6,12 @@ import * as assert from 'uvu/assert'
 import { join } from 'node:path'
 import { fixtures } from '../helpers/repo.js'
 import { planFromInput } from '../../src/pipeline/render-cluster.js'
-import { payloadNeeds } from '../../src/payload/payload-needs.js'
+import { payloadNeeds, type Release } from '../../src/payload/payload-needs.js'
 
-function packagesOf(host: string): string[] {
+function packagesOf(host: string, base: Release | null = null): string[] {
   const { plans, diagnostics } = planFromInput({ inventoryFile: join(fixtures, 'gpu.yaml'), profileDirs: [], only: [host], powerOffWhenDone: false, env: {} })
   assert.ok(plans.length === 1, JSON.stringify(diagnostics))
-  return [...[...payloadNeeds(plans, null).apt.values()][0]!.packages].sort()
+  return [...[...payloadNeeds(plans, base).apt.values()][0]!.packages].sort()
 }
 
 test('GPU nodes: the payload holds what their NVIDIA steps install, and nothing ubuntu-drivers would pick', () => {
@@ -30,6 +30,13 @@ test('GPU nodes: the payload holds what their NVIDIA steps install, and nothing 
   for (const p of ['nvidia-headless-no-dkms-535-server', 'nvidia-utils-535-server', 'linux-modules-nvidia-535-server-generic', 'nvidia-fabricmanager-535']) {
     assert.ok(focal.includes(p), `g-focal: ${p} missing from ${focal.join(' ')}`)
   }
+})
+
+test('with the base image known (--base-root), the prebuilt modules are those of its kernels, not the generic ones', () => {
+  const base: Release = { id: 'ubuntu', version: '20.04', codename: 'focal', kernels: ['5.4.0-200-generic', '5.15.0-130-generic'] }
+  const focal = packagesOf('g-focal', base)
+  for (const k of base.kernels!) assert.ok(focal.includes(`linux-modules-nvidia-535-server-${k}`), focal.join(' '))
+  assert.not.ok(focal.includes('linux-modules-nvidia-535-server-generic'), focal.join(' '))
 })
 
 test.run()
