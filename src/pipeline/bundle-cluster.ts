@@ -35,7 +35,8 @@ export async function bundleCluster(request: BundleClusterRequest): Promise<Bund
           root: rendered.cluster ?? 'bundle',
           hostnames: rendered.hostnames,
           format: request.format,
-          epoch: sourceDateEpoch(request.env),
+          // SOURCE_DATE_EPOCH only when asked for; otherwise the files' own times (write/bundle.ts).
+          epoch: request.env.SOURCE_DATE_EPOCH ? sourceDateEpoch(request.env) : null,
           stagingDir: join(request.outDir, staging),
         })
         const entry = { path: name, size: statSync(bundle.path).size, mode: modeString(bundle.mode), sha256: await sha256File(bundle.path) }

@@ -1,7 +1,10 @@
 // out/bundle.tar.gz or out/bundle.zip: the node folders (with their seed ISOs when rendered) in one archive that
 // is the same bytes every time for the same inputs:
 //   - entries in a fixed order: node folders by name, then each folder depth-first with names in byte order;
-//   - every mtime is SOURCE_DATE_EPOCH (or the fixed default epoch);
+//   - every mtime is SOURCE_DATE_EPOCH when it is set; otherwise each file carries its own mtime (whole seconds), and
+//     folders and the manifest the newest of them: a file that changed has a newer time (`cp -u` and rsync's
+//     size+time check see it), while a bundle of unchanged output (render leaves unchanged files untouched) is the
+//     same bytes again;
 //   - owner uid/gid 0, user/group names "root" (tar); no extra fields, times in UTC (zip);
 //   - modes 0755 for folders; files 0644, 0755 when executable, and 0600 / 0700 for files that only their owner
 //     may read (the rendered files holding a password hash), whatever the umask of the machine;
@@ -31,6 +34,8 @@ export interface BundleEntry {
   size: number
   /** Absolute path on disk (files only). */
   source?: string
+  /** The file's mtime on disk, whole seconds (files only). */
+  mtime?: number
 }
 
 export interface BundleRequest {
@@ -39,7 +44,8 @@ export interface BundleRequest {
   root: string
   hostnames: string[]
   format: BundleFormat
-  epoch: number
+  /** SOURCE_DATE_EPOCH for every entry, or null: each file its own mtime (see the head of this file). */
+  epoch: number | null
   /** An empty folder of this run on the output's file system (the output folder's state: output-state.ts). */
   stagingDir: string
 }
@@ -74,7 +80,7 @@ async function walk(dir: string, name: string, out: BundleEntry[]): Promise<void
     const full = join(dir, child)
     const st = await lstat(full)
     if (st.isDirectory()) await walk(full, `${name}/${child}`, out)
-    else if (st.isFile()) out.push({ name: `${name}/${child}`, type: 'file', mode: archiveMode(st.mode, 'file'), size: st.size, source: full })
+    else if (st.isFile()) out.push({ name: `${name}/${child}`, type: 'file', mode: archiveMode(st.mode, 'file'), size: st.size, source: full, mtime: Math.floor(st.mtimeMs / 1000) })
     else throw new Error(`${full}: not a regular file or folder; a bundle holds only rendered files`)
   }
 }
@@ -112,10 +118,13 @@ function lazyFile(path: string): Readable {
 // archiver passes these tar header fields through to tar-stream; its EntryData type does not list them.
 type TarEntryFields = EntryData & { uid: number; gid: number; uname: string; gname: string }
 
-function appendEntries(archive: Archiver, format: BundleFormat, root: string, entries: BundleEntry[], manifest: Buffer, date: Date): void {
+function appendEntries(archive: Archiver, format: BundleFormat, root: string, entries: BundleEntry[], manifest: Buffer, epoch: number | null): void {
   const owner = format === 'tar.gz' ? { uid: 0, gid: 0, uname: 'root', gname: 'root' } : {}
+  const newest = entries.reduce((max, e) => Math.max(max, e.mtime ?? 0), 0)
+  const date = new Date((epoch ?? newest) * 1000)
   for (const e of entries) {
-    const data = { name: e.name, type: e.type, mode: e.mode, date, ...owner } as TarEntryFields
+    const entryDate = epoch === null && e.mtime !== undefined ? new Date(e.mtime * 1000) : date
+    const data = { name: e.name, type: e.type, mode: e.mode, date: entryDate, ...owner } as TarEntryFields
     if (e.type === 'directory') archive.append(Buffer.alloc(0), data)
     // tar needs the size up front to stream an entry; archiver takes it from `stats`.
     else archive.append(lazyFile(e.source!), { ...data, stats: { size: e.size } as Stats })
@@ -126,7 +135,6 @@ function appendEntries(archive: Archiver, format: BundleFormat, root: string, en
 export async function writeBundle(request: BundleRequest): Promise<BundleResult> {
   const entries = await collectBundleEntries(request.dir, request.root, request.hostnames)
   const manifest = await bundleManifest(request.root, entries)
-  const date = new Date(request.epoch * 1000)
   const tmp = join(request.stagingDir, bundleFile(request.format))
   // Readable by its owner only when any entry is: the archive holds what they hold.
   const mode = fileMode(entries.some((e) => e.type === 'file' && isSecretMode(e.mode)))
@@ -135,7 +143,7 @@ export async function writeBundle(request: BundleRequest): Promise<BundleResult>
   // A missing or unreadable file must fail the bundle, not leave a hole in it.
   archive.on('warning', (e) => archive.emit('error', e))
   const written = request.format === 'zip' ? pipeline(archive, out) : gzipTo(archive, out)
-  appendEntries(archive, request.format, request.root, entries, manifest, date)
+  appendEntries(archive, request.format, request.root, entries, manifest, request.epoch)
   await Promise.all([written, archive.finalize()])
   await chmod(tmp, mode)
   return { path: tmp, entries, mode }

@@ -11,7 +11,7 @@ import { binRun, exampleInventory, fixtures, tempDir } from '../helpers/repo.js'
 import { requireTool, run } from '../helpers/tools.js'
 import { runCli } from '../helpers/run-cli.js'
 import { writeBundle } from '../../src/write/bundle.js'
-import { writeFileSync, mkdtempSync } from 'node:fs'
+import { writeFileSync, mkdtempSync, utimesSync } from 'node:fs'
 
 const EPOCH = 1700000000
 const PASSWORD_ENV = { BAI_TEST_PASSWORD: 'correct horse battery staple' }
@@ -181,6 +181,35 @@ test('seed ISOs in a node folder are streamed into both formats whole', async ()
     assert.ok(readFileSync(join(dest, 'c', 'bai-x', 'autoinstall.iso')).equals(iso), format)
     assert.is(mtree(path).get('c/bai-x/autoinstall/user-data')!.mode, '600')
   }
+})
+
+test('without SOURCE_DATE_EPOCH each file carries its own mtime: a changed file is newer, unchanged output the same bytes', async () => {
+  const dir = tempDir('dated-bundle')
+  mkdirSync(join(dir, 'bai-x'), { recursive: true })
+  const a = join(dir, 'bai-x', 'a.txt')
+  const b = join(dir, 'bai-x', 'b.txt')
+  writeFileSync(a, 'one\n')
+  writeFileSync(b, 'two\n')
+  utimesSync(a, 1700000000, 1700000000)
+  utimesSync(b, 1700000100, 1700000100)
+  const make = async (): Promise<string> =>
+    (await writeBundle({ dir, root: 'c', hostnames: ['bai-x'], format: 'tar.gz', epoch: null, stagingDir: mkdtempSync(join(dir, '.t-')) })).path
+  const first = await make()
+  const again = await make()
+  assert.ok(readFileSync(first).equals(readFileSync(again)), 'unchanged files: the same bundle bytes')
+  const times = (path: string): Map<string, string> => new Map([...mtree(path)].map(([k, v]) => [k, v.time]))
+  const t1 = times(first)
+  assert.is(t1.get('c/bai-x/a.txt'), '1700000000.0')
+  assert.is(t1.get('c/bai-x/b.txt'), '1700000100.0')
+  // Folders and the manifest: the newest file's time.
+  assert.is(t1.get('c/bai-x'), '1700000100.0')
+  assert.is(t1.get('c/manifest.json'), '1700000100.0')
+  // Same size, new bytes, a later time: the entry's time moves (cp -u and rsync's size+time check see the change).
+  writeFileSync(a, 'ONE\n')
+  utimesSync(a, 1700000200, 1700000200)
+  const t2 = times(await make())
+  assert.is(t2.get('c/bai-x/a.txt'), '1700000200.0')
+  assert.is(t2.get('c/bai-x/b.txt'), '1700000100.0')
 })
 
 test('bundle CLI: bad format and invalid input exit 2 and write no bundle', () => {
