@@ -27,6 +27,8 @@ export interface DescribedStep {
   fetches: string[]
   /** Seconds of silence in this step after which the node is `stalled`. */
   expect: number
+  /** Who set `expect` (a profile or node override's settings.expected_durations); absent for the step's own duration. */
+  expectFrom?: string
 }
 
 export interface DescribedSource {
@@ -62,6 +64,18 @@ function leafSettings(node: ResolvedNode, section: string): DescribedSetting[] {
   }
   walk((node.settings as unknown as Record<string, unknown>)[section], [section])
   return out
+}
+
+/** The profile or node override that set the step's duration (settings.expected_durations.<id>), when one did. */
+function expectOrigin(node: ResolvedNode, id: string): { expectFrom?: string } {
+  if (!Object.hasOwn(node.settings.expected_durations, id)) return {}
+  const origin = node.origins.get(`expected_durations.${id}`) ?? node.origins.get('expected_durations')
+  return { expectFrom: `${origin?.source ?? 'default'} expected_durations.${id}` }
+}
+
+/** Whole minutes as before; a duration under 5 minutes (a profile's short one) to the second. */
+function silence(seconds: number): string {
+  return seconds >= 300 || seconds % 60 === 0 ? `${Math.round(seconds / 60)} min` : `${seconds} s`
 }
 
 /** Where the node's packages, images and downloads come from (mirrors, proxy, download URLs). */
@@ -133,6 +147,7 @@ function describeUnmasked(plan: NodePlan, node: ResolvedNode, inventory?: Invent
       notes: s.notes,
       fetches: plan.offline ? s.fetches.map((f) => `${f} (from the offline payload)`) : s.fetches,
       expect: s.expect,
+      ...expectOrigin(node, s.id),
     })),
   }
 }
@@ -153,7 +168,7 @@ export function formatPlan(p: DescribedPlan): string {
     }
     for (const note of s.notes) lines.push(`        note: ${note}`)
     for (const f of s.fetches) lines.push(`        fetches ${f}`)
-    if (p.reporting) lines.push(`        stalled when silent for ${Math.round(s.expect / 60)} min`)
+    if (p.reporting) lines.push(`        stalled when silent for ${silence(s.expect)}${s.expectFrom ? `  <- ${s.expectFrom}` : ''}`)
   })
   return lines.join('\n') + '\n\n'
 }
