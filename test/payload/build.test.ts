@@ -150,7 +150,7 @@ test('the payload: the apt closure for the base image, Python with SHA256SUMS, w
     assert.is(statSync(join(tree, p)).size, Number(size), p)
   }
   // Signing the repository started a gpg-agent for the payload's own GNUPGHOME: the build stopped it.
-  assert.equal(agentsOf(join(out, '.cache', 'gnupg')), [])
+  assert.equal(agentsOf(join(out, '.bai-seed', 'payload-cache', 'gnupg')), [])
 })
 
 test('real apt reads the payload repository as it is, checking its signature with keys/payload-archive.gpg', () => {

@@ -1,7 +1,7 @@
 // The small upstream the payload tests build and serve on loopback: stand-in .deb packages in signed Debian-style
 // suites (dpkg-deb, apt-ftparchive, a throwaway gpg key), files under one web root, and every request recorded.
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, normalize } from 'node:path'
 import * as assert from 'uvu/assert'
@@ -18,6 +18,8 @@ export class StandInUpstream {
   readonly gnupg: string
   /** `METHOD PATH STATUS` of every request served. */
   readonly requests: string[] = []
+  /** Paths answered only after this many milliseconds (a slow download to catch a run in the middle). */
+  readonly delays = new Map<string, number>()
   /** Fingerprint of the archive key and the keyring file holding it (--archive-keyring). */
   fpr = ''
   keyring = ''
@@ -71,12 +73,19 @@ export class StandInUpstream {
       const ok = !path.includes('..') && existsSync(file) && statSync(file).isFile()
       this.requests.push(`${req.method} ${path} ${ok ? 200 : 404}`)
       if (!ok) return void res.writeHead(404).end()
-      res.writeHead(200, { 'content-length': statSync(file).size, 'content-type': file.endsWith('.html') ? 'text/html' : 'application/octet-stream' })
-      if (req.method === 'HEAD') res.end()
-      else createReadStream(file).pipe(res)
+      const wait = this.delays.get(path) ?? 0
+      if (wait > 0 && req.method === 'GET') return void setTimeout(() => this.send(req.method!, file, res), wait)
+      this.send(req.method ?? 'GET', file, res)
     })
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve))
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+  }
+
+  private send(method: string, file: string, res: ServerResponse): void {
+    if (res.destroyed) return
+    res.writeHead(200, { 'content-length': statSync(file).size, 'content-type': file.endsWith('.html') ? 'text/html' : 'application/octet-stream' })
+    if (method === 'HEAD') res.end()
+    else createReadStream(file).pipe(res)
   }
 
   async close(): Promise<void> {
