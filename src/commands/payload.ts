@@ -18,7 +18,7 @@ export default class Payload extends BaseCommand {
   ]
   static override flags = {
     inventory: inventoryFlag,
-    output: Flags.string({ char: 'o', description: 'payload folder (tree/, payload.iso, split/, and its build cache .cache/)', default: 'payload' }),
+    output: Flags.string({ char: 'o', description: 'payload folder (tree/, payload.iso, split/, manifest.json, and its build cache in .bai-seed/payload-cache/)', default: 'payload' }),
     profiles: profilesFlag,
     split: Flags.string({ description: 'also cut payload.iso into chunks of this size for transfer media (700M, 4G), with join.sh' }),
     'sign-key': Flags.string({ description: 'private SSH key that signs the manifest (ssh-keygen -Y sign); pin its public key as offline.signer' }),
@@ -26,6 +26,7 @@ export default class Payload extends BaseCommand {
     'archive-keyring': Flags.string({ description: 'keyring of the distribution archive (default /usr/share/keyrings/<id>-archive-keyring.gpg)' }),
     'apt-archive': Flags.string({ description: 'distribution archive to resolve from when the inventory has no mirrors.apt', default: '' }),
     iso: Flags.boolean({ description: 'write payload.iso', default: true, allowNo: true }),
+    force: Flags.boolean({ description: 'write into a folder with content that no earlier bai-seed run made (its manifest.json does not list it)', default: false }),
   }
 
   async run(): Promise<void> {
@@ -43,6 +44,7 @@ export default class Payload extends BaseCommand {
       archiveKeyring: flags['archive-keyring'] ?? null,
       aptArchive: flags['apt-archive'],
       iso: flags.iso,
+      force: flags.force,
       env: process.env,
       log: (line) => process.stderr.write(`payload: ${line}\n`),
       // On a terminal, one line rewritten with the bytes downloaded so far (cleared when each download ends).

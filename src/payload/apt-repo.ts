@@ -28,6 +28,8 @@ export interface AptContext {
 export interface AptPlan {
   /** apt-get and its options for this release's scratch state. */
   apt: string[]
+  /** The install arguments: the packages, a locked one as NAME=VERSION. */
+  install: string[]
   /** .deb file names (as apt stores them) with their sizes still to download. */
   debs: string[]
   downloadBytes: number
@@ -85,8 +87,7 @@ export async function planApt(need: AptNeed, ctx: AptContext): Promise<AptPlan> 
     status = join(state, 'status')
     writeFileSync(status, '')
   }
-  const apt = [
-    'apt-get', '-q', '-y',
+  const opts = [
     '-o', `Dir::State::status=${status}`, '-o', `Dir::State::Lists=${join(state, 'lists')}`,
     '-o', `Dir::State::extended_states=${join(state, 'extended_states')}`, '-o', `Dir::Cache=${join(state, 'cache')}`,
     '-o', `Dir::Cache::archives=${join(ctx.cache, 'debs')}`, '-o', `Dir::Etc::SourceList=${join(state, 'sources.list')}`,
@@ -94,23 +95,61 @@ export async function planApt(need: AptNeed, ctx: AptContext): Promise<AptPlan> 
     '-o', 'Dir::Etc::PreferencesParts=/nonexistent', '-o', 'APT::Architecture=amd64', '-o', 'APT::Architectures::=amd64',
     '-o', 'Acquire::Languages=none', '-o', 'Debug::NoLocking=1', '-o', 'APT::Install-Recommends=0',
   ]
+  const apt = ['apt-get', '-q', '-y', ...opts]
   ctx.log(`apt ${need.repo}: reading the indexes of ${lines.length} source(s)`)
   const update = await runTool(apt[0]!, [...apt.slice(1), 'update'])
   const failed = /^(W|E): (Failed to fetch|Some index files failed|The repository .* does not have a Release file).*$/m.exec(update.stdout + update.stderr)
   if (failed) throw new OutputError('APT', need.repo, failed[0])
-  const pkgs = [...need.packages].sort()
+  const pkgs = await lockedVersions(need, opts)
   const sim = await runTool(apt[0]!, [...apt.slice(1), 'install', '-s', ...pkgs])
   const debs: string[] = []
   for (const m of sim.stdout.matchAll(/^Inst (\S+) (?:\[[^\]]*\] )?\((\S+) .*\[(\S+)\]\)/gm)) debs.push(archiveName(m[1]!, m[2]!, m[3]!))
   const uris = await runTool(apt[0]!, [...apt.slice(1), 'install', '--print-uris', '-qq', ...pkgs])
   let downloadBytes = 0
   for (const m of uris.stdout.matchAll(/^'[^']+' \S+ (\d+) /gm)) downloadBytes += Number(m[1])
-  return { apt, debs: debs.sort(), downloadBytes }
+  return { apt, install: pkgs, debs: debs.sort(), downloadBytes }
+}
+
+/** The upstream version of a Debian version: without its epoch and Debian revision (535.183.01-0ubuntu1 -> 535.183.01). */
+export const upstreamVersion = (v: string): string => v.replace(/^\d+:/, '').replace(/-[^-]*$/, '')
+
+/**
+ * The install arguments of a release, sorted: each locked package as NAME=VERSION, the first version the sources
+ * offer (newest first, as apt-cache madison lists them) whose upstream version is that of the package it follows
+ * (its candidate); no such version stops the build, naming what there is.
+ */
+async function lockedVersions(need: AptNeed, opts: string[]): Promise<string[]> {
+  const out: string[] = []
+  for (const name of [...need.packages].sort()) {
+    const lock = need.locks.get(name)
+    if (!lock) {
+      out.push(name)
+      continue
+    }
+    const policy = (await runTool('apt-cache', [...opts, 'policy', lock.to])).stdout
+    const candidate = /^\s*Candidate:\s*(\S+)/m.exec(policy)?.[1]
+    if (!candidate || candidate === '(none)') throw new OutputError('APT', need.repo, `${lock.to} is not in the sources: ${name} cannot be matched to its version`)
+    const want = upstreamVersion(candidate)
+    const versions = (await runTool('apt-cache', [...opts, 'madison', name])).stdout
+      .split('\n')
+      .map((l) => l.split('|')[1]?.trim())
+      .filter((v): v is string => !!v)
+    const pick = versions.find((v) => upstreamVersion(v) === want)
+    if (!pick) {
+      throw new OutputError(
+        'VERSION_LOCK',
+        need.repo,
+        `no ${name} of version ${want} (the payload's ${lock.to} is ${candidate}) in the sources: ${lock.why} (found: ${versions.join(' ') || 'none'})`,
+      )
+    }
+    out.push(`${name}=${pick}`)
+  }
+  return out
 }
 
 /** Downloads what planApt resolved and lays out apt/<repo>/ in the tree: the .debs, Packages, a signed Release. */
 export async function writeAptRepo(need: AptNeed, plan: AptPlan, ctx: AptContext): Promise<{ files: number; bytes: number }> {
-  const pkgs = [...need.packages].sort()
+  const pkgs = plan.install
   ctx.log(`apt ${need.repo}: ${plan.debs.length} package(s) for ${pkgs.join(' ')}`)
   if (plan.debs.length) await runTool(plan.apt[0]!, [...plan.apt.slice(1), 'install', '--download-only', ...pkgs])
   const dir = join(ctx.tree, 'apt', need.repo)

@@ -1,9 +1,15 @@
 // bai-seed payload: load -> validate -> resolve -> plan, then gather from the sources the inventory names everything
 // the nodes' first boot downloads (payload-needs.ts), lay it out as the payload tree, write its manifest (signed when
-// given a key), the ISO 9660 image the nodes take as a second volume, and the chunks of --split. A re-run reuses the
-// build cache (<out>/.cache: apt's downloads, the OCI layout of the images, the hashes of unchanged files) and leaves
-// unchanged files untouched.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+// given a key), the ISO 9660 image the nodes take as a second volume, and the chunks of --split.
+//
+// The output folder is opened like every writer's (src/write/output-folder.ts: guard, ownership, lock, repair of a
+// killed run's switch, temporaries only in .bai-seed/). The new tree, ISO and chunks are made in the run's staging
+// folder, starting from hard links of the files in place (a file that does not change keeps its inode and mtime), and
+// switched in as whole units (tree/, payload.iso, split/) with the folder's manifest.json; a unit that did not change
+// is not switched. The build cache (apt's downloads, the OCI layout of the images, partial downloads, the hashes of
+// unchanged files, the payload's signing key) is kept in .bai-seed/payload-cache/, so a re-run, or the run after a
+// killed one, fetches only what it does not have.
+import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Diagnostic } from '../diagnostics/diagnostic.js'
 import { hasErrors } from '../diagnostics/diagnostic.js'
@@ -21,8 +27,12 @@ import { MANIFEST_NAME, SIGNATURE_NAME, SIGNATURE_NAMESPACE, manifestDigest, man
 import { splitFile, type SplitResult } from './split.js'
 import { runTool } from './run-tool.js'
 import { formatSize } from './size.js'
-import { writeIfChanged } from './file-hash.js'
-import { checkOutputFolder } from '../write/output-guard.js'
+import { sha256File, writeIfChanged } from './file-hash.js'
+import { withOutputFolder, commitUnits } from '../write/output-dir.js'
+import type { OutputFolder } from '../write/output-folder.js'
+import { statePath } from '../write/output-state.js'
+import type { ManifestEntry as OutputEntry } from '../write/manifest.js'
+import { modeString } from '../write/file-mode.js'
 import { withProgress, type ProgressLine } from './progress.js'
 
 export interface PayloadRequest {
@@ -42,6 +52,10 @@ export interface PayloadRequest {
   log: (line: string) => void
   /** Download progress on one rewritten line (a terminal), or undefined. */
   progress?: ProgressLine
+  /** Write into a folder whose content bai-seed's manifest.json does not account for. */
+  force?: boolean
+  /** How long to wait for another run's lock (default: the writers' default). */
+  lockWaitMs?: number
 }
 
 export interface PayloadResult {
@@ -58,6 +72,10 @@ export interface PayloadResult {
 export const TREE_DIR = 'tree'
 export const ISO_NAME = 'payload.iso'
 export const SPLIT_DIR = 'split'
+/** The units of the output folder a payload run owns and switches. */
+const UNITS = [TREE_DIR, ISO_NAME, SPLIT_DIR] as const
+/** The build cache, inside the output folder's own state folder (.bai-seed/, 0700, never served). */
+export const CACHE_DIR = 'payload-cache'
 
 function readOsRelease(root: string): Release {
   const file = join(root, 'etc/os-release')
@@ -79,10 +97,14 @@ function readOsRelease(root: string): Release {
 
 /** Files 0644 and folders 0755: the node's apt reads the repository as an unprivileged user. */
 function normalizeModes(dir: string): void {
-  chmodSync(dir, 0o755)
+  // Only where it differs: a file shared with the tree in place (a hard link) is not touched.
+  const set = (path: string, mode: number): void => {
+    if ((statSync(path).mode & 0o7777) !== mode) chmodSync(path, mode)
+  }
+  set(dir, 0o755)
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     if (e.isDirectory()) normalizeModes(join(dir, e.name))
-    else chmodSync(join(dir, e.name), 0o644)
+    else set(join(dir, e.name), 0o644)
   }
 }
 
@@ -94,16 +116,28 @@ function prune(tree: string, parent: string, keep: ReadonlySet<string>): void {
   if (keep.size === 0) rmSync(dir, { recursive: true, force: true })
 }
 
-export async function buildPayload(req: PayloadRequest): Promise<PayloadResult> {
-  const gnupg = join(resolve(req.outDir), '.cache', 'gnupg')
-  try {
-    return await build(req, gnupg)
-  } finally {
-    await stopGpgAgent(gnupg)
+/** Files that are never rewritten in place (replaced by a rename or removed): the staging tree may share their inode. */
+const SHARED = /\.(deb|whl|tar|tar\.gz|iso|\d{3,})$/
+
+/**
+ * The files of `from` (a unit in place) under `to` in the staging folder: the large ones hard links (unchanged, they
+ * keep their inode), the rest copies (they may be rewritten in place). Leftovers of an interrupted write are left out.
+ */
+function seedFrom(from: string, to: string): void {
+  const st = lstatSync(from, { throwIfNoEntry: false })
+  if (!st) return
+  if (st.isFile()) {
+    mkdirSync(join(to, '..'), { recursive: true })
+    if (SHARED.test(from)) linkSync(from, to)
+    else copyFileSync(from, to)
+    return
   }
+  if (!st.isDirectory()) return
+  mkdirSync(to, { recursive: true })
+  for (const name of readdirSync(from)) if (!/\.(part|tmp|new)$/.test(name)) seedFrom(join(from, name), join(to, name))
 }
 
-async function build(req: PayloadRequest, gnupg: string): Promise<PayloadResult> {
+export async function buildPayload(req: PayloadRequest): Promise<PayloadResult> {
   const cluster = loadCluster({ inventoryFile: req.inventoryFile, profileDirs: req.profileDirs })
   const empty: PayloadResult = { diagnostics: cluster.diagnostics, manifestSha256: '', files: 0, bytes: 0, estimate: 0, signer: null, iso: null, split: null }
   if (hasErrors(cluster.diagnostics)) return empty
@@ -111,15 +145,56 @@ async function build(req: PayloadRequest, gnupg: string): Promise<PayloadResult>
   if (hasErrors(planned.diagnostics)) return { ...empty, diagnostics: [...cluster.diagnostics, ...planned.diagnostics] }
   const baseRoot = req.baseRoot ? resolve(req.baseRoot) : null
   const base = baseRoot ? readOsRelease(baseRoot) : null
+  if (req.split && !req.iso) throw new InputError('FLAG', '--split cuts the payload image: leave out --no-iso')
   const needs = payloadNeeds(planned.plans, base)
   const out = resolve(req.outDir)
-  // The guard every writer passes (src/write/output-guard.ts): never `/`, a home folder, or a folder of the inputs.
-  checkOutputFolder(out, { inventory: req.inventoryFile, profiles: cluster.profileDirs })
-  const tree = join(out, TREE_DIR)
-  const cache = join(out, '.cache')
+  const options = { dir: out, inputs: { inventory: req.inventoryFile, profiles: cluster.profileDirs }, force: req.force, lockWaitMs: req.lockWaitMs }
+  return withOutputFolder(options, async (folder) => {
+    const cache = statePath(out, CACHE_DIR)
+    const gnupg = join(cache, 'gnupg')
+    const staging = folder.tempDir()
+    try {
+      const result = await build(req, { folder, cache, gnupg, staging: join(out, staging), baseRoot, base, needs, label: cluster.inventory!.offline?.label ?? PAYLOAD_LABEL })
+      commitUnits(folder, staging, UNITS, result.entries, result.swapped)
+      return { ...result.payload, diagnostics: [...cluster.diagnostics, ...planned.diagnostics] }
+    } finally {
+      await stopGpgAgent(gnupg)
+      rmSync(join(out, staging), { recursive: true, force: true })
+    }
+  })
+}
+
+interface BuildContext {
+  folder: OutputFolder
+  cache: string
+  gnupg: string
+  /** The run's staging folder (absolute). */
+  staging: string
+  baseRoot: string | null
+  base: Release | null
+  needs: ReturnType<typeof payloadNeeds>
+  label: string
+}
+
+interface Built {
+  payload: Omit<PayloadResult, 'diagnostics'>
+  /** manifest.json entries of every file of the units made. */
+  entries: OutputEntry[]
+  /** Units whose new version differs from the one in place. */
+  swapped: string[]
+}
+
+async function build(req: PayloadRequest, b: BuildContext): Promise<Built> {
+  const { folder, cache, gnupg, baseRoot, base, needs } = b
+  const out = folder.dir
+  const tree = join(b.staging, TREE_DIR)
+  // Starting from the units in place (those the manifest lists: claimed, so nothing foreign is read as ours).
+  if (folder.ownership.claim(TREE_DIR)) seedFrom(join(out, TREE_DIR), tree)
   for (const d of [tree, cache]) mkdirSync(d, { recursive: true })
   mkdirSync(gnupg, { recursive: true, mode: 0o700 })
-  const fetch = { ca: needs.ca }
+  const partDir = join(cache, 'partial')
+  mkdirSync(partDir, { recursive: true })
+  const fetch = { ca: needs.ca, partDir }
   let certDir: string | null = null
   if (needs.ca.length) {
     certDir = join(cache, 'certs')
@@ -184,7 +259,6 @@ async function build(req: PayloadRequest, gnupg: string): Promise<PayloadResult>
   writeFileSync(hashesFile, JSON.stringify(Object.fromEntries([...known].filter(([p]) => entries.some((e) => e.path === p)))))
   const text = manifestText(entries)
   const changed = writeIfChanged(join(tree, MANIFEST_NAME), text)
-  chmodSync(join(tree, MANIFEST_NAME), 0o644)
   const digest = manifestDigest(text)
   let signer: string | null = null
   const sig = join(tree, SIGNATURE_NAME)
@@ -207,26 +281,65 @@ async function build(req: PayloadRequest, gnupg: string): Promise<PayloadResult>
     }
   } else rmSync(sig, { force: true })
 
+  // The folder's manifest.json entries of the new tree; it is switched in unless it is the tree in place.
+  const swapped: string[] = []
+  const outEntries: OutputEntry[] = []
+  const unit = async (name: string, files: { path: string; size: number; mode: number; sha256?: string }[]): Promise<void> => {
+    const made: OutputEntry[] = []
+    for (const f of files) {
+      const sha256 = f.sha256 ?? (await sha256File(join(b.staging, f.path)))
+      made.push({ path: f.path, size: f.size, mode: modeString(f.mode), sha256 })
+    }
+    const before = [...(folder.ownership.units.get(name) ?? [])]
+    const same = before.length === made.length && before.every((e) => made.some((m) => m.path === e.path && m.sha256 === e.sha256 && m.size === e.size && m.mode === e.mode))
+    if (!same || !existsSync(join(out, name))) swapped.push(name)
+    outEntries.push(...made)
+  }
+  const own = [MANIFEST_NAME, ...(existsSync(sig) ? [SIGNATURE_NAME] : [])].map((p) => ({ path: `${TREE_DIR}/${p}`, size: statSync(join(tree, p)).size, mode: 0o644 }))
+  await unit(TREE_DIR, [...entries.map((e) => ({ path: `${TREE_DIR}/${e.path}`, size: e.size, mode: 0o644, sha256: e.sha256 })), ...own])
+
   let iso: PayloadResult['iso'] = null
+  // Where the image the chunks are cut from is: the one in place when it did not change, else the staged one.
+  let isoFile = ''
   if (req.iso) {
-    const label = cluster.inventory!.offline?.label ?? PAYLOAD_LABEL
     const path = join(out, ISO_NAME)
     const stamp = join(cache, 'iso.stamp')
-    const want = `${label} ${digest} ${signer ?? ''}`
-    if (!existsSync(path) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== want) {
-      log(`writing ${ISO_NAME} (label ${label})`)
-      await writeIso({ sourceDir: tree, volumeId: label, outFile: path })
-      writeFileSync(stamp, want)
+    const want = `${b.label} ${digest} ${signer ?? ''}`
+    const listed = folder.ownership.paths.get(ISO_NAME)
+    const [stampWant, stampSha] = existsSync(stamp) ? readFileSync(stamp, 'utf8').split('\n') : []
+    if (listed && folder.ownership.claim(ISO_NAME) && stampWant === want && stampSha === listed.sha256) {
+      isoFile = path
+      outEntries.push(listed)
+    } else {
+      log(`writing ${ISO_NAME} (label ${b.label})`)
+      isoFile = join(b.staging, ISO_NAME)
+      await writeIso({ sourceDir: tree, volumeId: b.label, outFile: isoFile })
+      chmodSync(isoFile, 0o644)
+      const sha256 = await sha256File(isoFile)
+      writeFileSync(stamp, `${want}\n${sha256}`)
+      swapped.push(ISO_NAME)
+      outEntries.push({ path: ISO_NAME, size: statSync(isoFile).size, mode: modeString(0o644), sha256 })
     }
-    iso = { path, size: statSync(path).size, label }
+    iso = { path, size: statSync(isoFile).size, label: b.label }
   }
   let split: SplitResult | null = null
   if (req.split) {
-    const whole = iso ? iso.path : null
-    if (!whole) throw new InputError('FLAG', '--split cuts the payload image: leave out --no-iso')
-    split = splitFile(whole, req.split, join(out, SPLIT_DIR))
-    log(`split into ${split.chunks.length} chunk(s) in ${join(out, SPLIT_DIR)} (join.sh joins and checks them)`)
+    const dir = join(b.staging, SPLIT_DIR)
+    if (folder.ownership.claim(SPLIT_DIR)) seedFrom(join(out, SPLIT_DIR), dir)
+    split = splitFile(isoFile, req.split, dir)
+    const final = join(out, SPLIT_DIR)
+    const files = readdirSync(dir).sort().map((name) => {
+      const chunk = split!.chunks.find((c) => c.name === name)
+      return { path: `${SPLIT_DIR}/${name}`, size: statSync(join(dir, name)).size, mode: name === 'join.sh' ? 0o755 : 0o644, ...(chunk ? { sha256: chunk.sha256 } : {}) }
+    })
+    await unit(SPLIT_DIR, files)
+    split = { ...split, join: join(final, 'join.sh') }
+    log(`split into ${split.chunks.length} chunk(s) in ${final} (join.sh joins and checks them)`)
   }
   const bytes = entries.reduce((n, e) => n + e.size, 0)
-  return { diagnostics: [...cluster.diagnostics, ...planned.diagnostics], manifestSha256: digest, files: entries.length, bytes, estimate, signer, iso, split }
+  return {
+    payload: { manifestSha256: digest, files: entries.length, bytes, estimate, signer, iso, split },
+    entries: outEntries,
+    swapped,
+  }
 }

@@ -1,16 +1,21 @@
 // HTTP(S) downloads of the payload build, trusting the system's CAs plus the inventory's site CAs, following
-// redirects (release assets are redirected to a CDN). A download goes to <dest>.part and is renamed when complete; a
-// .part left by an interrupted run is continued with a Range request (from the start when the server ignores it).
+// redirects (release assets are redirected to a CDN). A download goes to a .part file (in the build cache's partDir,
+// named after the URL, else <dest>.part) and is renamed when complete; a .part left by an interrupted run is
+// continued with a Range request (from the start when the server ignores it).
 import { get as httpGet, type IncomingMessage } from 'node:http'
 import { get as httpsGet } from 'node:https'
 import { createWriteStream, existsSync, renameSync, statSync } from 'node:fs'
 import { rootCertificates } from 'node:tls'
 import { pipeline } from 'node:stream/promises'
 import { OutputError } from '../diagnostics/errors.js'
+import { createHash } from 'node:crypto'
+import { basename, join } from 'node:path'
 
 export interface FetchOptions {
   /** PEM certificates to trust besides the system's (the inventory's mirrors.ca_certificates). */
   ca: readonly string[]
+  /** Folder of the partial downloads, kept across runs (the payload's build cache; same file system as dest). */
+  partDir?: string
 }
 
 function open(url: string, opts: FetchOptions, method: 'GET' | 'HEAD', hops = 0, from = 0): Promise<IncomingMessage> {
@@ -35,7 +40,7 @@ function open(url: string, opts: FetchOptions, method: 'GET' | 'HEAD', hops = 0,
 }
 
 export async function fetchToFile(url: string, dest: string, opts: FetchOptions): Promise<void> {
-  const part = `${dest}.part`
+  const part = opts.partDir ? join(opts.partDir, `${createHash('sha256').update(url).digest('hex').slice(0, 16)}-${basename(dest)}.part`) : `${dest}.part`
   const have = existsSync(part) ? statSync(part).size : 0
   const res = await open(url, opts, 'GET', 0, have)
   // 206: the rest of the file after what the .part holds; 200: the whole file, the .part is written anew.

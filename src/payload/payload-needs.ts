@@ -39,6 +39,20 @@ export interface AptNeed {
   archive: string
   sources: Map<string, KeyedSource>
   packages: Set<string>
+  /**
+   * Packages that must be taken at another package's upstream version rather than the newest: Fabric Manager at the
+   * version of the driver the payload carries (the node refuses any other, as the online step's lock does).
+   */
+  locks: Map<string, VersionLock>
+}
+
+export interface VersionLock {
+  /** The package taken at the version of `to`, e.g. nvidia-fabricmanager-535. */
+  package: string
+  /** The package whose version it follows, e.g. the driver package nvidia-headless-no-dkms-535-server. */
+  to: string
+  /** What the lock is, for the message when no version matches. */
+  why: string
 }
 
 export interface PythonNeed {
@@ -71,7 +85,7 @@ export function payloadNeeds(plans: Iterable<NodePlan>, base: Release | null): P
     const repo = `${release.id}-${release.codename}`
     let apt = needs.apt.get(repo)
     if (!apt) {
-      apt = { repo, release, archive: plan.mirrors.apt ?? '', sources: new Map(), packages: new Set() }
+      apt = { repo, release, archive: plan.mirrors.apt ?? '', sources: new Map(), packages: new Set(), locks: new Map() }
       needs.apt.set(repo, apt)
     }
     for (const pem of plan.mirrors.ca_certificates) if (!needs.ca.includes(pem)) needs.ca.push(pem)
@@ -97,7 +111,12 @@ export function payloadNeeds(plans: Iterable<NodePlan>, base: Release | null): P
       }
     }
     const fm = stepOf<NvidiaFabricManagerVars>(plan, 'nvidia-fabricmanager')
-    if (fm) add(`nvidia-fabricmanager-${fm.vars.branch}`, 'pciutils')
+    if (fm) {
+      const pkg = `nvidia-fabricmanager-${fm.vars.branch}`
+      add(pkg, 'pciutils')
+      // The driver's exact version (its package's upstream version); with ubuntu-drivers (refused offline) no package.
+      if (driver && !driver.vars.gpgpu) apt.locks.set(pkg, { package: pkg, to: driver.vars.package, why: 'Fabric Manager must match the driver exactly' })
+    }
     if (stepOf(plan, 'nvidia-rdma')) add('rdma-core', 'ibverbs-utils', 'infiniband-diags')
     const cuda = stepOf<NvidiaCudaVars>(plan, 'nvidia-cuda')
     if (cuda) {

@@ -95,7 +95,7 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       digest: stepDigest(def.id, vars),
       notes: def.notes?.(ctx) ?? [],
       settings: def.settings,
-      fetches: def.fetches?.(ctx) ?? [],
+      fetches: (plan.offline ? def.payloadFetches?.(ctx) : def.fetches?.(ctx)) ?? [],
       resolved: def.resolves?.(ctx, vars as never) ?? {},
       ignored: def.ignores?.(ctx) ?? {},
       expect: stepExpect(def, ctx),

@@ -1,11 +1,13 @@
 // The plan as people read it (`bai-seed plan`): per node, what the install does, where its packages and downloads come
 // from, then the ordered steps, and for each setting a step reads, the value and the profile (or node override) that
 // set it. Each setting is shown once, under the first step that reads it; `auto` values show what they resolve to.
-import type { NodePlan } from '../model/plan.js'
+import type { NodePlan, OfflinePlan } from '../model/plan.js'
 import type { ResolvedNode } from '../model/resolved.js'
 import type { Inventory } from '../model/inventory.js'
 import { describeRootLv } from './root-lv.js'
 import { maskDeep } from './mask-credentials.js'
+import { PAYLOAD_TREE } from './offline-plan.js'
+import { osTarget } from '../targets/os-targets.js'
 
 export interface DescribedSetting {
   key: string
@@ -87,25 +89,44 @@ function describeSources(plan: NodePlan, inventory: Inventory | undefined): Desc
   const out: DescribedSource[] = []
   const o = plan.offline
   if (o) {
-    const where = o.delivery === 'volume' ? `a second volume labelled ${o.source}` : o.source
-    const trust = [o.manifestSha256 && `manifest sha256 ${o.manifestSha256}`, o.signer && `manifest signed by ${o.signer.split(' ').slice(0, 2).join(' ')}`].filter(Boolean).join(', ')
-    out.push({ what: 'offline payload', value: `every download from ${where} (${trust}); never the network`, from: 'inventory offline' })
+    // An offline node reaches no mirror, proxy or download URL: what it uses instead is in the payload.
+    out.push(...offlineSources(plan, o))
+  } else {
+    out.push(
+      src('apt', m.apt, 'apt', 'the Ubuntu archive'),
+      src('Docker apt', m.docker_apt, 'docker_apt', "Docker's apt repository"),
+      src('PyPI', m.pypi, 'pypi', 'PyPI'),
+      src('image registry', m.registry, 'registry', 'as named in each image'),
+      src('Docker Hub', m.docker_hub?.join(', '), 'docker_hub', 'Docker Hub'),
+      src('proxy', m.proxy, 'proxy', 'none'),
+    )
+    const python = plan.steps.find((s) => s.id === 'python')
+    if (python?.vars.baseUrl) out.push({ what: 'Python', value: String(python.vars.baseUrl), from: 'settings python.base_url' })
   }
-  out.push(
-    src('apt', m.apt, 'apt', 'the Ubuntu archive'),
-    src('Docker apt', m.docker_apt, 'docker_apt', "Docker's apt repository"),
-    src('PyPI', m.pypi, 'pypi', 'PyPI'),
-    src('image registry', m.registry, 'registry', 'as named in each image'),
-    src('Docker Hub', m.docker_hub?.join(', '), 'docker_hub', 'Docker Hub'),
-    src('proxy', m.proxy, 'proxy', 'none'),
-  )
-  const python = plan.steps.find((s) => s.id === 'python')
-  if (python?.vars.baseUrl) out.push({ what: 'Python', value: String(python.vars.baseUrl), from: 'settings python.base_url' })
   if (inventory?.password) {
     const p = inventory.password
     const how = p.hash ? 'a crypt hash in the inventory' : p.env ? `environment variable ${p.env}, hashed at render time` : `file ${p.file}, hashed at render time`
     out.push({ what: 'password', value: how, from: 'inventory password' })
   }
+  return out
+}
+
+/** The payload, its pin, and the folders of its tree the node's steps read (src/plan/offline-plan.ts). */
+function offlineSources(plan: NodePlan, o: OfflinePlan): DescribedSource[] {
+  const where = o.delivery === 'volume' ? `a second volume labelled ${o.source}` : o.source
+  const trust = [o.manifestSha256 && `manifest sha256 ${o.manifestSha256}`, o.signer && `manifest signed by ${o.signer.split(' ').slice(0, 2).join(' ')}`].filter(Boolean).join(', ')
+  const from = 'inventory offline'
+  const t = osTarget(plan.target.id)
+  const has = (id: string): boolean => plan.steps.some((s) => s.id === id)
+  const out: DescribedSource[] = [
+    { what: 'offline payload', value: `every download from ${where} (${trust}); never the network`, from },
+    { what: 'payload files', value: `each checked against its ${PAYLOAD_TREE.manifest} (size, sha256) before a step uses it; a missing or altered one stops the step`, from },
+    { what: 'apt', value: `the payload's ${PAYLOAD_TREE.apt(t.osReleaseId, t.codename)} (signed by ${PAYLOAD_TREE.aptKey})`, from },
+  ]
+  const python = plan.steps.find((s) => s.id === 'python')
+  if (python?.vars.release) out.push({ what: 'Python', value: `the payload's ${PAYLOAD_TREE.python(String(python.vars.release))}`, from })
+  if (has('venvs')) out.push({ what: 'PyPI', value: `the payload's ${PAYLOAD_TREE.wheels} (pip --no-index)`, from })
+  if (has('images')) out.push({ what: 'images', value: `the payload's ${PAYLOAD_TREE.images} (docker load, original names)`, from })
   return out
 }
 
@@ -146,7 +167,7 @@ function describeUnmasked(plan: NodePlan, node: ResolvedNode, inventory?: Invent
           }
         }),
       notes: s.notes,
-      fetches: plan.offline ? s.fetches.map((f) => `${f} (from the offline payload)`) : s.fetches,
+      fetches: s.fetches,
       expect: s.expect,
       ...expectOrigin(node, s.id),
     })),

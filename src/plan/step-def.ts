@@ -40,6 +40,11 @@ export interface StepDef<V extends object = object> {
   /** What the step downloads (URLs, apt repositories, image pulls), for `bai-seed plan`. */
   fetches?(ctx: PlanContext): string[]
   /**
+   * What the step takes from the offline payload instead (paths in its tree, src/plan/offline-plan.ts), for `plan` of a
+   * node with `offline:`: such a node fetches nothing from the network, so `fetches` is not shown for it.
+   */
+  payloadFetches?(ctx: PlanContext): string[]
+  /**
    * What each `auto` setting the step reads comes to on this node (dotted key -> the value, taken from its vars), so
    * `plan` shows the value the script uses (test/plan/resolved-values.test.ts checks it is in the step's function).
    */

@@ -250,4 +250,22 @@ async function sameAsListed(folder: OutputFolder, entry: ManifestEntry): Promise
   return (await sha256File(path)) === entry.sha256
 }
 
+/**
+ * Switches in whole top-level entries a writer staged in `staging` (a `folder.tempDir()`) under their names, and
+ * removes listed ones it no longer makes (`bai-seed payload`: tree/, payload.iso, split/, thousands of files built in
+ * place of a copy): `entries` are the manifest entries of every file of `units`; an entry not in `swapped` is the one
+ * in place, unchanged. Each unit is claimed first (a unit the manifest does not account for is refused); the other
+ * units of the manifest are carried over. Nothing is switched when nothing changed.
+ */
+export function commitUnits(folder: OutputFolder, staging: string, units: readonly string[], entries: ManifestEntry[], swapped: string[]): Manifest {
+  const mine = new Set(units)
+  const made = new Set(entries.map((e) => unitOf(e.path)))
+  const swaps = swapped.map((name) => ({ name, existed: folder.ownership.claim(name) }))
+  const removed = units.filter((u) => !made.has(u) && folder.ownership.claim(u))
+  const manifest = makeManifest([...carriedOver(folder, (unit) => mine.has(unit)), ...entries])
+  if (swaps.length === 0 && removed.length === 0 && sameManifest(folder, manifest)) rmSync(join(folder.dir, staging), { recursive: true, force: true })
+  else commit(folder, staging, manifest, swaps, removed)
+  return manifest
+}
+
 export { withOutputFolder }

@@ -7,25 +7,16 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { join, normalize } from 'node:path'
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { binRun, tempDir } from '../helpers/repo.js'
 import { requireTool, run } from '../helpers/tools.js'
+import { StandInUpstream } from './stand-in-upstream.js'
 
 const work = tempDir('payload-build')
-const www = join(work, 'www')
-const gnupg = join(work, 'gnupg')
-const requests: string[] = []
-let server: Server
-let base = ''
-
-const sh = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): string => {
-  const r = run('env', [...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args])
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`)
-  return r.stdout
-}
+const up = new StandInUpstream(work)
+const www = up.www
+const requests = up.requests
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -33,26 +24,6 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     )
   })
-}
-
-function mkdeb(dir: string, name: string, depends = ''): void {
-  const root = join(work, 'pkgs', name)
-  mkdirSync(join(root, 'DEBIAN'), { recursive: true })
-  writeFileSync(
-    join(root, 'DEBIAN', 'control'),
-    `Package: ${name}\nVersion: 1.0-test\nArchitecture: amd64\nMaintainer: t <t@bai-seed.invalid>\n${depends ? `Depends: ${depends}\n` : ''}Description: stand-in ${name}\n`,
-  )
-  mkdirSync(dir, { recursive: true })
-  sh('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', root, join(dir, `${name}_1.0-test_amd64.deb`)])
-}
-
-function signedSuite(repo: string, suite: string, component: string): void {
-  const dists = join(repo, 'dists', suite)
-  const bin = join(dists, component, 'binary-amd64')
-  mkdirSync(bin, { recursive: true })
-  const rel = run('bash', ['-c', `cd ${repo} && apt-ftparchive packages pool/${component} > dists/${suite}/${component}/binary-amd64/Packages && apt-ftparchive -o APT::FTPArchive::Release::Suite=${suite} -o APT::FTPArchive::Release::Codename=${suite} -o APT::FTPArchive::Release::Components=${component} -o APT::FTPArchive::Release::Architectures=amd64 release dists/${suite} > ${work}/Release && mv ${work}/Release dists/${suite}/Release`])
-  assert.is(rel.status, 0, rel.stderr)
-  sh('gpg', ['--batch', '--yes', '--clearsign', '-o', join(dists, 'InRelease'), join(dists, 'Release')], { GNUPGHOME: gnupg })
 }
 
 /** gpg-agents running for the GNUPGHOME `home` (gpg starts one for any secret key operation and leaves it). */
@@ -74,24 +45,20 @@ const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).
 
 test.before(async () => {
   for (const t of ['apt-get', 'apt-ftparchive', 'dpkg-deb', 'gpg', 'ssh-keygen', 'isoinfo', 'tar']) requireTool(t)
-  mkdirSync(gnupg, { recursive: true, mode: 0o700 })
-  sh('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', 'payload test archive <t@bai-seed.invalid>', 'ed25519', 'sign', 'never'], { GNUPGHOME: gnupg })
-  const fpr = /^fpr:+([0-9A-F]+):/m.exec(sh('gpg', ['--with-colons', '--list-keys'], { GNUPGHOME: gnupg }))![1]!
-  mkdirSync(join(www, 'keys'), { recursive: true })
-  writeFileSync(join(www, 'keys', 'archive.asc'), sh('gpg', ['--armor', '--export', fpr], { GNUPGHOME: gnupg }))
-  sh('bash', ['-c', `GNUPGHOME=${gnupg} gpg --export ${fpr} > ${join(work, 'archive.gpg')}`])
+  up.makeKey()
+  const fpr = up.fpr
   // The archive: the packages step's names (curl with a dependency), one package nobody asks for.
   const deb = join(www, 'debian')
   for (const [n, d] of [['curl', 'libcurl-test'], ['libcurl-test', ''], ['ca-certificates', ''], ['gnupg', ''], ['tar', ''], ['gzip', ''], ['unused-test', '']] as const) {
-    mkdeb(join(deb, 'pool', 'main'), n, d)
+    up.mkdeb(join(deb, 'pool', 'main'), n, d)
   }
-  signedSuite(deb, 'bookworm', 'main')
+  up.signedSuite(deb, 'bookworm', 'main')
   // Docker's repository: the docker step's packages.
   const dk = join(www, 'docker')
   for (const [n, d] of [['docker-ce', 'containerd.io, docker-ce-cli'], ['docker-ce-cli', ''], ['containerd.io', ''], ['docker-buildx-plugin', ''], ['docker-compose-plugin', 'docker-ce-cli']] as const) {
-    mkdeb(join(dk, 'pool', 'stable'), n, d)
+    up.mkdeb(join(dk, 'pool', 'stable'), n, d)
   }
-  signedSuite(dk, 'bookworm', 'stable')
+  up.signedSuite(dk, 'bookworm', 'stable')
   // python-build-standalone release of the 23.03 line (3.11.3, 20230507).
   const pbs = join(www, 'pbs', '20230507')
   mkdirSync(pbs, { recursive: true })
@@ -118,19 +85,8 @@ test.before(async () => {
   mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true })
   writeFileSync(join(root, 'etc/os-release'), 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n')
   writeFileSync(join(root, 'var/lib/dpkg/status'), 'Package: tar\nStatus: install ok installed\nVersion: 1.0-test\nArchitecture: amd64\nMaintainer: t\nDescription: x\n\n')
-  server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!))
-    let file = join(www, path)
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html')
-    const ok = !path.includes('..') && existsSync(file) && statSync(file).isFile()
-    requests.push(`${req.method} ${path} ${ok ? 200 : 404}`)
-    if (!ok) return void res.writeHead(404).end()
-    res.writeHead(200, { 'content-length': statSync(file).size, 'content-type': file.endsWith('.html') ? 'text/html' : 'application/octet-stream' })
-    if (req.method === 'HEAD') res.end()
-    else createReadStream(file).pipe(res)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  await up.start()
+  const base = up.base
   writeFileSync(
     join(work, 'cluster.yaml'),
     [
@@ -155,14 +111,13 @@ test.before(async () => {
 })
 
 test.after(async () => {
-  run('env', [`GNUPGHOME=${gnupg}`, 'gpgconf', '--kill', 'all'])
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+  await up.close()
 })
 
 const out = join(work, 'payload')
 const payloadArgs = (): string[] => [
   'payload', '-c', join(work, 'cluster.yaml'), '-o', out,
-  '--base-root', join(work, 'base-root'), '--archive-keyring', join(work, 'archive.gpg'),
+  '--base-root', join(work, 'base-root'), '--archive-keyring', up.keyring,
 ]
 
 let digest = ''
@@ -195,7 +150,7 @@ test('the payload: the apt closure for the base image, Python with SHA256SUMS, w
     assert.is(statSync(join(tree, p)).size, Number(size), p)
   }
   // Signing the repository started a gpg-agent for the payload's own GNUPGHOME: the build stopped it.
-  assert.equal(agentsOf(join(out, '.cache', 'gnupg')), [])
+  assert.equal(agentsOf(join(out, '.bai-seed', 'payload-cache', 'gnupg')), [])
 })
 
 test('real apt reads the payload repository as it is, checking its signature with keys/payload-archive.gpg', () => {

@@ -6,13 +6,15 @@ import * as assert from 'uvu/assert'
 import { join } from 'node:path'
 import { fixtures } from '../helpers/repo.js'
 import { planFromInput } from '../../src/pipeline/render-cluster.js'
-import { payloadNeeds, type Release } from '../../src/payload/payload-needs.js'
+import { payloadNeeds, type AptNeed, type Release } from '../../src/payload/payload-needs.js'
 
-function packagesOf(host: string, base: Release | null = null): string[] {
+function aptOf(host: string, base: Release | null = null): AptNeed {
   const { plans, diagnostics } = planFromInput({ inventoryFile: join(fixtures, 'gpu.yaml'), profileDirs: [], only: [host], powerOffWhenDone: false, env: {} })
   assert.ok(plans.length === 1, JSON.stringify(diagnostics))
-  return [...[...payloadNeeds(plans, base).apt.values()][0]!.packages].sort()
+  return [...payloadNeeds(plans, base).apt.values()][0]!
 }
+
+const packagesOf = (host: string, base: Release | null = null): string[] => [...aptOf(host, base).packages].sort()
 
 test('GPU nodes: the payload holds what their NVIDIA steps install, and nothing ubuntu-drivers would pick', () => {
   // jammy, ubuntu-drivers --gpgpu (not allowed offline: validation says so), Fabric Manager auto, MIG, DCGM, RDMA.
@@ -37,6 +39,12 @@ test('with the base image known (--base-root), the prebuilt modules are those of
   const focal = packagesOf('g-focal', base)
   for (const k of base.kernels!) assert.ok(focal.includes(`linux-modules-nvidia-535-server-${k}`), focal.join(' '))
   assert.not.ok(focal.includes('linux-modules-nvidia-535-server-generic'), focal.join(' '))
+})
+
+test('Fabric Manager is locked to the driver package the payload takes; no lock without Fabric Manager or with ubuntu-drivers', () => {
+  assert.equal([...aptOf('g-focal').locks.values()].map((l) => [l.package, l.to]), [['nvidia-fabricmanager-535', 'nvidia-headless-no-dkms-535-server']])
+  assert.equal([...aptOf('g-pcie').locks.keys()], [])
+  assert.equal([...aptOf('g-hgx').locks.keys()], [])
 })
 
 test.run()

@@ -46,7 +46,7 @@ test('plan shows the payload, its pin, and that every fetch comes from it', () =
   const r = runCli(['plan', join(fixtures, 'offline.yaml'), '--node', 'bai-m1'])
   assert.is(r.status, 0, r.stderr)
   assert.match(r.stdout, `offline payload: every download from a second volume labelled BAI_PAYLOAD (manifest sha256 ${SHA}); never the network  <- inventory offline`)
-  assert.match(r.stdout, /fetches image postgres:16\.3-alpine \(from the offline payload\)/)
+  assert.match(r.stdout, /fetches from the payload's images\/images\.tar \(docker load\): postgres:16\.3-alpine /)
   const signed = inventory('offline:\n  delivery: url\n  url: http://10.20.30.1:8080/payload/\n  signer: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFyBVpZ9OfFSAkmwbXKJLNFrMEk4Okvkhgsu7Xco5ugR op\n')
   const s = runCli(['plan', signed, '--node', 'bai-m1'])
   assert.is(s.status, 0, s.stderr)

@@ -5,6 +5,7 @@ import { osTarget } from '../../targets/os-targets.js'
 import { dockerRepo, pinnedFingerprint as fingerprint, UPSTREAM } from '../node-mirrors.js'
 import { systemdEnvironmentWord } from '../file-quoting.js'
 import { debArch } from '../arch-names.js'
+import { payloadAptFetch } from '../offline-plan.js'
 
 // Docker's repository for focal gets no new releases: the 20.04 target says so (a note of that node only).
 export const DOCKER_FOCAL_NOTE = osTarget('ubuntu-20.04').dockerNotes[0]!
@@ -83,4 +84,6 @@ export const dockerStep = defineStep<DockerVars>({
       `apt ${repo} ${target.dockerCodename} stable (${debArch(ctx.plan.target.arch)}): ${ctx.settings.docker.packages.join(' ')}`,
     ]
   },
+  // No key fetched and no Docker source written: the payload's repository holds Docker's packages.
+  payloadFetches: (ctx) => [payloadAptFetch(ctx.plan.target.id, ctx.settings.docker.packages.join(' '))],
 })

@@ -2,6 +2,7 @@
 // optionally through registry mirrors (pulled from the mirror, then tagged with the original name).
 import { defineStep, type PlanContext } from '../step-def.js'
 import { imageSource } from '../node-mirrors.js'
+import { PAYLOAD_TREE } from '../offline-plan.js'
 
 /** The images a node pre-pulls: images.pull, and DCGM's exporter on GPU nodes with DCGM. */
 export function imagesToPull(ctx: PlanContext): string[] {
@@ -42,4 +43,6 @@ export const imagesStep = defineStep<ImagesVars>({
       const src = imageSource(ref, ctx.plan.mirrors)
       return src === ref ? `image ${ref}` : `image ${src} (tagged ${ref})`
     }),
+  // One docker-archive holds every image under its original name: `docker load`, nothing pulled.
+  payloadFetches: (ctx) => [`from the payload's ${PAYLOAD_TREE.images} (docker load): ${imagesToPull(ctx).join(' ')}`],
 })

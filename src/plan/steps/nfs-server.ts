@@ -3,6 +3,7 @@
 // mounting them from itself. Its own <vfroot>/<name> are bind mounts of the export folders (storage step).
 import { defineStep, type PlanContext } from '../step-def.js'
 import { servesNfs as nodeServesNfs } from '../../model/storage-server.js'
+import { payloadAptFetch } from '../offline-plan.js'
 
 export const EXPORTS_BEGIN = '# BEGIN bai-seed NFS exports'
 export const EXPORTS_END = '# END bai-seed NFS exports'
@@ -37,4 +38,5 @@ export const nfsServerStep = defineStep<NfsServerVars>({
     paths: (ctx.inventory.storage.exports ?? []).map((e) => e.path),
     lines: (ctx.inventory.storage.exports ?? []).map((e) => `${e.path} ${ctx.inventory.network.subnet}(${EXPORT_OPTIONS})`),
   }),
+  payloadFetches: (ctx) => [payloadAptFetch(ctx.plan.target.id, 'nfs-kernel-server (unless installed)')],
 })

@@ -10,6 +10,7 @@ import { nvidiaChoice, type NvidiaChoice } from '../../model/nvidia-choice.js'
 import { SHARED_PATHS } from '../../model/shared-names.js'
 import { cudaRepo, nvidiaToolkitRepo, pinnedFingerprint, UPSTREAM } from '../node-mirrors.js'
 import { cudaRepoArch, debArch } from '../arch-names.js'
+import { payloadAptFetch } from '../offline-plan.js'
 
 /** The node's driver and CUDA choice on its target. */
 export function nodeNvidia(ctx: PlanContext): NvidiaChoice {
@@ -80,17 +81,19 @@ export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
       ? ['DKMS builds the kernel modules: with Secure Boot on, the module key needs MOK enrolment at the console (nvidia-check says so)']
       : []
   },
-  fetches: (ctx) => {
-    const c = nodeNvidia(ctx)
-    const d = ctx.settings.nvidia.driver
-    const utils = `nvidia-utils-${c.branch?.name ?? ''}`
-    const what =
-      d.method === 'ubuntu-drivers'
-        ? `ubuntu-drivers-common, what ubuntu-drivers install --gpgpu ${c.install} picks, ${utils}`
-        : `${c.install}, ${utils}${d.dkms ? '' : `, linux-modules-nvidia-${c.branch?.name ?? ''} of the running kernel`}`
-    return [`apt ${ctx.plan.mirrors.apt ?? "the node's apt sources"}: ${what}`]
-  },
+  fetches: (ctx) => [`apt ${ctx.plan.mirrors.apt ?? "the node's apt sources"}: ${driverPackages(ctx)}`],
+  payloadFetches: (ctx) => [payloadAptFetch(ctx.plan.target.id, driverPackages(ctx))],
 })
+
+/** The driver step's packages as `plan` names them. */
+function driverPackages(ctx: PlanContext): string {
+  const c = nodeNvidia(ctx)
+  const d = ctx.settings.nvidia.driver
+  const utils = `nvidia-utils-${c.branch?.name ?? ''}`
+  return d.method === 'ubuntu-drivers'
+    ? `ubuntu-drivers-common, what ubuntu-drivers install --gpgpu ${c.install} picks, ${utils}`
+    : `${c.install}, ${utils}${d.dkms ? '' : `, linux-modules-nvidia-${c.branch?.name ?? ''} of the running kernel`}`
+}
 
 export interface NvidiaFabricManagerVars {
   /** auto: only when NVSwitch devices are on the PCI bus; on: always. */
@@ -111,11 +114,14 @@ export const nvidiaFabricManagerStep = defineStep<NvidiaFabricManagerVars>({
     branch: String(nodeNvidia(ctx).branch?.number ?? ''),
   }),
   resolves: (_ctx, vars) => ({ 'nvidia.fabric_manager': vars.mode }),
-  fetches: (ctx) => [
-    `apt ${ctx.plan.mirrors.apt ?? "the node's apt sources"}: nvidia-fabricmanager-${nodeNvidia(ctx).branch?.number ?? ''}` +
-      `${ctx.settings.nvidia.fabric_manager === true ? '' : ' (only when NVSwitch devices are present)'}`,
-  ],
+  fetches: (ctx) => [`apt ${ctx.plan.mirrors.apt ?? "the node's apt sources"}: ${fabricManagerPackage(ctx)}`],
+  payloadFetches: (ctx) => [payloadAptFetch(ctx.plan.target.id, fabricManagerPackage(ctx))],
 })
+
+function fabricManagerPackage(ctx: PlanContext): string {
+  const when = ctx.settings.nvidia.fabric_manager === true ? '' : ' (only when NVSwitch devices are present)'
+  return `nvidia-fabricmanager-${nodeNvidia(ctx).branch?.number ?? ''} at the driver's version${when}`
+}
 
 export const nvidiaPersistenceStep = defineStep<Record<string, never>>({
   id: 'nvidia-persistence',
@@ -182,6 +188,7 @@ export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
       `apt ${repo}: ${nodeNvidia(ctx).cuda}`,
     ]
   },
+  payloadFetches: (ctx) => [payloadAptFetch(ctx.plan.target.id, nodeNvidia(ctx).cuda)],
 })
 
 export interface NvidiaToolkitVars {
@@ -210,6 +217,7 @@ export const nvidiaToolkitStep = defineStep<NvidiaToolkitVars>({
       `apt ${repo}/stable/deb/${debArch(ctx.plan.target.arch)}/: nvidia-container-toolkit`,
     ]
   },
+  payloadFetches: (ctx) => [payloadAptFetch(ctx.plan.target.id, 'nvidia-container-toolkit')],
 })
 
 export const nvidiaDcgmStep = defineStep<Record<string, never>>({
@@ -221,6 +229,7 @@ export const nvidiaDcgmStep = defineStep<Record<string, never>>({
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.dcgm.enabled && ctx.settings.nvidia.cuda.enabled,
   vars: () => ({}),
   fetches: (ctx) => [`apt ${cudaRepo(ctx.plan.mirrors)}/${osTarget(ctx.plan.target.id).nvidia.cudaRepoDistro}/${cudaRepoArch(ctx.plan.target.arch)}/: datacenter-gpu-manager`],
+  payloadFetches: (ctx) => [payloadAptFetch(ctx.plan.target.id, 'datacenter-gpu-manager')],
 })
 
 export const nvidiaRdmaStep = defineStep<Record<string, never>>({
@@ -232,6 +241,7 @@ export const nvidiaRdmaStep = defineStep<Record<string, never>>({
   applies: (ctx) => on(ctx) && ctx.settings.nvidia.rdma,
   vars: () => ({}),
   fetches: (ctx) => [`apt ${ctx.plan.mirrors.apt ?? "the node's apt sources"}: rdma-core, ibverbs-utils, infiniband-diags`],
+  payloadFetches: (ctx) => [payloadAptFetch(ctx.plan.target.id, 'rdma-core, ibverbs-utils, infiniband-diags')],
 })
 
 export interface NvidiaCheckVars {

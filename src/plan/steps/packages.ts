@@ -3,6 +3,7 @@
 import { defineStep } from '../step-def.js'
 import { aptConfString } from '../file-quoting.js'
 import { usesNfs } from './storage.js'
+import { payloadAptFetch } from '../offline-plan.js'
 import { OS_TARGETS, TARGET_IDS, osTarget } from '../../targets/os-targets.js'
 
 export interface PackagesVars {
@@ -48,6 +49,7 @@ export const packagesStep = defineStep<PackagesVars>({
     }
   },
   fetches: (ctx) => [`apt ${ctx.plan.mirrors.apt ?? "the node's apt sources"}: ${ctx.settings.packages.install.join(' ')}`],
+  payloadFetches: (ctx) => [payloadAptFetch(ctx.plan.target.id, ctx.settings.packages.install.join(' '))],
 })
 
 /** The apt sources files the registry's other targets use (one per file, in registry order), never this target's. */

@@ -4,6 +4,7 @@ import { defineStep, type PlanContext } from '../step-def.js'
 import { releaseLine, PBS_RELEASES } from '../../model/releases.js'
 import { pythonLayout, SHARED_PATHS, type PythonLayout } from '../../model/shared-names.js'
 import { unameArch } from '../arch-names.js'
+import { PAYLOAD_TREE } from '../offline-plan.js'
 
 export interface PythonChoice {
   version: string
@@ -66,6 +67,8 @@ export const pythonStep = defineStep<PythonVars>({
     }
   },
   resolves: (_ctx, vars) => ({ 'python.version': vars.version, 'python.release': vars.release }),
+  // Offline, the archive and SHA256SUMS come from the payload: the download base is never reached.
+  ignores: (ctx): Record<string, string> => (ctx.plan.offline ? { 'python.base_url': `offline: read from the payload's ${PAYLOAD_TREE.python(pythonChoice(ctx).release)}` } : {}),
   fetches: (ctx) => {
     if (ctx.settings.python.method === 'pyenv') return ['git pyenv and pyenv-virtualenv; apt build dependencies']
     const { version, release } = pythonChoice(ctx)
@@ -74,6 +77,16 @@ export const pythonStep = defineStep<PythonVars>({
     return [
       ...(pinned ? [] : [`${base}/SHA256SUMS`]),
       `${base}/cpython-${version}+${release}-${unameArch(ctx.plan.target.arch)}-unknown-linux-gnu-install_only.tar.gz${pinned ? ' (pinned sha256)' : ''}`,
+    ]
+  },
+  // The same files from the payload (method pyenv is refused offline): SHA256SUMS read there unless the sha256 is pinned.
+  payloadFetches: (ctx) => {
+    const { version, release } = pythonChoice(ctx)
+    const dir = `from the payload's ${PAYLOAD_TREE.python(release)}`
+    const pinned = ctx.settings.python.sha256[unameArch(ctx.plan.target.arch)]
+    return [
+      ...(pinned ? [] : [`${dir}SHA256SUMS`]),
+      `${dir}cpython-${version}+${release}-${unameArch(ctx.plan.target.arch)}-unknown-linux-gnu-install_only.tar.gz${pinned ? ' (pinned sha256)' : ''}`,
     ]
   },
 })

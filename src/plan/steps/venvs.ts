@@ -5,6 +5,7 @@ import { nodePythonLayout, pythonChoice } from './python.js'
 import { serviceDir, VENV_SUBDIR } from '../../model/shared-names.js'
 import { pipConfValue } from '../file-quoting.js'
 import { UPSTREAM } from '../node-mirrors.js'
+import { PAYLOAD_TREE } from '../offline-plan.js'
 
 /** /etc/pip.conf: the index mirror, the host trusted without TLS and the system CA bundle when the site has its own CA. */
 function pipConfig(ctx: PlanContext): string | null {
@@ -56,4 +57,5 @@ export const venvsStep = defineStep<VenvsVars>({
     }
   },
   fetches: (ctx) => [`pip ${ctx.plan.mirrors.pypi ?? UPSTREAM.pypi}: pip setuptools wheel`],
+  payloadFetches: () => [`from the payload's ${PAYLOAD_TREE.wheels} (pip --no-index): pip setuptools wheel`],
 })
