@@ -27,7 +27,7 @@ export interface DescribedStep {
   fetches: string[]
   /** Seconds of silence in this step after which the node is `stalled`. */
   expect: number
-  /** Who set `expect` (a profile or node override's settings.expected_durations); absent for the step's own duration. */
+  /** Who set `expect` (the profile or node override whose settings.expected_durations names the step); absent for the step's own. */
   expectFrom?: string
 }
 
@@ -70,12 +70,13 @@ function leafSettings(node: ResolvedNode, section: string): DescribedSetting[] {
 function expectOrigin(node: ResolvedNode, id: string): { expectFrom?: string } {
   if (!Object.hasOwn(node.settings.expected_durations, id)) return {}
   const origin = node.origins.get(`expected_durations.${id}`) ?? node.origins.get('expected_durations')
-  return { expectFrom: `${origin?.source ?? 'default'} expected_durations.${id}` }
+  return { expectFrom: origin?.source ?? 'default' }
 }
 
-/** Whole minutes as before; a duration under 5 minutes (a profile's short one) to the second. */
-function silence(seconds: number): string {
-  return seconds >= 300 || seconds % 60 === 0 ? `${Math.round(seconds / 60)} min` : `${seconds} s`
+/** `45 min`, or `90 s` under 5 minutes (a profile's short one), and who set it when not the step itself. */
+export function stallText(s: DescribedStep): string {
+  const silence = s.expect >= 300 || s.expect % 60 === 0 ? `${Math.round(s.expect / 60)} min` : `${s.expect} s`
+  return s.expectFrom ? `${silence}  <- ${s.expectFrom} expected_durations.${s.id}` : silence
 }
 
 /** Where the node's packages, images and downloads come from (mirrors, proxy, download URLs). */
@@ -168,7 +169,7 @@ export function formatPlan(p: DescribedPlan): string {
     }
     for (const note of s.notes) lines.push(`        note: ${note}`)
     for (const f of s.fetches) lines.push(`        fetches ${f}`)
-    if (p.reporting) lines.push(`        stalled when silent for ${silence(s.expect)}${s.expectFrom ? `  <- ${s.expectFrom}` : ''}`)
+    if (p.reporting) lines.push(`        stalled when silent for ${stallText(s)}`)
   })
   return lines.join('\n') + '\n\n'
 }

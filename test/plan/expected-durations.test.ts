@@ -36,10 +36,10 @@ test('plan --json: the profile and node values replace the step registry\'s, and
   const [m1, a01, a02] = ['bai-m1', 'bai-a01', 'bai-a02'].map((h) => plans.find((p) => p.hostname === h)!)
   assert.is(expectOf(a01!, 'nvidia-driver').expect, 2700)
   // A profile from a --profiles folder is named with its folder, as the settings' sources are.
-  assert.match(expectOf(a01!, 'nvidia-driver').expectFrom!, /^agent-gpu \(\S+\/profiles\) expected_durations\.nvidia-driver$/)
+  assert.match(expectOf(a01!, 'nvidia-driver').expectFrom!, /^agent-gpu \(\S+\/profiles\)$/)
   assert.is(expectOf(a01!, 'hosts').expect, 90)
   assert.is(expectOf(a01!, 'images').expect, 7200)
-  assert.equal([expectOf(a02!, 'images').expect, expectOf(a02!, 'images').expectFrom], [600, 'node:bai-a02 expected_durations.images'])
+  assert.equal([expectOf(a02!, 'images').expect, expectOf(a02!, 'images').expectFrom], [600, 'node:bai-a02'])
   assert.is(expectOf(a02!, 'nvidia-driver').expect, 2700, 'the profile value where the node sets none')
   // Left out: the registry's own (the Fabric Manager step 45 min, most steps 15 min), with no source.
   assert.equal([expectOf(a01!, 'nvidia-cuda').expect, expectOf(a01!, 'nvidia-cuda').expectFrom], [45 * 60, undefined])
@@ -55,6 +55,16 @@ test('plan text: the deadline line names who set it; the default lines stay as t
   assert.match(r.stdout, /\. hosts[^\n]*\n(?: {8}[^\n]*\n)*? {8}stalled when silent for 90 s {2}<- agent-gpu \(\S+\) expected_durations\.hosts\n/)
   assert.match(r.stdout, /\. images[^\n]*\n(?: {8}[^\n]*\n)*? {8}stalled when silent for 10 min {2}<- node:bai-a02 expected_durations\.images\n/)
   assert.match(r.stdout, /\. user[^\n]*\n(?: {8}[^\n]*\n)*? {8}stalled when silent for 15 min\n/)
+})
+
+test('plan (the groups): each step\'s deadline line, tagged with the groups it belongs to; node values said generally', () => {
+  const r = runCli(['plan', inventory, '--profiles', profiles])
+  assert.is(r.status, 0, r.stderr)
+  assert.match(r.stdout, /^ {2}reports to: (?:http:\/\/10\.20\.3[01]\.5:8080\/report\/<hostname>\/<token> {2}<- inventory [^\n]+|\(differs between the groups: see above\))\n/m)
+  assert.match(r.stdout, /^ {8}stalled when silent for 45 min {2}<- agent-gpu \(\S+\) expected_durations\.nvidia-driver(?: {2}\[[A-Z, ]+\])?\n/m)
+  // bai-a02's own value, in the table of differences, said as a node override (not by its name).
+  assert.match(r.stdout, /\n {2}images stalled after:\n(?: {6}[^\n]*\n)*? {6}C: 10 min {2}<- node override expected_durations\.images\n/)
+  assert.not.match(r.stdout, /node:bai-a02/)
 })
 
 test('render: provision.sh sends the resolved duration with each step\'s start', () => {
