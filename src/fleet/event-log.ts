@@ -7,7 +7,9 @@
 // for a new log, the folder's fsync). So what `serve` answered 200 for survives kill -9 and a power cut, and a
 // thousand nodes reporting at once cost one sync per batch, not one per event or per node.
 // A line cut short by a crash was never acknowledged: loading drops it, and the first write truncates it away.
-import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync } from 'node:fs'
+// Folders served by the earlier store hold one log per node instead (<hostname>.jsonl, records without `node`): they are
+// read too, before the fleet log, and left as they are (never written again); the node's new events follow them.
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { StoredEvent } from './report-event.js'
@@ -51,8 +53,11 @@ function nodeLogOf(logs: Map<string, NodeLog>, hostname: string): NodeLog {
   return log
 }
 
-/** Adds one line of the log (without its newline) to `logs`; a line the server did not write whole is skipped. */
-function addLine(logs: Map<string, NodeLog>, line: Buffer): void {
+/**
+ * Adds one line of a log (without its newline) to `logs`; a line the server did not write whole is skipped. `legacy`:
+ * the host of an earlier store's per-node log, whose records do not name their node.
+ */
+function addLine(logs: Map<string, NodeLog>, line: Buffer, legacy?: string): void {
   if (line.length === 0) return
   let record: LogRecord
   try {
@@ -60,7 +65,9 @@ function addLine(logs: Map<string, NodeLog>, line: Buffer): void {
   } catch {
     return
   }
-  if (typeof record !== 'object' || record === null || typeof record.node !== 'string' || !HOSTNAME.test(record.node)) return
+  if (typeof record !== 'object' || record === null) return
+  if (legacy !== undefined) record = { ...record, node: legacy }
+  if (typeof record.node !== 'string' || !HOSTNAME.test(record.node) || typeof record.seq !== 'number') return
   const { node: host, ...event } = record
   const log = nodeLogOf(logs, host)
   log.bytes += line.length + 1
@@ -75,19 +82,42 @@ interface LoadedStore {
 
 const READ_CHUNK = 1024 * 1024
 
-/** Reads the fleet log in chunks (it may be far larger than one string may be); a torn last line is left out. */
+/** Per-node logs of the earlier store (<hostname>.jsonl beside the fleet log), by host name. */
+function legacyLogs(outDir: string): string[] {
+  let names: string[]
+  try {
+    names = readdirSync(join(outDir, STATUS_DIR))
+  } catch {
+    return []
+  }
+  return names
+    .filter((n) => n !== EVENT_LOG && n.endsWith(LEGACY_SUFFIX) && HOSTNAME.test(n.slice(0, -LEGACY_SUFFIX.length)))
+    .sort()
+}
+
+const LEGACY_SUFFIX = '.jsonl'
+
+/** The fleet log and the earlier store's per-node logs, read whole; `size`: the fleet log's whole lines. */
 function loadStore(outDir: string): LoadedStore {
   const logs = new Map<string, NodeLog>()
+  for (const name of legacyLogs(outDir)) readLog(join(outDir, STATUS_DIR, name), logs, name.slice(0, -LEGACY_SUFFIX.length))
+  return { logs, size: readLog(join(outDir, STATUS_DIR, EVENT_LOG), logs) }
+}
+
+/**
+ * Reads a log in chunks (it may be far larger than one string may be) into `logs`; a torn last line is left out.
+ * Returns the bytes up to its last newline (0 when there is none, or it is a symlink or not a file: not a log of ours).
+ */
+function readLog(file: string, logs: Map<string, NodeLog>, legacy?: string): number {
   let fd: number
   try {
-    fd = openSync(join(outDir, STATUS_DIR, EVENT_LOG), constants.O_RDONLY | constants.O_NOFOLLOW)
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW)
   } catch {
-    // None yet, or a symlink (not a log of ours).
-    return { logs, size: 0 }
+    return 0
   }
   let size = 0
   try {
-    if (!fstatSync(fd).isFile()) return { logs, size: 0 }
+    if (!fstatSync(fd).isFile()) return 0
     const chunk = Buffer.allocUnsafe(READ_CHUNK)
     let rest: Buffer = Buffer.alloc(0)
     let offset = 0
@@ -98,7 +128,7 @@ function loadStore(outDir: string): LoadedStore {
       const data = rest.length ? Buffer.concat([rest, chunk.subarray(0, n)]) : chunk.subarray(0, n)
       let start = 0
       for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
-        addLine(logs, data.subarray(start, nl))
+        addLine(logs, data.subarray(start, nl), legacy)
         start = nl + 1
       }
       size = offset - (data.length - start)
@@ -108,7 +138,7 @@ function loadStore(outDir: string): LoadedStore {
   } finally {
     closeSync(fd)
   }
-  return { logs, size }
+  return size
 }
 
 /** Every node's events in `outDir`'s status store (none: empty), read synchronously (the CLI and a starting server). */
