@@ -63,7 +63,9 @@ export default class Status extends BaseCommand {
         text = parts.join('\n')
       } else text = fleetText(view, new Date())
       // On a terminal, --watch redraws in place (cursor home, clear); otherwise each round is printed after the last.
-      process.stdout.write(flags.watch && tty ? `\x1b[H\x1b[2J${text}` : text)
+      // Written through before the exit below: process.exit drops what a pipe has not taken yet (a --json of a few
+      // hundred events is more than a pipe's 64 KiB).
+      await new Promise<void>((resolve) => process.stdout.write(flags.watch && tty ? `\x1b[H\x1b[2J${text}` : text, () => resolve()))
       if (!flags.watch || fleetSettled(view)) {
         this.exit(fleetExit(view))
         return

@@ -1,6 +1,7 @@
 // The inventory of the hermetic VM test, written at test time: the fingerprint of the upstream's signing key and its
 // CA exist only once the upstream is built. Two nodes (a manager and a GPU agent), each booted in its own VM with the
-// user network's addresses; every mirror points at the forwarded upstream addresses.
+// user network's addresses; every mirror points at the forwarded upstream addresses, and both report to the test's
+// bai-seed serve.
 import { writeFileSync } from 'node:fs'
 import { dump } from 'js-yaml'
 import { GUEST_HTTP, GUEST_REGISTRY, type Upstream } from './upstream.js'
@@ -18,6 +19,9 @@ export function hgxLayout(driverBranch: number, cuda: string): string {
   const gpus = Array.from({ length: 8 }, (_, i) => `gpu ${i} GPU-e2e00000-0000-0000-0000-00000000000${i} mig NVIDIA H100 80GB HBM3`)
   return [`driver ${driverBranch}.0`, `cuda ${cuda}`, 'nvswitches 4', ...gpus].join('\n') + '\n'
 }
+
+/** Where the guests find the test's `bai-seed serve` for their reports (a guestfwd to its loopback port, like the upstream). */
+export const GUEST_REPORT = '10.0.2.102'
 
 export function writeHermeticInventory(path: string, up: Upstream): void {
   const http = `http://${GUEST_HTTP}`
@@ -45,6 +49,8 @@ export function writeHermeticInventory(path: string, up: Upstream): void {
       },
       ca_certificates: [up.caPem],
     },
+    // Every stage of both nodes goes to the test's bai-seed serve (report-serve.ts): `bai-seed status` follows them.
+    reporting: { url: `http://${GUEST_REPORT}/` },
     ssh: { authorized_keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFyBVpZ9OfFSAkmwbXKJLNFrMEk4Okvkhgsu7Xco5ugR e2e@bai-seed'] },
     nodes: HERMETIC_NODES.map((n) => ({
       hostname: n.hostname,

@@ -1,7 +1,9 @@
 // Every step runs for real in the VM, against the guest's own upstream (upstream.ts): a manager and a GPU agent boot
 // with qemu user networking restricted to two forwarded addresses, and reach `complete`. The manager's first boot has
 // the registry stopped (images fails with its reason; the next boot pulls); the GPU agent reboots once after its driver
-// and resumes; a last boot of each changes nothing. The outcome of every boot is printed as `e2e-state` lines.
+// and resumes; a last boot of each changes nothing. The outcome of every boot is printed as `e2e-state` lines. Both
+// nodes report every stage to a real `bai-seed serve` on the host's loopback (a third forwarded address): after each
+// boot `bai-seed status --json` must show what the disk shows, printed as `e2e-fleet` lines.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { appendFileSync, chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -12,7 +14,9 @@ import { e2eCacheDir, e2eSourceDir, e2eWorkDir, repoRoot } from './e2e-paths.js'
 import { ensureGuestRootfs, type GuestRootfs } from './guest-rootfs.js'
 import { GuestDisk } from './guest-disk.js'
 import { runGuest, type GuestRun } from './guest-run.js'
-import { hgxLayout, HERMETIC_NODES, writeHermeticInventory } from './hermetic-inventory.js'
+import { GUEST_REPORT, hgxLayout, HERMETIC_NODES, writeHermeticInventory } from './hermetic-inventory.js'
+import { fleetStatus, startReportServe, type ReportServe } from './report-serve.js'
+import type { NodeDetail } from '../../src/fleet/fleet-source.js'
 import { cudaVersionOf, DEFAULT_TARGET, OS_TARGETS } from '../../src/targets/os-targets.js'
 import { provisionRuns, readProvisionRecord, type ProvisionStatus } from './provision-record.js'
 import { ensureUpstream, GUEST_HTTP, GUEST_REGISTRY, UpstreamServices, type Upstream } from './upstream.js'
@@ -30,6 +34,7 @@ const timeoutSeconds = Number(process.env.BAI_SEED_E2E_TIMEOUT) || 2400
 let rootfs: GuestRootfs
 let up: Upstream
 let services: UpstreamServices
+let reports: ReportServe
 let outDir = ''
 const disks = new Map<string, GuestDisk>()
 
@@ -41,6 +46,8 @@ interface Booted {
   run: GuestRun
   status: ProvisionStatus
   log: string
+  /** What `bai-seed status --json` says of the node right after this boot, from its reports alone. */
+  fleet: NodeDetail
 }
 
 async function boot(hostname: string, n: number): Promise<Booted> {
@@ -61,6 +68,7 @@ async function boot(hostname: string, n: number): Promise<Booted> {
       forwards: [
         { guest: `${GUEST_HTTP}:80`, hostPort: services.httpPort },
         { guest: GUEST_REGISTRY, hostPort: services.registryPort },
+        { guest: `${GUEST_REPORT}:80`, hostPort: reports.port },
       ],
     },
     prepareDisk: (disk) => prepareHermeticDisk(disk),
@@ -72,9 +80,13 @@ async function boot(hostname: string, n: number): Promise<Booted> {
   const lines = status.steps.map((s) => `e2e-state ${hostname} boot${n} ${s.id} ${s.state}`)
   const gpu = (status as { gpu?: Record<string, unknown> }).gpu
   if (gpu) lines.push(`e2e-state ${hostname} boot${n} gpu ${['ready', 'count', 'driver', 'nvswitches', 'fabricManager', 'cuda', 'toolkit'].map((k) => `${k}=${JSON.stringify(gpu[k])}`).join(' ')}`)
+  // Read as soon as this node's VM is off (the other may still run): a node that rebooted is `rebooting` for the
+  // reboot's deadline, not longer.
+  const [fleet] = await fleetStatus(reports.url, [hostname])
+  lines.push(`e2e-fleet ${hostname} boot${n} ${fleet!.state} ${fleet!.done}/${fleet!.total}`)
   appendFileSync(stateFile, lines.join('\n') + '\n')
   process.stdout.write(lines.join('\n') + '\n')
-  return { run, status, log }
+  return { run, status, log, fleet: fleet! }
 }
 
 /**
@@ -171,7 +183,26 @@ test('bai-seed render: every mirror of the inventory reaches the seeds', () => {
   assert.is(r.status, 0, r.stdout + r.stderr)
   const plan = spawnSync(process.execPath, [join(repoRoot, 'bin/run.js'), 'plan', '-c', inventory], { encoding: 'utf8' })
   assert.match(plan.stdout, `fetches key http://${GUEST_HTTP}/keys/archive.asc (fingerprint ${up.fingerprint})`)
+  assert.match(plan.stdout, `  reports to: http://${GUEST_REPORT}/report/<hostname>/<token>  <- inventory reporting\n`)
 })
+
+test('bai-seed serve of the rendered folder listens on loopback for the reports; nothing reported yet', async () => {
+  reports = await startReportServe(outDir, join(work, 'serve.log'))
+  const fleet = await fleetStatus(reports.url, ['bai-m1', 'bai-g1'])
+  assert.equal(fleet.map((n) => [n.hostname, n.state, n.events]), [['bai-m1', 'pending', 0], ['bai-g1', 'pending', 0]])
+})
+
+/** Kinds of the node's provision.sh events in the order the server took them (webhook events left out). */
+function scriptKinds(fleet: NodeDetail): string[] {
+  return fleet.timeline.filter((e) => e.source === 'bai-seed').map((e) => `${e.kind}${e.name ? ` ${e.name}` : ''}`)
+}
+
+/** The status the reports give agrees with the status file on the disk: the same steps, in the same states. */
+function fleetAgrees(fleet: NodeDetail, status: ProvisionStatus): void {
+  assert.equal(fleet.steps.map((s) => [s.id, s.state]), status.steps.map((s) => [s.id, s.state]), `${fleet.hostname}: reported steps`)
+  assert.is(fleet.total, status.steps.length)
+  assert.is(fleet.done, status.steps.filter((s) => s.state === 'done' || s.state === 'skipped').length)
+}
 
 // Manager, boot 1 with the registry stopped: every step done but images, which fails with its reason.
 function checkManager1({ run, status }: Booted): void {
@@ -181,6 +212,20 @@ function checkManager1({ run, status }: Booted): void {
   const images = status.steps.find((s) => s.id === 'images')!
   assert.match(images.message, /could not pull 3 of 3 images, is the registry reachable\? postgres:16\.3-alpine \(from 10\.0\.2\.101:5000\/hub\/library\/postgres:16\.3-alpine\)/)
   assert.is(status.run.result, 'failed')
+}
+
+// Manager, boot 1, as `bai-seed status` has it from the reports: failed at images, with the reason and the log's tail.
+function checkManagerFleet1({ fleet, status }: Booted): void {
+  assert.is(fleet.state, 'failed', JSON.stringify(fleet))
+  assert.is(fleet.step, 'images')
+  assert.match(fleet.message, /could not pull 3 of 3 images, is the registry reachable\?/)
+  assert.ok(fleet.log, 'a log tail came with the failed step')
+  assert.match(fleet.log!, /could not pull 3 of 3 images/)
+  assert.match(fleet.log!, /\[images\]/)
+  fleetAgrees(fleet, status)
+  // The installer is not run here (the disk is made by the test); cloud-init's webhook did report the first boot.
+  assert.ok(fleet.timeline.some((e) => e.source === 'cloud-init'), 'cloud-init reported')
+  assert.equal(scriptKinds(fleet).at(-1), 'run-result')
 }
 
 // Manager, boot 2 with the registry back: complete, and what every step did is on the disk.
@@ -215,6 +260,13 @@ function checkManager2({ run, status, log }: Booted): void {
   assert.ok(disk.exists('/var/lib/bai-seed/complete'))
 }
 
+// Either node after boot 2 and 3, from the reports: done, every step done.
+function checkFleetDone({ fleet, status }: Booted): void {
+  assert.is(fleet.state, 'done', JSON.stringify({ ...fleet, timeline: undefined }))
+  assert.is(fleet.done, fleet.total)
+  fleetAgrees(fleet, status)
+}
+
 // Manager, boot 3 (the unit enabled again): every step already done, nothing changes.
 function checkManager3({ run, status, log }: Booted, before: { log: string }, daemon: string): void {
   assert.ok(run.boot.poweredOff, consoleTail(run.boot))
@@ -234,6 +286,25 @@ function checkGpu1({ run, status }: Booted): void {
   assert.ok(driver > 0, ids.join(' '))
   for (const [i, s] of status.steps.entries()) assert.is(s.state, i <= driver ? 'done' : 'pending', `${s.id}: ${JSON.stringify(s)}`)
   assert.is(status.run.result, 'reboot')
+}
+
+// GPU agent, boot 1, from the reports (read when its VM went off): `rebooting` after its driver (the state between its
+// boots), within the reboot's deadline, so not stalled.
+function checkGpuFleet1({ fleet, status }: Booted): void {
+  assert.is(fleet.state, 'rebooting', JSON.stringify({ ...fleet, timeline: undefined }))
+  assert.is(fleet.step, 'nvidia-driver')
+  assert.ok(fleet.deadline, 'the reboot has its own deadline')
+  fleetAgrees(fleet, status)
+  assert.ok(scriptKinds(fleet).includes('reboot'), scriptKinds(fleet).join(', '))
+}
+
+// GPU agent, boot 2, from the reports: resumed after the reboot, then done.
+function checkGpuFleet2(b: Booted): void {
+  checkFleetDone(b)
+  const kinds = scriptKinds(b.fleet)
+  const reboot = kinds.indexOf('reboot')
+  assert.ok(reboot >= 0 && kinds.indexOf('resume') > reboot, kinds.join(', '))
+  assert.is(kinds.filter((k) => k === 'reboot').length, 1)
 }
 
 // GPU agent, boot 2: resumes by itself; CUDA, toolkit, checks and images done; nvidia runtime in Docker.
@@ -282,6 +353,8 @@ test('boot 1: the manager (registry stopped) fails only at images; the GPU agent
   const [m, g] = await bootBoth(1)
   checkManager1(m)
   checkGpu1(g)
+  checkManagerFleet1(m)
+  checkGpuFleet1(g)
 })
 
 test('boot 2 (registry back): both complete; the GPU agent resumed after its reboot', async () => {
@@ -289,6 +362,8 @@ test('boot 2 (registry back): both complete; the GPU agent resumed after its reb
   const [m, g] = await bootBoth(2)
   checkManager2(m)
   checkGpu2(g)
+  checkFleetDone(m)
+  checkGpuFleet2(g)
 })
 
 test('boot 3 (the unit enabled again): every step already done, nothing fetched, nothing changes, no second reboot', async () => {
@@ -301,11 +376,14 @@ test('boot 3 (the unit enabled again): every step already done, nothing fetched,
   const [m, g] = await bootBoth(3)
   checkManager3(m, before, daemon)
   checkGpu3(g)
+  checkFleetDone(m)
+  checkFleetDone(g)
   assert.equal(services.requests.slice(served), [], 'a boot with every step done fetched from the upstream')
 })
 
 test.after(async () => {
   await services?.close()
+  await reports?.close()
 })
 
 test.run()

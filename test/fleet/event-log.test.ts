@@ -13,6 +13,8 @@ import { EVENT_LOG, EventStore, MAX_LOG_BYTES, readStatusStore, STATUS_DIR } fro
 import { deriveNode } from '../../src/fleet/node-state.js'
 import { decodeLogTail } from '../../src/fleet/log-tail.js'
 import { runCli } from '../helpers/run-cli.js'
+import { binRun } from '../helpers/repo.js'
+import { spawnSync } from 'node:child_process'
 
 const folder = (): string => mkdtempSync(join(tmpdir(), 'bai-seed-event-log-'))
 
@@ -160,6 +162,19 @@ test('a folder of the earlier store (.bai-seed-status/<host>.jsonl per node) sti
   assert.equal(again.get('bai-a02')!.events.map((e) => `${e.seq} ${e.kind}`), ['1 run-start', '2 step-start', '3 step-failed', '4 run-start', '5 step-already-done', '6 run-result'])
   assert.is(deriveNode('bai-a02', again.get('bai-a02'), new Date()).state, 'done')
   assert.is(again.get('bai-a01')!.events.length, 6)
+})
+
+test('status --json of a node with a long timeline (over a pipe\'s 64 KiB) comes out whole through a pipe, every time', async () => {
+  const out = folder()
+  const store = new EventStore(out)
+  await Promise.all(Array.from({ length: 800 }, (_, i) => store.append('bai-m1', { source: 'cloud-init', kind: 'start', name: `init-network/config-${i}`, message: 'x'.repeat(40) })))
+  await store.close()
+  // A reader that takes a second before reading: the pipe is full when the command is done writing.
+  for (let i = 0; i < 2; i++) {
+    const r = spawnSync('bash', ['-c', `"$0" "$1" status -o "$2" bai-m1 --json | { sleep 1; cat; }`, process.execPath, binRun, out], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    assert.ok(r.stdout.length > 128 * 1024, `${r.stdout.length} bytes`)
+    assert.is((JSON.parse(r.stdout) as { timeline: unknown[] }[])[0]!.timeline.length, 800)
+  }
 })
 
 test.run()
