@@ -49,8 +49,12 @@ export async function benchPayload(log: (line: string) => void): Promise<Payload
     const pins = { docker: { key_fingerprint: up.fingerprint }, python: { version: up.python.version, release: up.python.release } }
     for (const n of doc.nodes as Record<string, any>[]) {
       n.overrides = (n.roles as string[]).includes('agent-gpu')
-        ? // The OS target's server driver package (the upstream's stand-ins carry its name), with its prebuilt modules.
-          { ...pins, nvidia: { driver: { method: 'package' }, cuda: { key_fingerprint: up.fingerprint }, container_toolkit: { key_fingerprint: up.fingerprint } } }
+        ? // The OS target's server driver package (the upstream's stand-ins carry its name), with its prebuilt modules;
+          // Fabric Manager off, as in the offline VM test: the upstream has no pciutils (its lock: test/payload).
+          {
+            ...pins,
+            nvidia: { driver: { method: 'package' }, fabric_manager: false, cuda: { key_fingerprint: up.fingerprint }, container_toolkit: { key_fingerprint: up.fingerprint } },
+          }
         : pins
     }
     const inventory = join(dir, 'cluster.yaml')
