@@ -25,7 +25,10 @@ export const SHARED_PATHS = {
   vfroot: '/vfroot',
 } as const
 
-/** The shell function that holds a step's body in provision.sh: step ids are kebab-case, shell names are not. */
+/**
+ * The shell function that holds a step's body in provision.sh: step ids are kebab-case, shell names are not. The
+ * script's run_step calls it by the same rule (step_${id//-/_}).
+ */
 export function stepFunctionName(stepId: string): string {
   return `step_${stepId.replace(/-/g, '_')}`
 }

@@ -51,7 +51,7 @@ export interface NvidiaDriverVars {
 
 export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
   id: 'nvidia-driver',
-  title: 'Install the NVIDIA server driver (headless) and nvidia-smi',
+  title: 'Install the NVIDIA server driver and nvidia-smi',
   network: true,
   rootable: false,
   settings: ['nvidia'],
@@ -101,7 +101,7 @@ export interface NvidiaFabricManagerVars {
 
 export const nvidiaFabricManagerStep = defineStep<NvidiaFabricManagerVars>({
   id: 'nvidia-fabricmanager',
-  title: 'Install NVIDIA Fabric Manager at the driver\'s version where NVSwitches are',
+  title: 'Install Fabric Manager where NVSwitches are',
   network: true,
   rootable: false,
   settings: ['nvidia'],
@@ -119,7 +119,7 @@ export const nvidiaFabricManagerStep = defineStep<NvidiaFabricManagerVars>({
 
 export const nvidiaPersistenceStep = defineStep<Record<string, never>>({
   id: 'nvidia-persistence',
-  title: 'Run nvidia-persistenced with persistence mode on',
+  title: 'Turn GPU persistence mode on',
   // Downloads nothing itself, but needs the driver that a network step installs (so it runs among the network steps).
   network: true,
   rootable: false,
@@ -158,7 +158,7 @@ export interface NvidiaCudaVars {
 
 export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
   id: 'nvidia-cuda',
-  title: 'Install CUDA from NVIDIA\'s repository (pinned off the driver packages)',
+  title: 'Install CUDA (pinned off the driver packages)',
   network: true,
   rootable: false,
   settings: ['nvidia'],
@@ -192,7 +192,7 @@ export interface NvidiaToolkitVars {
 
 export const nvidiaToolkitStep = defineStep<NvidiaToolkitVars>({
   id: 'nvidia-toolkit',
-  title: 'Install NVIDIA Container Toolkit and register the nvidia runtime',
+  title: 'Install NVIDIA Container Toolkit for Docker',
   network: true,
   rootable: false,
   settings: ['nvidia', 'docker'],
@@ -254,7 +254,7 @@ export interface NvidiaCheckVars {
 
 export const nvidiaCheckStep = defineStep<NvidiaCheckVars>({
   id: 'nvidia-check',
-  title: 'Readiness gate: driver, GPU count, Fabric Manager, persistence, MIG, a container sees every GPU',
+  title: 'Readiness gate: every GPU up and usable in a container',
   // Needs no download itself, but checks what the network steps before it installed.
   network: true,
   rootable: false,
