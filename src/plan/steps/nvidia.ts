@@ -51,7 +51,7 @@ export interface NvidiaDriverVars {
 
 export const nvidiaDriverStep = defineStep<NvidiaDriverVars>({
   id: 'nvidia-driver',
-  title: 'Install the NVIDIA server driver and nvidia-smi',
+  title: 'Install the NVIDIA server driver (headless) and nvidia-smi',
   network: true,
   rootable: false,
   settings: ['nvidia'],

@@ -81,9 +81,9 @@ readonly USAGE_TEXT='Usage: provision.sh [--only IDS] [--skip IDS] [OPTION]...
 '
 readonly STEP_IDS=(user limits sysctl hosts storage packages mounts docker python venvs images)
 declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [mounts]='Mount the shared storage' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [images]='Pre-pull container images')
-declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=40335db501250677 [storage]=99f2adf4ab17bedd [packages]=84e4be491b88e938 [mounts]=86f1c065fa3525ba [docker]=423b4d931f7da705 [python]=e90caf5598296a63 [venvs]=f06729479a5e5534 [images]=8de7bda345fb1a36)
-# The steps that run under --root (they only write files), and those that need the network; a step's function is
-# step_<id with _ for ->.
+declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=52ce0bc0ca6b3f08 [hosts]=40335db501250677 [storage]=99f2adf4ab17bedd [packages]=84e4be491b88e938 [mounts]=86f1c065fa3525ba [docker]=423b4d931f7da705 [python]=e90caf5598296a63 [venvs]=f06729479a5e5534 [images]=8de7bda345fb1a36)
+# The steps that run under --root (they only write files), and those that need the network. A step's function is
+# named after its id (run_step).
 declare -Ar STEP_ROOTABLE=([limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 )
 declare -Ar STEP_NETWORK=([packages]=1 [mounts]=1 [docker]=1 [python]=1 [venvs]=1 [images]=1 )
 

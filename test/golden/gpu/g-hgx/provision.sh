@@ -22,7 +22,7 @@
 #   docker: Install Docker Engine and the compose plugin (network)
 #   python: Install a standalone Python (network)
 #   venvs: Create one Python venv per service (network)
-#   nvidia-driver: Install the NVIDIA server driver and nvidia-smi (network)
+#   nvidia-driver: Install the NVIDIA server driver (headless) and nvidia-smi (network)
 #   nvidia-fabricmanager: Install Fabric Manager where NVSwitches are (network)
 #   nvidia-persistence: Turn GPU persistence mode on (network)
 #   nvidia-mig: Apply the MIG layout at every boot, before Docker and the Backend.AI agent (network)
@@ -88,10 +88,10 @@ readonly USAGE_TEXT='Usage: provision.sh [--only IDS] [--skip IDS] [OPTION]...
   -h, --help               print this help and exit
 '
 readonly STEP_IDS=(user limits sysctl hosts storage packages docker python venvs nvidia-driver nvidia-fabricmanager nvidia-persistence nvidia-mig nvidia-cuda nvidia-toolkit nvidia-dcgm nvidia-rdma images nvidia-check)
-declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [nvidia-driver]='Install the NVIDIA server driver and nvidia-smi' [nvidia-fabricmanager]='Install Fabric Manager where NVSwitches are' [nvidia-persistence]='Turn GPU persistence mode on' [nvidia-mig]='Apply the MIG layout at every boot, before Docker and the Backend.AI agent' [nvidia-cuda]='Install CUDA (pinned off the driver packages)' [nvidia-toolkit]='Install NVIDIA Container Toolkit for Docker' [nvidia-dcgm]='Install NVIDIA DCGM (datacenter-gpu-manager)' [nvidia-rdma]='Load nvidia-peermem at boot and install the RDMA tools' [images]='Pre-pull container images' [nvidia-check]='Readiness gate: every GPU up and usable in a container')
-declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=14ff1589295a5262 [storage]=2cc10ec3a29748c3 [packages]=dc05791c22702712 [docker]=363e2546fe010584 [python]=782aef3007ffae35 [venvs]=1f2d2682560c87a8 [nvidia-driver]=e8be5300c5559bf5 [nvidia-fabricmanager]=1e695f3074f07329 [nvidia-persistence]=dc05830bc7351cd0 [nvidia-mig]=d00446632d647182 [nvidia-cuda]=44866d7b8c0098ba [nvidia-toolkit]=8a1d171ac7a1fae0 [nvidia-dcgm]=b0bddd9fc5d8c5f2 [nvidia-rdma]=3ab2b13b854a07c5 [images]=c970101e49576be9 [nvidia-check]=31f125d5bacc10ac)
-# The steps that run under --root (they only write files), and those that need the network; a step's function is
-# step_<id with _ for ->.
+declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [nvidia-driver]='Install the NVIDIA server driver (headless) and nvidia-smi' [nvidia-fabricmanager]='Install Fabric Manager where NVSwitches are' [nvidia-persistence]='Turn GPU persistence mode on' [nvidia-mig]='Apply the MIG layout at every boot, before Docker and the Backend.AI agent' [nvidia-cuda]='Install CUDA (pinned off the driver packages)' [nvidia-toolkit]='Install NVIDIA Container Toolkit for Docker' [nvidia-dcgm]='Install NVIDIA DCGM (datacenter-gpu-manager)' [nvidia-rdma]='Load nvidia-peermem at boot and install the RDMA tools' [images]='Pre-pull container images' [nvidia-check]='Readiness gate: every GPU up and usable in a container')
+declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=52ce0bc0ca6b3f08 [hosts]=14ff1589295a5262 [storage]=2cc10ec3a29748c3 [packages]=dc05791c22702712 [docker]=363e2546fe010584 [python]=782aef3007ffae35 [venvs]=1f2d2682560c87a8 [nvidia-driver]=e8be5300c5559bf5 [nvidia-fabricmanager]=1e695f3074f07329 [nvidia-persistence]=dc05830bc7351cd0 [nvidia-mig]=d00446632d647182 [nvidia-cuda]=44866d7b8c0098ba [nvidia-toolkit]=8a1d171ac7a1fae0 [nvidia-dcgm]=b0bddd9fc5d8c5f2 [nvidia-rdma]=3ab2b13b854a07c5 [images]=c970101e49576be9 [nvidia-check]=31f125d5bacc10ac)
+# The steps that run under --root (they only write files), and those that need the network. A step's function is
+# named after its id (run_step).
 declare -Ar STEP_ROOTABLE=([limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 )
 declare -Ar STEP_NETWORK=([packages]=1 [docker]=1 [python]=1 [venvs]=1 [nvidia-driver]=1 [nvidia-fabricmanager]=1 [nvidia-persistence]=1 [nvidia-mig]=1 [nvidia-cuda]=1 [nvidia-toolkit]=1 [nvidia-dcgm]=1 [nvidia-rdma]=1 [images]=1 [nvidia-check]=1 )
 
@@ -1251,7 +1251,7 @@ step_venvs() {
   done
 }
 
-# --- nvidia-driver: Install the NVIDIA server driver and nvidia-smi
+# --- nvidia-driver: Install the NVIDIA server driver (headless) and nvidia-smi
 step_nvidia_driver() {
   local package=nvidia:570-server branch=570-server
   local utils=nvidia-utils-$branch
@@ -1391,9 +1391,9 @@ Pin: release l=NVIDIA CUDA
 Pin-Priority: -1
 "
   if ! installed "$package"; then
-    local repo=https://developer.download.nvidia.com/compute/cuda/repos keyring=/usr/share/keyrings/cuda-archive-keyring.gpg
+    local repo=https://developer.download.nvidia.com/compute/cuda/repos keyring=/usr/share/keyrings/cuda-archive-keyring.gpg fingerprint=EB693B3035CD5710E231E123A4B469963BF863CC
     # The same keyring and list file as NVIDIA's cuda-keyring package.
-    apt_repo "$repo/$distro/$arch/"3bf863cc.pub "$keyring" EB693B3035CD5710E231E123A4B469963BF863CC "/etc/apt/sources.list.d/cuda-$distro-$arch.list" "deb [signed-by=$keyring] $repo/$distro/$arch/ /"
+    apt_repo "$repo/$distro/$arch/"3bf863cc.pub "$keyring" "$fingerprint" "/etc/apt/sources.list.d/cuda-$distro-$arch.list" "deb [signed-by=$keyring] $repo/$distro/$arch/ /"
     need_pkgs "$package"
   fi
   # Backend.AI loads libcudart from the host's loader path.

@@ -22,7 +22,7 @@
 #   docker: Install Docker Engine and the compose plugin (network)
 #   python: Install a standalone Python (network)
 #   venvs: Create one Python venv per service (network)
-#   nvidia-driver: Install the NVIDIA server driver and nvidia-smi (network)
+#   nvidia-driver: Install the NVIDIA server driver (headless) and nvidia-smi (network)
 #   nvidia-persistence: Turn GPU persistence mode on (network)
 #   nvidia-cuda: Install CUDA (pinned off the driver packages) (network)
 #   nvidia-toolkit: Install NVIDIA Container Toolkit for Docker (network)
@@ -84,10 +84,10 @@ readonly USAGE_TEXT='Usage: provision.sh [--only IDS] [--skip IDS] [OPTION]...
   -h, --help               print this help and exit
 '
 readonly STEP_IDS=(user limits sysctl hosts storage packages docker python venvs nvidia-driver nvidia-persistence nvidia-cuda nvidia-toolkit images nvidia-check)
-declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [nvidia-driver]='Install the NVIDIA server driver and nvidia-smi' [nvidia-persistence]='Turn GPU persistence mode on' [nvidia-cuda]='Install CUDA (pinned off the driver packages)' [nvidia-toolkit]='Install NVIDIA Container Toolkit for Docker' [images]='Pre-pull container images' [nvidia-check]='Readiness gate: every GPU up and usable in a container')
-declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=4f1ae1b8352e4dfa [hosts]=e813b3e6f327810c [storage]=2cc10ec3a29748c3 [packages]=f5c0b824b571f84c [docker]=2b5ea25b27103a31 [python]=782aef3007ffae35 [venvs]=1f2d2682560c87a8 [nvidia-driver]=05def285122c7596 [nvidia-persistence]=dc05830bc7351cd0 [nvidia-cuda]=6d6b03304ae2df70 [nvidia-toolkit]=8a1d171ac7a1fae0 [images]=e04001c2df3778db [nvidia-check]=fb28bf71837a1769)
-# The steps that run under --root (they only write files), and those that need the network; a step's function is
-# step_<id with _ for ->.
+declare -Ar STEP_TITLE=([user]='Create the service account' [limits]='Write resource limits' [sysctl]='Write and apply kernel parameters' [hosts]='Write the cluster block in /etc/hosts' [storage]='Prepare /vfroot and the shared storage entries' [packages]='Install base packages' [docker]='Install Docker Engine and the compose plugin' [python]='Install a standalone Python' [venvs]='Create one Python venv per service' [nvidia-driver]='Install the NVIDIA server driver (headless) and nvidia-smi' [nvidia-persistence]='Turn GPU persistence mode on' [nvidia-cuda]='Install CUDA (pinned off the driver packages)' [nvidia-toolkit]='Install NVIDIA Container Toolkit for Docker' [images]='Pre-pull container images' [nvidia-check]='Readiness gate: every GPU up and usable in a container')
+declare -Ar STEP_DIGEST=([user]=08b8a59c02824904 [limits]=25b1f9caebd2b4dd [sysctl]=52ce0bc0ca6b3f08 [hosts]=e813b3e6f327810c [storage]=2cc10ec3a29748c3 [packages]=f5c0b824b571f84c [docker]=2b5ea25b27103a31 [python]=782aef3007ffae35 [venvs]=1f2d2682560c87a8 [nvidia-driver]=05def285122c7596 [nvidia-persistence]=dc05830bc7351cd0 [nvidia-cuda]=6d6b03304ae2df70 [nvidia-toolkit]=8a1d171ac7a1fae0 [images]=e04001c2df3778db [nvidia-check]=fb28bf71837a1769)
+# The steps that run under --root (they only write files), and those that need the network. A step's function is
+# named after its id (run_step).
 declare -Ar STEP_ROOTABLE=([limits]=1 [sysctl]=1 [hosts]=1 [storage]=1 )
 declare -Ar STEP_NETWORK=([packages]=1 [docker]=1 [python]=1 [venvs]=1 [nvidia-driver]=1 [nvidia-persistence]=1 [nvidia-cuda]=1 [nvidia-toolkit]=1 [images]=1 [nvidia-check]=1 )
 
@@ -1250,7 +1250,7 @@ step_venvs() {
   done
 }
 
-# --- nvidia-driver: Install the NVIDIA server driver and nvidia-smi
+# --- nvidia-driver: Install the NVIDIA server driver (headless) and nvidia-smi
 step_nvidia_driver() {
   local package=nvidia-headless-570-server branch=570-server
   local utils=nvidia-utils-$branch
@@ -1300,9 +1300,9 @@ Pin: release l=NVIDIA CUDA
 Pin-Priority: -1
 "
   if ! installed "$package"; then
-    local repo=https://developer.download.nvidia.com/compute/cuda/repos keyring=/usr/share/keyrings/cuda-archive-keyring.gpg
+    local repo=https://developer.download.nvidia.com/compute/cuda/repos keyring=/usr/share/keyrings/cuda-archive-keyring.gpg fingerprint=EB693B3035CD5710E231E123A4B469963BF863CC
     # The same keyring and list file as NVIDIA's cuda-keyring package.
-    apt_repo "$repo/$distro/$arch/"3bf863cc.pub "$keyring" EB693B3035CD5710E231E123A4B469963BF863CC "/etc/apt/sources.list.d/cuda-$distro-$arch.list" "deb [signed-by=$keyring] $repo/$distro/$arch/ /"
+    apt_repo "$repo/$distro/$arch/"3bf863cc.pub "$keyring" "$fingerprint" "/etc/apt/sources.list.d/cuda-$distro-$arch.list" "deb [signed-by=$keyring] $repo/$distro/$arch/ /"
     need_pkgs "$package"
   fi
   # Backend.AI loads libcudart from the host's loader path.
