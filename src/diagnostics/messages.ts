@@ -132,6 +132,12 @@ export const M = {
   badPackageName:
     'a Debian package name has at least 2 lowercase letters, digits, "+", "-" and ".", starting with a letter or digit (optionally =version)',
   badSize: 'expected a size such as 100m (a number with an optional k, m or g)',
+  unknownStep: (v: string, suggest: string | undefined) =>
+    `unknown step ${q(v)}${suggestion(suggest)}: expected a step id as \`bai-seed plan\` lists them, such as nvidia-driver or images`,
+  badDuration: 'expected a duration such as 45m, 2h, 90s or 1h30m (hours, minutes, seconds, in that order)',
+  durationNotPositive: 'a step duration must be more than 0: a node in that step would be `stalled` at once',
+  durationTooLong: (v: string, max: string) =>
+    `${q(v)} is more than ${max}: a first-boot step silent for longer is stuck, not slow`,
   badPythonVersion: 'expected "auto" or a full Python version such as 3.12.6',
   badPbsRelease: 'expected "auto" or a python-build-standalone release date YYYYMMDD, quoted (such as "20240909")',
   badSha256: 'expected a sha256: 64 lowercase hex digits',

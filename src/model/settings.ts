@@ -119,5 +119,7 @@ export interface Settings {
   services: ServicesSettings
   nvidia: NvidiaSettings
   images: ImagesSettings
+  /** Step id -> how long the step may take (`45m`, `2h`, `1h30m`): the stall deadline the plan carries (step-duration.ts). */
+  expected_durations: Record<string, string>
 }
 

@@ -17,7 +17,7 @@ import { commitStaged, withOutputFolder } from '../write/output-dir.js'
 import { sha256File, type Manifest } from '../write/manifest.js'
 import { asOutputError } from '../diagnostics/errors.js'
 import { installerIsoPath } from '../model/output-layout.js'
-import { readOrCreateNodeKey } from '../serve/node-token.js'
+import { readNodeKey, readOrCreateNodeKey } from '../serve/node-token.js'
 
 export interface IsoRequest extends ClusterInput {
   base: string
@@ -45,10 +45,12 @@ export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult>
   if (hasErrors(diagnostics)) return { diagnostics, nodes: [] }
   const cluster = plans[0]?.cluster ?? 'cluster'
   // Nodes that report carry their report URL (its token from the output folder's key, as render's files do). The
-  // base is read and checked before the output folder is touched, with a stand-in key (every key gives tokens of the
-  // same length and characters); the real key is read, or made, under the folder's lock below.
+  // base is read and checked before the output folder is touched, with the folder's key when it has one already
+  // (read, never made, here) or else a stand-in (every key gives tokens of the same length and characters). Under the
+  // folder's lock below the key is read, or made, again; only when it is not the one used here is the seed planned again.
   const reports = plans.some((p) => p.reporting)
-  const standInSeed = installerSeed(plans, cluster, reports ? Buffer.alloc(32) : null)
+  const keyUsed = reports ? (existingKey(request.outDir) ?? Buffer.alloc(32)) : null
+  const standInSeed = installerSeed(plans, cluster, keyUsed)
   const rel = installerIsoPath(cluster)
   const file = join(request.outDir, ...rel.split('/'))
   const nodes = plans.filter((p) => standInSeed.nodes.includes(p.hostname)).map((p) => ({ hostname: p.hostname, target: p.target.id }))
@@ -60,9 +62,9 @@ export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult>
     let staging: string | undefined
     try {
       folder.ownership.claimFile(rel)
-      if (reports) {
-        const seed = installerSeed(plans, cluster, readOrCreateNodeKey(folder.dir))
-        remaster = planRemaster({ base: request.base, nodes, seed: seed.files, epoch })
+      if (keyUsed) {
+        const key = readOrCreateNodeKey(folder.dir)
+        if (!key.equals(keyUsed)) remaster = planRemaster({ base: request.base, nodes, seed: installerSeed(plans, cluster, key).files, epoch })
       }
       const remastered = remaster.result
       staging = folder.tempDir()
@@ -81,4 +83,14 @@ export async function writeInstallerIso(request: IsoRequest): Promise<IsoResult>
       if (staging) rmSync(join(request.outDir, staging), { recursive: true, force: true })
     }
   })
+}
+
+/** The output folder's key when it already has a readable one; anything else (no folder, no key, a bad key file) is
+ * left to the checks under the lock. */
+function existingKey(outDir: string): Buffer | null {
+  try {
+    return readNodeKey(outDir)
+  } catch {
+    return null
+  }
 }

@@ -3,7 +3,8 @@ import type { Inventory } from '../model/inventory.js'
 import type { NodePlan, PlanMirrors, TargetPlan } from '../model/plan.js'
 import { fqdnOf } from '../model/fqdn.js'
 import type { ResolvedNode } from '../model/resolved.js'
-import { DEFAULT_STEP_EXPECT, type ClusterFacts, type PlanContext } from './step-def.js'
+import { DEFAULT_STEP_EXPECT, type ClusterFacts, type PlanContext, type StepDef } from './step-def.js'
+import { durationSeconds } from '../model/step-duration.js'
 import { STEP_ORDER } from './step-order.js'
 import { passwordHash } from './password.js'
 import { stepFunctionName } from '../model/shared-names.js'
@@ -97,8 +98,14 @@ export function buildPlan(inventory: Inventory, resolved: ResolvedNode, options:
       fetches: def.fetches?.(ctx) ?? [],
       resolved: def.resolves?.(ctx, vars as never) ?? {},
       ignored: def.ignores?.(ctx) ?? {},
-      expect: def.expect?.(ctx) ?? DEFAULT_STEP_EXPECT,
+      expect: stepExpect(def, ctx),
     }
   })
   return { ...plan, steps }
+}
+
+/** Seconds the step may take: the profile's `expected_durations` entry for it, else the step's own, else the default. */
+function stepExpect(def: StepDef<object>, ctx: PlanContext): number {
+  const set = Object.hasOwn(ctx.settings.expected_durations, def.id) ? durationSeconds(ctx.settings.expected_durations[def.id]!) : undefined
+  return set ?? def.expect?.(ctx) ?? DEFAULT_STEP_EXPECT
 }

@@ -27,6 +27,8 @@ export interface DescribedStep {
   fetches: string[]
   /** Seconds of silence in this step after which the node is `stalled`. */
   expect: number
+  /** Who set `expect` (the profile or node override whose settings.expected_durations names the step); absent for the step's own. */
+  expectFrom?: string
 }
 
 export interface DescribedSource {
@@ -62,6 +64,19 @@ function leafSettings(node: ResolvedNode, section: string): DescribedSetting[] {
   }
   walk((node.settings as unknown as Record<string, unknown>)[section], [section])
   return out
+}
+
+/** The profile or node override that set the step's duration (settings.expected_durations.<id>), when one did. */
+function expectOrigin(node: ResolvedNode, id: string): { expectFrom?: string } {
+  if (!Object.hasOwn(node.settings.expected_durations, id)) return {}
+  const origin = node.origins.get(`expected_durations.${id}`) ?? node.origins.get('expected_durations')
+  return { expectFrom: origin?.source ?? 'default' }
+}
+
+/** `45 min`, or `90 s` under 5 minutes (a profile's short one), and who set it when not the step itself. */
+export function stallText(s: DescribedStep): string {
+  const silence = s.expect >= 300 || s.expect % 60 === 0 ? `${Math.round(s.expect / 60)} min` : `${s.expect} s`
+  return s.expectFrom ? `${silence}  <- ${s.expectFrom} expected_durations.${s.id}` : silence
 }
 
 /** Where the node's packages, images and downloads come from (mirrors, proxy, download URLs). */
@@ -133,6 +148,7 @@ function describeUnmasked(plan: NodePlan, node: ResolvedNode, inventory?: Invent
       notes: s.notes,
       fetches: plan.offline ? s.fetches.map((f) => `${f} (from the offline payload)`) : s.fetches,
       expect: s.expect,
+      ...expectOrigin(node, s.id),
     })),
   }
 }
@@ -153,7 +169,7 @@ export function formatPlan(p: DescribedPlan): string {
     }
     for (const note of s.notes) lines.push(`        note: ${note}`)
     for (const f of s.fetches) lines.push(`        fetches ${f}`)
-    if (p.reporting) lines.push(`        stalled when silent for ${Math.round(s.expect / 60)} min`)
+    if (p.reporting) lines.push(`        stalled when silent for ${stallText(s)}`)
   })
   return lines.join('\n') + '\n\n'
 }

@@ -1,7 +1,7 @@
 // `bai-seed plan` for a whole cluster, reviewable at scale: nodes whose plans are identical form one group, shown
 // once with its node list; what differs between groups is set side by side; everything the groups share is listed
 // once, each line tagged with the groups it belongs to when not all. Per-node plans stay behind --node and --full.
-import type { DescribedPlan } from './describe-plan.js'
+import { stallText, type DescribedPlan } from './describe-plan.js'
 import { hostRanges } from './host-ranges.js'
 import { STEP_ORDER } from './step-order.js'
 
@@ -16,6 +16,7 @@ export interface PlanGroup {
 function generalFrom(from: string): string {
   if (from.startsWith('node:')) return 'node override'
   if (/^nodes\[[0-9]+\]\.os$/.test(from)) return "node's os"
+  if (/^inventory nodes\[[0-9]+\]\.reporting$/.test(from)) return "inventory node's reporting"
   return from
 }
 
@@ -24,7 +25,12 @@ function general(d: DescribedPlan): DescribedPlan {
     ...d,
     hostname: '',
     target: { ...d.target, from: generalFrom(d.target.from) },
-    steps: d.steps.map((s) => ({ ...s, settings: s.settings.map((set) => ({ ...set, from: generalFrom(set.from) })) })),
+    ...(d.reporting ? { reporting: { ...d.reporting, from: generalFrom(d.reporting.from) } } : {}),
+    steps: d.steps.map((s) => ({
+      ...s,
+      settings: s.settings.map((set) => ({ ...set, from: generalFrom(set.from) })),
+      ...(s.expectFrom ? { expectFrom: generalFrom(s.expectFrom) } : {}),
+    })),
   }
 }
 
@@ -52,7 +58,7 @@ interface Row {
   key: string
   label: string
   text: string
-  kind: 'head' | 'source' | 'step' | 'setting' | 'note' | 'fetch'
+  kind: 'head' | 'source' | 'step' | 'setting' | 'note' | 'fetch' | 'stall'
 }
 
 const value = (v: unknown): string => JSON.stringify(v) ?? 'null'
@@ -64,6 +70,7 @@ function rowsOf(p: DescribedPlan): Row[] {
     ...p.install.map((text, i): Row => ({ section: 'head', key: `install${i}`, label: 'install', text, kind: 'head' })),
     ...p.sources.map((s): Row => ({ section: 'sources', key: `source:${s.what}`, label: s.what, text: `${s.value}  <- ${s.from}`, kind: 'source' })),
   ]
+  if (p.reporting) rows.splice(rows.findIndex((r) => r.kind === 'source'), 0, { section: 'head', key: 'reporting', label: 'reports to', text: `${p.reporting.url}report/<hostname>/<token>  <- ${p.reporting.from}`, kind: 'head' })
   for (const s of p.steps) {
     rows.push({ section: s.id, key: `step:${s.id}`, label: s.id, text: `${s.id}${s.network ? ' [network]' : ''}: ${s.title}`, kind: 'step' })
     for (const set of s.settings) {
@@ -72,6 +79,7 @@ function rowsOf(p: DescribedPlan): Row[] {
     }
     for (const note of s.notes) rows.push({ section: s.id, key: `note:${s.id}:${note}`, label: 'note', text: note, kind: 'note' })
     for (const f of s.fetches) rows.push({ section: s.id, key: `fetch:${s.id}:${f}`, label: 'fetches', text: f, kind: 'fetch' })
+    if (p.reporting) rows.push({ section: s.id, key: `stall:${s.id}`, label: `${s.id} stalled after`, text: stallText(s), kind: 'stall' })
   }
   return rows
 }
@@ -184,6 +192,9 @@ export function formatGroups(groups: readonly PlanGroup[], name: string): string
         break
       case 'fetch':
         lines.push(`        fetches ${text}${tag(have, stepGroups.get(m.row.section) ?? all)}`)
+        break
+      case 'stall':
+        lines.push(`        stalled when silent for ${text}${tag(have, stepGroups.get(m.row.section) ?? all)}`)
         break
     }
   }

@@ -21,6 +21,8 @@ import { timezoneAliases } from './timezone-aliases.js'
 import { isPrivateKey } from './ssh-key.js'
 import { RESERVED_HOSTNAMES } from '../model/output-layout.js'
 import { SHARED_PATHS } from '../model/shared-names.js'
+import { durationSeconds, formatDuration, MAX_STEP_SECONDS } from '../model/step-duration.js'
+import { STEP_ORDER } from '../plan/step-order.js'
 
 export interface Problem {
   code: string
@@ -507,6 +509,25 @@ export const FIELD_RULES = {
     chars: base,
     charsText: WORD,
     check: when((v) => /^[1-9][0-9]*[kmg]?$/.test(v), 'BAD_SIZE', M.badSize),
+  },
+  stepId: {
+    what: 'step id',
+    chars: base,
+    charsText: WORD,
+    check: (v) => (STEP_ORDER.some((s) => s.id === v) ? undefined : { code: 'UNKNOWN_STEP', message: M.unknownStep(v, closest(v, STEP_ORDER.map((s) => s.id))) }),
+  },
+  stepDuration: {
+    what: 'duration',
+    chars: base,
+    charsText: WORD,
+    check: (v) => {
+      // A negative one (-5m) is well formed apart from its sign: say what is wrong with it.
+      const s = durationSeconds(v.startsWith('-') ? v.slice(1) : v)
+      if (s === undefined) return { code: 'BAD_DURATION', message: M.badDuration }
+      if (s === 0 || v.startsWith('-')) return { code: 'DURATION_NOT_POSITIVE', message: M.durationNotPositive }
+      if (s > MAX_STEP_SECONDS) return { code: 'DURATION_TOO_LONG', message: M.durationTooLong(v, formatDuration(MAX_STEP_SECONDS)) }
+      return undefined
+    },
   },
   pythonVersion: {
     what: 'Python version',

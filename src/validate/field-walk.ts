@@ -29,6 +29,7 @@ export const SETTINGS_RULES: RuleTree = {
     check_image: 'imageOrAuto',
   },
   images: { pull: { '[]': 'imageRef' } },
+  expected_durations: { '{key}': 'stepId', '{}': 'stepDuration' },
 }
 
 export const PROFILE_RULES: RuleTree = {

@@ -20,7 +20,7 @@ type Exact<T, K extends readonly PropertyKey[]> = [Exclude<keyof T, K[number]>] 
 const keysOf = <T>() => <const K extends readonly (keyof T)[]>(keys: Exact<T, K>): readonly string[] => keys as unknown as string[]
 
 const TYPE_KEYS: Record<string, readonly string[]> = {
-  '': keysOf<Settings>()(['user', 'limits', 'sysctl', 'hosts', 'storage', 'packages', 'docker', 'python', 'services', 'nvidia', 'images']),
+  '': keysOf<Settings>()(['user', 'limits', 'sysctl', 'hosts', 'storage', 'packages', 'docker', 'python', 'services', 'nvidia', 'images', 'expected_durations']),
   user: keysOf<UserSettings>()(['enabled', 'name', 'uid', 'gid', 'groups', 'shell', 'home', 'gecos']),
   limits: keysOf<LimitsSettings>()(['enabled', 'entries']),
   'limits.entries[]': keysOf<LimitEntry>()(['domain', 'type', 'item', 'value']),

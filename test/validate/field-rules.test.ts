@@ -122,6 +122,28 @@ const formats: [FieldKind, string[], [string, string][]][] = [
   ['timezone', ['UTC', 'Asia/Seoul', 'Etc/GMT+9', 'America/Argentina/Buenos_Aires'], [['Asia/', M.badTimezone], ['/UTC', M.badTimezone]]],
   ['locale', ['en_US.UTF-8', 'C.UTF-8', 'ko_KR.UTF-8', 'de_DE@euro'], [['english', M.badLocale], ['en_us.UTF-8', M.badLocale]]],
   ['size', ['100m', '1g', '512'], [['0', M.badSize], ['10mb', M.badSize]]],
+  [
+    'stepId',
+    ['nvidia-driver', 'images', 'user', 'nvidia-check'],
+    [['nvidia-drivers', M.unknownStep('nvidia-drivers', 'nvidia-driver')], ['nvidia_driver', M.unknownStep('nvidia_driver', 'nvidia-driver')], ['kernel', M.unknownStep('kernel', undefined)]],
+  ],
+  [
+    'stepDuration',
+    ['45m', '2h', '90s', '1h30m', '1s', '24h', '1440m', '0h1m'],
+    [
+      ['0m', M.durationNotPositive],
+      ['0h0m0s', M.durationNotPositive],
+      ['-5m', M.durationNotPositive],
+      ['25h', M.durationTooLong('25h', '24h')],
+      ['86401s', M.durationTooLong('86401s', '24h')],
+      ['45', M.badDuration],
+      ['1d', M.badDuration],
+      ['30m1h', M.badDuration],
+      ['45min', M.badDuration],
+      ['', M.badDuration],
+      ['--5m', M.badDuration],
+    ],
+  ],
   ['diskMatch', ['CT1000*', 'Samsung SSD 860', 'WD-?X'], [[' x', M.badDiskMatch]]],
   [
     'dmiSerial',
@@ -250,6 +272,9 @@ settings:
   storage:
     nfs_options:
       - @nfsOption
+  expected_durations:
+    @stepId: 45m
+    images: @stepDuration
 `
 const PROFILE_FIELDS: Field[] = [
   { name: 'description', kind: 'text', extra: '', text: true, path: ['description'], value: 'a role' },
@@ -262,6 +287,8 @@ const PROFILE_FIELDS: Field[] = [
   { name: 'sysctlKey', kind: 'sysctlKey', extra: '', path: ['settings', 'sysctl', 'values', '@'], which: 'key', value: 'vm.dirty_ratio' },
   { name: 'sysctlValue', kind: 'sysctlValue', extra: ' ,:/+', path: ['settings', 'sysctl', 'values', 'vm.swappiness'], value: '10' },
   { name: 'nfsOption', kind: 'mountOption', extra: '=:', path: ['settings', 'storage', 'nfs_options', 0], value: 'rw' },
+  { name: 'stepId', kind: 'stepId', extra: '', path: ['settings', 'expected_durations', '@'], which: 'key', value: 'nvidia-driver' },
+  { name: 'stepDuration', kind: 'stepDuration', extra: '', path: ['settings', 'expected_durations', 'images'], value: '45m' },
 ]
 
 const CONTROL = /[\p{Cc}\u2028\u2029]/u

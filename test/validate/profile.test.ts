@@ -120,6 +120,18 @@ const cases: [string, string, Row[]][] = [
       ['UNSAFE_CHARS', 'settings.storage.nfs_options[1]', 3, 31, M.unsafeChars('U+0020 (space)', 'mount option', FIELD_RULES.mountOption.charsText)],
     ],
   ],
+  [
+    'expected durations: unknown steps (with the closest id), non-positive, absurd, malformed, not a string',
+    'settings:\n  expected_durations:\n    nvidia-drivers: 45m\n    images: 0m\n    docker: -5m\n    user: 25h\n    venvs: 2d\n    python: 45\n    nvidia-check: 1h30m\n',
+    [
+      ['UNKNOWN_STEP', 'settings.expected_durations.nvidia-drivers', 3, 5, M.unknownStep('nvidia-drivers', 'nvidia-driver')],
+      ['DURATION_NOT_POSITIVE', 'settings.expected_durations.images', 4, 13, M.durationNotPositive],
+      ['DURATION_NOT_POSITIVE', 'settings.expected_durations.docker', 5, 13, M.durationNotPositive],
+      ['DURATION_TOO_LONG', 'settings.expected_durations.user', 6, 11, M.durationTooLong('25h', '24h')],
+      ['BAD_DURATION', 'settings.expected_durations.venvs', 7, 12, M.badDuration],
+      ['SCHEMA_TYPE', 'settings.expected_durations.python', 8, 13, M.schemaTypeQuote('a string', 'the number 45', '45')],
+    ],
+  ],
 ]
 
 for (const [name, text, rows] of cases) {
