@@ -23,11 +23,16 @@ export const SHARED_PATHS = {
   migUnit: 'bai-seed-mig.service',
   /** Backend.AI's storage root: the mount points of the shared storage (<vfroot>/<name>), or <vfroot>/local. */
   vfroot: '/vfroot',
+  /** A step's shell function is this prefix and its id with _ for - (stepFunctionName; run_step calls it so). */
+  stepFunctionPrefix: 'step_',
 } as const
 
-/** The shell function that holds a step's body in provision.sh: step ids are kebab-case, shell names are not. */
+/**
+ * The shell function that holds a step's body in provision.sh: step ids are kebab-case, shell names are not. The
+ * script's run_step calls it by the same rule (the prefix, then the id with _ for -).
+ */
 export function stepFunctionName(stepId: string): string {
-  return `step_${stepId.replace(/-/g, '_')}`
+  return `${SHARED_PATHS.stepFunctionPrefix}${stepId.replace(/-/g, '_')}`
 }
 
 export type PythonMethod = 'static' | 'pyenv'

@@ -34,7 +34,8 @@ export function renderNodeScript(plan: NodePlan, reportUrl?: string): NodeScript
   const script = renderScript(plan, reportUrl)
   // The embedded copies leave out comments and indentation (compact-script.ts), and cloud-init/user-data is written
   // gzip-compressed as a whole (cloud-init unpacks it), with the script inside as plain text: so it fits the 16 KiB
-  // that EC2 takes (about 13 KiB for a GPU agent; the text form with the script as gz+b64 inside is 17-18 KiB).
+  // that EC2 takes (just under 16 KiB for a GPU agent, the largest role; the text form with the script as gz+b64 inside
+  // is larger).
   // The autoinstall user-data stays text (subiquity reads it), with the script as gz+b64.
   return { plan, ...(reportUrl === undefined ? {} : { reportUrl }), script, compact: compactScript(script) }
 }

@@ -26,6 +26,8 @@ hb.registerHelper('qlist', (values: unknown) => {
   }
   return quoted
 })
+// `{{#if (eq a b)}}`: render only the branch a node uses (a method chosen at render time), not a runtime test.
+hb.registerHelper('eq', (a: unknown, b: unknown) => a === b)
 // Text inside a shell comment: anything printable; a line break would end the comment and start code, so refuse it.
 hb.registerHelper('comment', (value: unknown) => {
   const text = String(value)

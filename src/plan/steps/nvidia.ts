@@ -104,7 +104,7 @@ export interface NvidiaFabricManagerVars {
 
 export const nvidiaFabricManagerStep = defineStep<NvidiaFabricManagerVars>({
   id: 'nvidia-fabricmanager',
-  title: 'Install NVIDIA Fabric Manager at the driver\'s version where NVSwitches are',
+  title: 'Install Fabric Manager where NVSwitches are',
   network: true,
   rootable: false,
   settings: ['nvidia'],
@@ -125,7 +125,7 @@ function fabricManagerPackage(ctx: PlanContext): string {
 
 export const nvidiaPersistenceStep = defineStep<Record<string, never>>({
   id: 'nvidia-persistence',
-  title: 'Run nvidia-persistenced with persistence mode on',
+  title: 'Turn GPU persistence mode on',
   // Downloads nothing itself, but needs the driver that a network step installs (so it runs among the network steps).
   network: true,
   rootable: false,
@@ -164,7 +164,7 @@ export interface NvidiaCudaVars {
 
 export const nvidiaCudaStep = defineStep<NvidiaCudaVars>({
   id: 'nvidia-cuda',
-  title: 'Install CUDA from NVIDIA\'s repository (pinned off the driver packages)',
+  title: 'Install CUDA (pinned off the driver packages)',
   network: true,
   rootable: false,
   settings: ['nvidia'],
@@ -199,7 +199,7 @@ export interface NvidiaToolkitVars {
 
 export const nvidiaToolkitStep = defineStep<NvidiaToolkitVars>({
   id: 'nvidia-toolkit',
-  title: 'Install NVIDIA Container Toolkit and register the nvidia runtime',
+  title: 'Install NVIDIA Container Toolkit for Docker',
   network: true,
   rootable: false,
   settings: ['nvidia', 'docker'],
@@ -264,7 +264,7 @@ export interface NvidiaCheckVars {
 
 export const nvidiaCheckStep = defineStep<NvidiaCheckVars>({
   id: 'nvidia-check',
-  title: 'Readiness gate: driver, GPU count, Fabric Manager, persistence, MIG, a container sees every GPU',
+  title: 'Readiness gate: every GPU up and usable in a container',
   // Needs no download itself, but checks what the network steps before it installed.
   network: true,
   rootable: false,

@@ -27,6 +27,8 @@ export function renderScript(plan: NodePlan, reportUrl?: string): string {
     target: { ...osTarget(plan.target.id), arch: plan.target.arch },
     unitText: renderUnit(),
     steps: plan.steps,
+    // The lib's NVIDIA helpers go only into the scripts that have NVIDIA steps.
+    gpu: plan.steps.some((s) => s.id.startsWith('nvidia-')),
     offline: plan.offline,
     report: reportUrl === undefined ? false : { url: reportUrl, rebootExpect: REBOOT_EXPECT_SECONDS },
   })
