@@ -58,11 +58,14 @@ export default class Serve extends BaseCommand {
     if (!server.allowed.recorded) {
       this.warning('SERVE_ALLOW', `${flags.output}/ records no inventory subnet (rendered by an older bai-seed): only loopback may connect; render again or pass --allow CIDR`)
     }
-    this.log(`serving ${flags.output}/ at ${server.url} to ${server.allowed.cidrs.join(', ')} (Ctrl-C to stop)`)
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    // The handlers are in place before the line that says the server is up: whoever reads that line and stops the
+    // server at once (a test, a service manager) gets a clean stop, not the default death by signal.
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)
     })
+    this.log(`serving ${flags.output}/ at ${server.url} to ${server.allowed.cidrs.join(', ')} (Ctrl-C to stop)`)
+    const signal = await stopped
     await server.close()
     this.log(`stopped (${signal})`)
   }
