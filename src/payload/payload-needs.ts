@@ -5,7 +5,7 @@ import type { NodePlan, Step } from '../model/plan.js'
 import type { DockerVars } from '../plan/steps/docker.js'
 import type { NvidiaCudaVars, NvidiaDriverVars, NvidiaFabricManagerVars, NvidiaToolkitVars } from '../plan/steps/nvidia.js'
 import type { PackagesVars } from '../plan/steps/packages.js'
-import type { PythonVars } from '../plan/steps/python.js'
+import { pbsAsset, type PythonVars } from '../plan/steps/python.js'
 import type { ImagesVars } from '../plan/steps/images.js'
 import { osTarget } from '../targets/os-targets.js'
 import { UPSTREAM } from '../plan/node-mirrors.js'
@@ -136,7 +136,7 @@ export function payloadNeeds(plans: Iterable<NodePlan>, base: Release | null): P
     const python = stepOf<PythonVars>(plan, 'python')
     if (python && python.vars.method === 'static') {
       const v = python.vars
-      const asset = `cpython-${v.version}+${v.release}-x86_64-unknown-linux-gnu-install_only.tar.gz`
+      const asset = pbsAsset(v.version, v.release, 'x86_64')
       needs.python.set(`${v.release}/${asset}`, { baseUrl: v.baseUrl, version: v.version, release: v.release, asset, pinned: v.sha256x86 })
       if (stepOf(plan, 'venvs') && !needs.wheels) {
         needs.wheels = { index: (plan.mirrors.pypi ?? UPSTREAM.pypi).replace(/\/+$/, ''), pythonVersion: v.version, packages: ['pip', 'setuptools', 'wheel'] }

@@ -71,27 +71,26 @@ export const pythonStep = defineStep<PythonVars>({
   ignores: (ctx): Record<string, string> => (ctx.plan.offline ? { 'python.base_url': `offline: read from the payload's ${PAYLOAD_TREE.python(pythonChoice(ctx).release)}` } : {}),
   fetches: (ctx) => {
     if (ctx.settings.python.method === 'pyenv') return ['git pyenv and pyenv-virtualenv; apt build dependencies']
-    const { version, release } = pythonChoice(ctx)
-    const base = `${pythonBaseUrl(ctx)}/${release}`
-    const pinned = ctx.settings.python.sha256[unameArch(ctx.plan.target.arch)]
-    return [
-      ...(pinned ? [] : [`${base}/SHA256SUMS`]),
-      `${base}/cpython-${version}+${release}-${unameArch(ctx.plan.target.arch)}-unknown-linux-gnu-install_only.tar.gz${pinned ? ' (pinned sha256)' : ''}`,
-    ]
+    return pbsFiles(ctx, `${pythonBaseUrl(ctx)}/${pythonChoice(ctx).release}/`)
   },
-  // The same files from the payload (method pyenv is refused offline): SHA256SUMS read there unless the sha256 is pinned.
-  payloadFetches: (ctx) => {
-    const { version, release } = pythonChoice(ctx)
-    const dir = `from the payload's ${PAYLOAD_TREE.python(release)}`
-    const pinned = ctx.settings.python.sha256[unameArch(ctx.plan.target.arch)]
-    return [
-      ...(pinned ? [] : [`${dir}SHA256SUMS`]),
-      `${dir}cpython-${version}+${release}-${unameArch(ctx.plan.target.arch)}-unknown-linux-gnu-install_only.tar.gz${pinned ? ' (pinned sha256)' : ''}`,
-    ]
-  },
+  // The same files from the payload (method pyenv is refused offline).
+  payloadFetches: (ctx) => pbsFiles(ctx, `from the payload's ${PAYLOAD_TREE.python(pythonChoice(ctx).release)}`),
 })
 
 /** python-build-standalone's download base: the node's `mirrors.python`, else the profile's python.base_url. */
 function pythonBaseUrl(ctx: PlanContext): string {
   return (ctx.plan.mirrors.python ?? ctx.settings.python.base_url).replace(/\/+$/, '')
+}
+
+/** python-build-standalone's archive name for one build (the node's step and the payload fetch the same file). */
+export function pbsAsset(version: string, release: string, arch: string): string {
+  return `cpython-${version}+${release}-${arch}-unknown-linux-gnu-install_only.tar.gz`
+}
+
+/** The files the static method reads from `dir` (a URL or a folder of the payload): SHA256SUMS unless the sha256 is pinned. */
+function pbsFiles(ctx: PlanContext, dir: string): string[] {
+  const { version, release } = pythonChoice(ctx)
+  const arch = unameArch(ctx.plan.target.arch)
+  const pinned = ctx.settings.python.sha256[arch]
+  return [...(pinned ? [] : [`${dir}SHA256SUMS`]), `${dir}${pbsAsset(version, release, arch)}${pinned ? ' (pinned sha256)' : ''}`]
 }
